@@ -1,0 +1,3 @@
+from .pages import CoursePage, CoursePolicyReference, LessonPage, TrainingIndexPage
+
+__all__ = ["CoursePage", "CoursePolicyReference", "LessonPage", "TrainingIndexPage"]

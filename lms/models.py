@@ -1,0 +1,49 @@
+"""Site-wide content: the home page and the settings OEI edits in the Wagtail admin."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The landing page; lists the published courses."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.TrainingIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.models import CoursePage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = (
+            CoursePage.objects.live().descendant_of(self).order_by("path")
+            .only("id", "title", "url_path", "path", "summary", "estimated_minutes")
+        )
+        return context
+
+
+@register_setting(icon="site")
+class OrganisationSettings(BaseGenericSetting):
+    """Who runs the training programme, shown in the footer and on certificates."""
+
+    office_name = models.CharField(
+        _("office name"), max_length=200, default="Office of Equity and Inclusion (OEI)"
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=40, default="(505) 768-3491")
+    contact_email = models.EmailField(_("contact email"), blank=True)
+
+    panels = [FieldPanel("office_name"), FieldPanel("contact_phone"), FieldPanel("contact_email")]
+
+    class Meta:
+        verbose_name = _("organisation settings")

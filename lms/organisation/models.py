@@ -1,0 +1,155 @@
+"""Who works where: departments, the employees in them and each department's liaison(s).
+
+Only employment data lives here. By design (executive order §1) the LMS never asks for or
+stores immigration status, nationality, citizenship or anything like them.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+
+
+class Department(ClusterableModel):
+    """A City department; each designates one or more liaisons (EO §5)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9][A-Z0-9-]*$",
+                _("Use capital letters, digits and hyphens, as in the HR roster."),
+            )
+        ],
+        help_text=_("The department code used in the HR roster, for example PARKS."),
+    )
+    serves_children = models.BooleanField(
+        _("serves children and youth"),
+        default=False,
+        help_text=_("Departments serving children need trauma-informed protocols (EO §15)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("code"), FieldPanel("serves_children")],
+            heading=_("Department"),
+        ),
+        FieldPanel("is_active"),
+        InlinePanel("liaisons", heading=_("Liaisons"), label=_("Liaison")),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        permissions = [
+            ("view_department_compliance", _("Can view the compliance of their departments")),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Liaison(models.Model):
+    """A user designated to coordinate a department's compliance, training and reporting."""
+
+    department = ParentalKey(
+        Department,
+        on_delete=models.CASCADE,
+        related_name="liaisons",
+        verbose_name=_("department"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="liaison_roles",
+        verbose_name=_("user"),
+    )
+    designated_on = models.DateField(_("designated on"), default=timezone.localdate)
+
+    panels = [FieldPanel("user"), FieldPanel("designated_on")]
+
+    class Meta:
+        verbose_name = _("liaison")
+        verbose_name_plural = _("liaisons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "user"], name="liaison_unique_per_department"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()} – {self.department.code}"
+
+
+class Employee(models.Model):
+    """The employment profile of a user: the facts training requirements are assigned from."""
+
+    class Origin(models.TextChoices):
+        HR = "hr", _("HR roster or entered by OEI")
+        DEMO = "demo", _("Demo content")
+        SYNTHETIC = "synthetic", _("Synthetic city (benchmarks)")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="employee",
+        verbose_name=_("user"),
+    )
+    employee_number = models.CharField(
+        _("employee number"),
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9-]+$", _("Letters, digits and hyphens only."))
+        ],
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="employees",
+        verbose_name=_("department"),
+    )
+    job_title = models.CharField(_("job title"), max_length=200)
+    hire_date = models.DateField(_("hire date"))
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Employees who leave are deactivated, never deleted: their records stay."),
+    )
+    origin = models.CharField(
+        _("origin"), max_length=12, choices=Origin.choices, default=Origin.HR, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["employee_number"]
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        indexes = [models.Index(fields=["department", "is_active"], name="employee_dept_active")]
+        permissions = [
+            ("view_citywide_reports", _("Can view citywide training reports")),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.employee_number})"
+
+    @property
+    def full_name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()

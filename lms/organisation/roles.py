@@ -1,0 +1,125 @@
+"""The LMS roles, as Django groups, and the permissions each one carries.
+
+The groups are created by a data migration (``organisation.0002_roles``) through
+:func:`roles_sync`, which is idempotent and also restores them after a test flush.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+EMPLOYEE = "Employee"
+LIAISON = "Department liaison"
+OEI_ADMIN = "OEI administrator"
+CONTENT_EDITOR = "Content editor"
+LEGAL_REVIEWER = "Legal reviewer"
+
+ROLE_LABELS = {
+    EMPLOYEE: _("Employee"),
+    LIAISON: _("Department liaison"),
+    OEI_ADMIN: _("OEI administrator"),
+    CONTENT_EDITOR: _("Content editor"),
+    LEGAL_REVIEWER: _("Legal reviewer"),
+}
+
+#: Roles allowed into the Wagtail admin at /admin/.
+STAFF_ROLES = (OEI_ADMIN, CONTENT_EDITOR, LEGAL_REVIEWER)
+
+#: Model permissions per role, as "app_label.codename".
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    EMPLOYEE: [],
+    LIAISON: ["organisation.view_department_compliance"],
+    OEI_ADMIN: [
+        "wagtailadmin.access_admin",
+        "organisation.add_department",
+        "organisation.change_department",
+        "organisation.view_department",
+        "organisation.add_employee",
+        "organisation.change_employee",
+        "organisation.view_employee",
+        "organisation.add_liaison",
+        "organisation.change_liaison",
+        "organisation.delete_liaison",
+        "organisation.view_liaison",
+        "organisation.view_department_compliance",
+        "organisation.view_citywide_reports",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+    ],
+    CONTENT_EDITOR: ["wagtailadmin.access_admin"],
+    LEGAL_REVIEWER: ["wagtailadmin.access_admin"],
+}
+
+#: Page permissions per role, granted on the root page (so on the whole tree).
+ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
+    CONTENT_EDITOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+    LEGAL_REVIEWER: ["change_page", "publish_page", "lock_page", "unlock_page"],
+}
+
+#: Image and document permissions per role, granted on the root collection.
+ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
+    CONTENT_EDITOR: [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+    LEGAL_REVIEWER: ["wagtailimages.choose_image", "wagtaildocs.choose_document"],
+}
+
+
+def roles_sync(apps=None) -> None:
+    """Create the role groups and give each exactly its permissions (idempotent).
+
+    ``apps`` is the migration state when called from a migration, else the live registry.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    if apps is None:
+        from django.apps import apps as live_apps
+
+        apps = live_apps
+    # Permissions are normally created after migrate; a data migration needs them now.
+    for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = models_module
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    Page = apps.get_model("wagtailcore", "Page")
+    Collection = apps.get_model("wagtailcore", "Collection")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+
+    def permission(dotted: str):
+        app_label, codename = dotted.split(".")
+        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+    root_page = Page.objects.filter(depth=1).first()
+    root_collection = Collection.objects.filter(depth=1).first()
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set([permission(p) for p in perms])
+
+        if root_page is not None:
+            wanted = [permission(f"wagtailcore.{p}") for p in ROLE_PAGE_PERMISSIONS.get(role, [])]
+            GroupPagePermission.objects.filter(group=group).exclude(
+                permission__in=wanted
+            ).delete()
+            for perm in wanted:
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=root_page, permission=perm
+                )
+        if root_collection is not None:
+            wanted = [permission(p) for p in ROLE_COLLECTION_PERMISSIONS.get(role, [])]
+            GroupCollectionPermission.objects.filter(group=group).exclude(
+                permission__in=wanted
+            ).delete()
+            for perm in wanted:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=perm
+                )
