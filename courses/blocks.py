@@ -4,6 +4,7 @@ Each block renders accessible HTML with U.S. Web Design System classes; headings
 h2-h4 because the page title is the only h1.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -126,3 +127,67 @@ class LessonBodyBlock(blocks.StreamBlock):
     video = VideoBlock()
     document = DocumentLinkBlock()
     scenario = ScenarioBlock()
+
+
+class QuizChoiceBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Answer"), max_length=500)
+    is_correct = blocks.BooleanBlock(label=_("Correct"), required=False)
+
+    class Meta:
+        icon = "tick"
+        label = _("Answer choice")
+
+
+class QuizQuestionBlock(blocks.StructBlock):
+    """One question of a course's question bank; graded only on the server."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "true_false"
+
+    kind = blocks.ChoiceBlock(
+        label=_("Question type"),
+        choices=[
+            (SINGLE, _("Single choice")),
+            (MULTIPLE, _("Multiple select")),
+            (TRUE_FALSE, _("True or false")),
+        ],
+        default=SINGLE,
+    )
+    text = blocks.TextBlock(label=_("Question"), max_length=1000)
+    choices = blocks.ListBlock(QuizChoiceBlock(), label=_("Answer choices"), min_num=2)
+    explanation = blocks.TextBlock(
+        label=_("Explanation"),
+        max_length=2000,
+        help_text=_("Shown to the learner after they submit the quiz."),
+    )
+    policy_reference = blocks.CharBlock(label=_("Policy reference"), max_length=120, required=False)
+    always_include = blocks.BooleanBlock(
+        label=_("Always include"),
+        required=False,
+        help_text=_("Include this question in every attempt, whatever is drawn at random."),
+    )
+
+    class Meta:
+        icon = "help"
+        template = "blocks/quiz_question_block.html"
+        label = _("Question")
+        description = _("A quiz question with its answer choices and explanation.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        correct = sum(1 for choice in value["choices"] if choice["is_correct"])
+        errors = {}
+        if value["kind"] == self.TRUE_FALSE and len(value["choices"]) != 2:
+            errors["choices"] = ValidationError(_("A true-or-false question has two choices."))
+        elif value["kind"] in (self.SINGLE, self.TRUE_FALSE) and correct != 1:
+            errors["choices"] = ValidationError(_("Mark exactly one choice as correct."))
+        elif value["kind"] == self.MULTIPLE and correct < 1:
+            errors["choices"] = ValidationError(_("Mark at least one choice as correct."))
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
+
+
+class QuizBankBlock(blocks.StreamBlock):
+    question = QuizQuestionBlock()

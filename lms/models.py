@@ -27,7 +27,9 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = (
-            CoursePage.objects.live().descendant_of(self).order_by("path")
+            CoursePage.objects.live()
+            .descendant_of(self)
+            .order_by("path")
             .only("id", "title", "url_path", "path", "summary", "estimated_minutes")
         )
         return context

@@ -1,3 +1,20 @@
 from .pages import CoursePage, CoursePolicyReference, LessonPage, TrainingIndexPage
+from .progress import (
+    Completion,
+    Enrollment,
+    ImmutableRecordError,
+    LessonProgress,
+    QuizAttempt,
+)
 
-__all__ = ["CoursePage", "CoursePolicyReference", "LessonPage", "TrainingIndexPage"]
+__all__ = [
+    "Completion",
+    "CoursePage",
+    "CoursePolicyReference",
+    "Enrollment",
+    "ImmutableRecordError",
+    "LessonPage",
+    "LessonProgress",
+    "QuizAttempt",
+    "TrainingIndexPage",
+]

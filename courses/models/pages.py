@@ -5,12 +5,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from courses.blocks import LessonBodyBlock
+from courses.blocks import LessonBodyBlock, QuizBankBlock
 
 
 class LoginRequiredMixin:
@@ -66,9 +72,33 @@ class CoursePage(LoginRequiredMixin, Page):
         _("content note"),
         blank=True,
         help_text=_(
-            "Shown before the first lesson of courses on sensitive topics, so learners can "
-            "prepare."
+            "Shown before the first lesson of courses on sensitive topics, so learners can prepare."
         ),
+    )
+
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Completions expire after this many months. Leave empty if they never do."),
+    )
+
+    quiz = StreamField(QuizBankBlock(), blank=True, verbose_name=_("question bank"))
+    quiz_pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    quiz_question_count = models.PositiveSmallIntegerField(
+        _("questions per attempt"),
+        default=0,
+        help_text=_("How many questions are drawn at random for each attempt; 0 means all."),
+    )
+    quiz_shuffle_choices = models.BooleanField(_("shuffle answer choices"), default=True)
+    quiz_max_attempts = models.PositiveSmallIntegerField(
+        _("maximum attempts"), default=0, help_text=_("0 means unlimited.")
+    )
+    quiz_wait_minutes = models.PositiveIntegerField(
+        _("waiting time between attempts (minutes)"), default=0
     )
 
     content_panels = [
@@ -79,6 +109,7 @@ class CoursePage(LoginRequiredMixin, Page):
                 FieldPanel("estimated_minutes"),
                 FieldPanel("audience_note"),
                 FieldPanel("edition"),
+                FieldPanel("validity_months"),
                 FieldPanel("content_note"),
             ],
             heading=_("About this course"),
@@ -90,6 +121,27 @@ class CoursePage(LoginRequiredMixin, Page):
             help_text=_("The policies this course implements, for example “EO §7”."),
         ),
     ]
+    quiz_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("quiz_pass_mark"),
+                FieldPanel("quiz_question_count"),
+                FieldPanel("quiz_shuffle_choices"),
+                FieldPanel("quiz_max_attempts"),
+                FieldPanel("quiz_wait_minutes"),
+            ],
+            heading=_("Quiz settings"),
+        ),
+        FieldPanel("quiz"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(quiz_panels, heading=_("Quiz")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
     search_fields = [*Page.search_fields, index.SearchField("summary")]
 
     parent_page_types = ["courses.TrainingIndexPage"]
@@ -102,10 +154,20 @@ class CoursePage(LoginRequiredMixin, Page):
     def lessons(self):
         return LessonPage.objects.child_of(self).live().order_by("path")
 
+    @property
+    def has_quiz(self) -> bool:
+        return len(self.quiz) > 0
+
     def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_progress
+
         context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = list(self.lessons().only("id", "title", "path", "url_path"))
-        context["policy_references"] = list(self.policy_references.all())
+        lessons = list(self.lessons().only("id", "title", "path", "url_path"))
+        context.update(
+            lessons=lessons,
+            policy_references=list(self.policy_references.all()),
+            progress=course_progress(user=request.user, course=self, lessons=lessons),
+        )
         return context
 
 
@@ -146,6 +208,8 @@ class LessonPage(LoginRequiredMixin, Page):
         verbose_name_plural = _("lessons")
 
     def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_progress
+
         context = super().get_context(request, *args, **kwargs)
         course = self.get_parent().specific_deferred
         # The lesson itself is included even when it is a draft being previewed.
@@ -156,8 +220,11 @@ class LessonPage(LoginRequiredMixin, Page):
             .only("id", "title", "url_path", "path")
         )
         position = next(i for i, lesson in enumerate(siblings) if lesson.pk == self.pk)
+        progress = course_progress(user=request.user, course=course, lessons=siblings)
         context.update(
             course=course,
+            progress=progress,
+            is_read=self.pk in progress.completed_lesson_ids,
             lessons=siblings,
             lesson_number=position + 1,
             previous_lesson=siblings[position - 1] if position > 0 else None,

@@ -109,9 +109,7 @@ class Employee(models.Model):
         _("employee number"),
         max_length=20,
         unique=True,
-        validators=[
-            RegexValidator(r"^[A-Za-z0-9-]+$", _("Letters, digits and hyphens only."))
-        ],
+        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", _("Letters, digits and hyphens only."))],
     )
     department = models.ForeignKey(
         Department,

@@ -107,9 +107,7 @@ def roles_sync(apps=None) -> None:
 
         if root_page is not None:
             wanted = [permission(f"wagtailcore.{p}") for p in ROLE_PAGE_PERMISSIONS.get(role, [])]
-            GroupPagePermission.objects.filter(group=group).exclude(
-                permission__in=wanted
-            ).delete()
+            GroupPagePermission.objects.filter(group=group).exclude(permission__in=wanted).delete()
             for perm in wanted:
                 GroupPagePermission.objects.get_or_create(
                     group=group, page=root_page, permission=perm

@@ -1,5 +1,7 @@
 """Tests: fast hashing, mail kept in memory, tasks run inline, the same database engines."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import Q_CLUSTER, env
 
@@ -15,3 +17,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# SQLite tests run on a file in WAL mode, like the real thing: concurrency tests need separate
+# connections that really contend for the write lock.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # One file per test process, so parallel runs never share (and clobber) a database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }

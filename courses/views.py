@@ -1,0 +1,213 @@
+"""The learner's side of a course: thin views over courses.services and courses.selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from courses import selectors, services
+from courses.models import CoursePage, LessonPage
+from courses.services import LearningError
+
+
+def _error(request, error: LearningError) -> TemplateResponse:
+    return TemplateResponse(
+        request, "courses/learning_error.html", {"error": error}, status=error.status
+    )
+
+
+def _employee_or_403(request):
+    employee = selectors.employee_for(user=request.user)
+    if employee is None:
+        raise LearningError(
+            _("Only City employees can take courses. Your account has no employee record."),
+            status=403,
+        )
+    return employee
+
+
+def _live_course(course_id: int) -> CoursePage:
+    return get_object_or_404(CoursePage.objects.live(), pk=course_id)
+
+
+def _next_step_url(course: CoursePage, progress: selectors.CourseProgress) -> str:
+    for lesson in course.lessons().only("id", "url_path", "path"):
+        if lesson.pk not in progress.completed_lesson_ids:
+            return lesson.url
+    if progress.completion:
+        return course.url
+    if course.has_quiz:
+        return reverse("courses:quiz", kwargs={"course_id": course.pk})
+    return course.url
+
+
+@login_required
+def my_training(request):
+    training = selectors.my_training(user=request.user)
+    return render(request, "courses/my_training.html", {"training": training})
+
+
+@login_required
+@require_POST
+def course_start(request, course_id: int):
+    course = _live_course(course_id)
+    try:
+        employee = _employee_or_403(request)
+        services.enrollment_start(employee=employee, course=course)
+    except LearningError as error:
+        return _error(request, error)
+    progress = selectors.course_progress(
+        user=request.user, course=course, lessons=list(course.lessons())
+    )
+    return redirect(_next_step_url(course, progress))
+
+
+@login_required
+@require_POST
+def lesson_complete(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        employee = _employee_or_403(request)
+        services.lesson_complete(employee=employee, lesson=lesson)
+    except LearningError as error:
+        return _error(request, error)
+    course = lesson.get_parent().specific
+    progress = selectors.course_progress(
+        user=request.user, course=course, lessons=list(course.lessons())
+    )
+    if progress.completion:
+        return redirect("courses:course_complete", course_id=course.pk)
+    next_lesson = lesson.get_next_siblings().live().first()
+    if next_lesson is not None:
+        return redirect(next_lesson.url)
+    return redirect(_next_step_url(course, progress))
+
+
+@login_required
+def quiz(request, course_id: int):
+    course = _live_course(course_id)
+    if not course.has_quiz:
+        raise Http404
+    lessons = list(course.lessons())
+    progress = selectors.course_progress(user=request.user, course=course, lessons=lessons)
+    attempts = selectors.attempts_for(user=request.user, course=course)
+    rules = (
+        services.quiz_rules(enrollment=progress.enrollment, course=course)
+        if progress.enrollment
+        else None
+    )
+    return render(
+        request,
+        "courses/quiz.html",
+        {
+            "course": course,
+            "progress": progress,
+            "attempts": attempts,
+            "open_attempt": next((a for a in attempts if not a.is_submitted), None),
+            "rules": rules,
+            "question_total": course.quiz_question_count or len(course.quiz),
+        },
+    )
+
+
+@login_required
+@require_POST
+def quiz_start(request, course_id: int):
+    course = _live_course(course_id)
+    try:
+        employee = _employee_or_403(request)
+        attempt = services.quiz_attempt_start(employee=employee, course=course)
+    except LearningError as error:
+        return _error(request, error)
+    return redirect("courses:attempt", attempt_key=attempt.public_id)
+
+
+def _attempt_form_context(quiz_attempt, chosen=None, errors=None) -> dict:
+    """The questions as the form shows them: never with their correct answers."""
+    chosen, errors = chosen or {}, errors or {}
+    questions = [
+        {
+            "id": q["id"],
+            "kind": q["kind"],
+            "text": q["text"],
+            "choices": q["choices"],
+            "multiple": q["kind"] == "multiple",
+            "chosen": chosen.get(q["id"], []),
+            "error": errors.get(q["id"]),
+        }
+        for q in quiz_attempt.questions
+    ]
+    return {"attempt": quiz_attempt, "questions": questions, "errors": errors}
+
+
+def _answers_from(post) -> dict[str, list[str]]:
+    return {key[2:]: post.getlist(key) for key in post if key.startswith("q-")}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt(request, attempt_key):
+    quiz_attempt = selectors.attempt_for(user=request.user, attempt_key=attempt_key)
+    if quiz_attempt is None:
+        raise Http404
+    if request.method == "GET":
+        if quiz_attempt.is_submitted:
+            return redirect("courses:attempt_result", attempt_key=attempt_key)
+        return render(request, "courses/attempt.html", _attempt_form_context(quiz_attempt))
+    answers = _answers_from(request.POST)
+    try:
+        employee = _employee_or_403(request)
+        result = services.quiz_attempt_submit(
+            employee=employee, attempt_key=attempt_key, answers=answers
+        )
+    except LearningError as error:
+        if error.errors:
+            return render(
+                request,
+                "courses/attempt.html",
+                _attempt_form_context(quiz_attempt, answers, error.errors),
+                status=error.status,
+            )
+        return _error(request, error)
+    if result.passed:
+        messages.success(request, _("You passed the quiz."))
+    return redirect("courses:attempt_result", attempt_key=result.public_id)
+
+
+@login_required
+def attempt_result(request, attempt_key):
+    quiz_attempt = selectors.attempt_for(user=request.user, attempt_key=attempt_key)
+    if quiz_attempt is None or not quiz_attempt.is_submitted:
+        raise Http404
+    questions = [
+        {
+            **question,
+            "chosen": quiz_attempt.answers.get(question["id"], []),
+            "right": sorted(question["correct"]) == quiz_attempt.answers.get(question["id"]),
+        }
+        for question in quiz_attempt.questions
+    ]
+    return render(
+        request,
+        "courses/attempt_result.html",
+        {"attempt": quiz_attempt, "questions": questions, "course": quiz_attempt.course},
+    )
+
+
+@login_required
+def course_complete(request, course_id: int):
+    course = _live_course(course_id)
+    progress = selectors.course_progress(
+        user=request.user, course=course, lessons=list(course.lessons())
+    )
+    if progress.completion is None:
+        raise Http404
+    return render(
+        request,
+        "courses/course_complete.html",
+        {"course": course, "completion": progress.completion},
+    )

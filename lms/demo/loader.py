@@ -1,0 +1,344 @@
+"""Load the demo city: the page tree with the sample courses, departments, people and roles.
+
+Idempotent: every object is looked up by a stable key (a page's slug under its parent, a
+department's code, a username, an employee number) and created only if missing. Objects that
+exist are left as they are, so a second run writes nothing: no pages, revisions, users or rows.
+"""
+
+import copy
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
+
+from courses.models import CoursePage, CoursePolicyReference, LessonPage, TrainingIndexPage
+from lms.demo import content
+from lms.demo.people import (
+    DEMO_PASSWORD,
+    DEPARTMENTS,
+    LIAISONS_DESIGNATED_ON,
+    PEOPLE,
+    DemoDepartment,
+    DemoPerson,
+)
+from lms.models import HomePage
+from lms.organisation.models import Department, Employee, Liaison
+from lms.organisation.roles import LIAISON, roles_sync
+
+#: What the loader counts, in the order the command reports it.
+KINDS = (
+    "pages",
+    "sites",
+    "departments",
+    "users",
+    "employees",
+    "liaisons",
+    "group memberships",
+)
+
+DEFAULT_SITE_HOSTNAME = "localhost"
+DEFAULT_SITE_PORT = 80
+
+PageT = TypeVar("PageT", bound=Page)
+
+
+class DemoConflictError(Exception):
+    """A stable key the demo uses already belongs to something that is not demo data."""
+
+
+@dataclass
+class DemoStats:
+    """How many objects of each kind the load created, found already there, or corrected."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    found: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+
+    def record(self, kind: str, *, created: bool) -> None:
+        (self.created if created else self.found)[kind] += 1
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(+self.created or +self.updated)
+
+
+@transaction.atomic
+def demo_load() -> DemoStats:
+    """Create whatever part of the demo is missing; return what was created and found."""
+    stats = DemoStats()
+
+    # The root page first: roles_sync() grants page permissions on it, and skips them if absent.
+    root = _tree_root_ensure(stats=stats)
+    roles_sync()
+
+    home = _home_page_ensure(root=root, stats=stats)
+    _default_site_ensure(home=home, stats=stats)
+    index = _child_page_ensure(
+        parent=home,
+        model=TrainingIndexPage,
+        slug=content.TRAINING_SLUG,
+        build=lambda: TrainingIndexPage(title=content.TRAINING_TITLE, intro=content.TRAINING_INTRO),
+        stats=stats,
+    )
+    for position, course in enumerate(content.COURSES):
+        course_page = _child_page_ensure(
+            parent=index,
+            model=CoursePage,
+            slug=course.slug,
+            build=lambda course=course: _course_page_build(course),
+            stats=stats,
+            later_slugs=[later.slug for later in content.COURSES[position + 1 :]],
+        )
+        for lesson_position, lesson in enumerate(course.lessons):
+            _child_page_ensure(
+                parent=course_page,
+                model=LessonPage,
+                slug=lesson.slug,
+                build=lambda lesson=lesson: _lesson_page_build(lesson),
+                stats=stats,
+                later_slugs=[later.slug for later in course.lessons[lesson_position + 1 :]],
+            )
+
+    departments = {
+        demo_department.code: _department_ensure(demo_department=demo_department, stats=stats)
+        for demo_department in DEPARTMENTS
+    }
+    groups = {group.name: group for group in Group.objects.all()}
+    # Hashing is deliberately slow; every demo user shares the one password, so hash it once.
+    password_hash = make_password(DEMO_PASSWORD)
+    for person in PEOPLE:
+        user = _user_ensure(person=person, password_hash=password_hash, groups=groups, stats=stats)
+        department = departments[person.department]
+        _employee_ensure(person=person, user=user, department=department, stats=stats)
+        if LIAISON in person.roles:
+            _liaison_ensure(user=user, department=department, stats=stats)
+    return stats
+
+
+# --- The page tree ------------------------------------------------------------------------------
+
+
+def _tree_root_ensure(*, stats: DemoStats) -> Page:
+    """The tree root (depth 1), its locale and the root collection, which a flushed test
+    database lacks: wagtailcore's migrations create them, and a flush removes them."""
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+
+    root = Page.objects.filter(depth=1).first()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+        stats.record("pages", created=True)
+    return root
+
+
+def _home_page_ensure(*, root: Page, stats: DemoStats) -> HomePage:
+    """The HomePage, which replaces Wagtail's default "Welcome to your new Wagtail site!"."""
+    home = HomePage.objects.first()  # max_count = 1
+    if home is not None:
+        stats.record("pages", created=False)
+        return home
+
+    welcome = (
+        Page.objects.child_of(root)
+        .filter(
+            slug=content.HOME_SLUG,
+            content_type=ContentType.objects.get_for_model(Page),
+            numchild=0,
+        )
+        .first()
+    )
+    site_ids: list[int] = []
+    if welcome is not None:
+        # Sites cascade-delete with their root page: park them on the tree root meanwhile.
+        site_ids = list(Site.objects.filter(root_page=welcome).values_list("pk", flat=True))
+        Site.objects.filter(pk__in=site_ids).update(root_page=root)
+        welcome.delete()
+        root.refresh_from_db()
+
+    home = HomePage(title=content.HOME_TITLE, slug=content.HOME_SLUG, intro=content.HOME_INTRO)
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    Site.objects.filter(pk__in=site_ids).update(root_page=home)
+    stats.record("pages", created=True)
+    return home
+
+
+def _default_site_ensure(*, home: HomePage, stats: DemoStats) -> Site:
+    site = (
+        Site.objects.filter(is_default_site=True).first()
+        or Site.objects.filter(hostname=DEFAULT_SITE_HOSTNAME, port=DEFAULT_SITE_PORT).first()
+    )
+    if site is None:
+        site = Site(
+            hostname=DEFAULT_SITE_HOSTNAME,
+            port=DEFAULT_SITE_PORT,
+            site_name=content.HOME_TITLE,
+            root_page=home,
+            is_default_site=True,
+        )
+        site.full_clean()
+        site.save()
+        stats.record("sites", created=True)
+        return site
+
+    stats.record("sites", created=False)
+    if site.root_page_id != home.pk or not site.is_default_site:
+        site.root_page = home
+        site.is_default_site = True
+        site.full_clean()
+        site.save()
+        stats.updated["sites"] += 1
+    return site
+
+
+def _child_page_ensure(
+    *,
+    parent: Page,
+    model: type[PageT],
+    slug: str,
+    build: Callable[[], PageT],
+    stats: DemoStats,
+    later_slugs: Sequence[str] = (),
+) -> PageT:
+    """The ``model`` page with ``slug`` under ``parent``; built and published only if missing.
+
+    Lessons are read in tree order, so a page recreated after it was deleted goes back before
+    the first of ``later_slugs`` (the pages that follow it in the content) that exists.
+    """
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    if page is not None:
+        stats.record("pages", created=False)
+        return page
+    page = build()
+    page.slug = slug
+    next_page = Page.objects.child_of(parent).filter(slug__in=later_slugs).order_by("path").first()
+    if next_page is None:
+        parent.add_child(instance=page)
+    else:
+        next_page.add_sibling(pos="left", instance=page)
+    page.save_revision().publish()
+    stats.record("pages", created=True)
+    return page
+
+
+def _course_page_build(course: content.CourseContent) -> CoursePage:
+    return CoursePage(
+        title=course.title,
+        summary=course.summary,
+        estimated_minutes=course.estimated_minutes,
+        audience_note=course.audience_note,
+        edition=course.edition,
+        content_note=course.content_note,
+        policy_references=[
+            CoursePolicyReference(reference=reference, sort_order=position)
+            for position, reference in enumerate(course.policy_references)
+        ],
+    )
+
+
+def _lesson_page_build(lesson: content.LessonContent) -> LessonPage:
+    stream_block = LessonPage._meta.get_field("body").stream_block
+    # A copy: saving assigns block ids into the raw data, which must not touch the constants.
+    body = stream_block.to_python(copy.deepcopy(list(lesson.body)))
+    stream_block.clean(body)  # raises ValidationError if the sample content is malformed
+    return LessonPage(title=lesson.title, summary=lesson.summary, body=body)
+
+
+# --- Departments and people ---------------------------------------------------------------------
+
+
+def _department_ensure(*, demo_department: DemoDepartment, stats: DemoStats) -> Department:
+    department = Department.objects.filter(code=demo_department.code).first()
+    if department is not None:
+        stats.record("departments", created=False)
+        return department
+    department = Department(
+        code=demo_department.code,
+        name=demo_department.name,
+        serves_children=demo_department.serves_children,
+    )
+    department.full_clean()
+    department.save()
+    stats.record("departments", created=True)
+    return department
+
+
+def _user_ensure(
+    *, person: DemoPerson, password_hash: str, groups: dict[str, Group], stats: DemoStats
+) -> AbstractUser:
+    User = get_user_model()
+    user = User.objects.filter(username=person.username).first()
+    if user is None:
+        user = User(
+            username=person.username,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=person.email,
+            password=password_hash,
+        )
+        user.full_clean()
+        user.save()
+        stats.record("users", created=True)
+    else:
+        stats.record("users", created=False)
+
+    wanted = [groups[role] for role in person.roles]
+    held = set(user.groups.values_list("pk", flat=True))
+    missing = [group for group in wanted if group.pk not in held]
+    if missing:
+        user.groups.add(*missing)
+    stats.created["group memberships"] += len(missing)
+    stats.found["group memberships"] += len(wanted) - len(missing)
+    return user
+
+
+def _employee_ensure(
+    *, person: DemoPerson, user: AbstractUser, department: Department, stats: DemoStats
+) -> Employee:
+    employee = Employee.objects.filter(employee_number=person.employee_number).first()
+    if employee is not None and employee.user_id != user.pk:
+        raise DemoConflictError(
+            f"Employee number {person.employee_number} belongs to another user than the demo "
+            f"user {person.username!r}; the demo cannot be loaded into this database."
+        )
+    employee = employee or Employee.objects.filter(user=user).first()
+    if employee is not None:
+        stats.record("employees", created=False)
+        return employee
+    employee = Employee(
+        user=user,
+        employee_number=person.employee_number,
+        department=department,
+        job_title=person.job_title,
+        hire_date=person.hire_date,
+        preferred_language=person.preferred_language,
+        origin=Employee.Origin.DEMO,
+    )
+    employee.full_clean()
+    employee.save()
+    stats.record("employees", created=True)
+    return employee
+
+
+def _liaison_ensure(*, user: AbstractUser, department: Department, stats: DemoStats) -> Liaison:
+    liaison = Liaison.objects.filter(department=department, user=user).first()
+    if liaison is not None:
+        stats.record("liaisons", created=False)
+        return liaison
+    liaison = Liaison(department=department, user=user, designated_on=LIAISONS_DESIGNATED_ON)
+    liaison.full_clean()
+    liaison.save()
+    stats.record("liaisons", created=True)
+    return liaison

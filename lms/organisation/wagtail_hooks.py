@@ -1,0 +1,76 @@
+"""OEI manages departments, their liaisons and employees in the Wagtail admin."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from lms.organisation import services
+from lms.organisation.forms import EmployeeAdminForm
+from lms.organisation.models import Department, Employee
+
+
+class DepartmentViewSet(SnippetViewSet):
+    model = Department
+    icon = "group"
+    menu_label = _("Departments")
+    list_display = ["name", "code", "serves_children", "is_active"]
+    list_filter = ["is_active", "serves_children"]
+    search_fields = ["name", "code"]
+    ordering = ["name"]
+
+
+class EmployeeViewSet(SnippetViewSet):
+    model = Employee
+    icon = "user"
+    menu_label = _("Employees")
+    list_display = ["employee_number", "full_name", "department", "job_title", "is_active"]
+    list_filter = ["department", "is_active", "preferred_language"]
+    search_fields = ["employee_number", "job_title"]
+    ordering = ["employee_number"]
+    list_per_page = 50
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("employee_number"),
+                    FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
+                    FieldPanel("email"),
+                ],
+                heading=_("Person"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("department"),
+                    FieldPanel("job_title"),
+                    FieldPanel("hire_date"),
+                    FieldPanel("is_active"),
+                ],
+                heading=_("Employment"),
+            ),
+            FieldPanel("preferred_language"),
+        ],
+        base_form_class=EmployeeAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return Employee.objects.select_related("user", "department")
+
+
+class OrganisationGroup(SnippetViewSetGroup):
+    items = (DepartmentViewSet, EmployeeViewSet)
+    menu_icon = "group"
+    menu_label = _("Organisation")
+    menu_name = "organisation"
+
+
+register_snippet(OrganisationGroup)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def sync_liaison_roles(request, instance):
+    """Liaisons named on a department get (or lose) the Department liaison role."""
+    if isinstance(instance, Department):
+        services.liaison_roles_sync()

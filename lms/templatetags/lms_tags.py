@@ -1,0 +1,32 @@
+"""Template helpers for the public site (U.S. Web Design System markup)."""
+
+from django import forms, template
+
+register = template.Library()
+
+_INPUT_CLASSES = {
+    forms.Select: "usa-select",
+    forms.SelectMultiple: "usa-select",
+    forms.Textarea: "usa-textarea",
+    forms.CheckboxInput: "usa-checkbox__input",
+    forms.RadioSelect: "usa-radio__input",
+}
+
+
+@register.simple_tag
+def usa_widget(bound_field):
+    """Render a form field's widget with USWDS classes and its help and error ids linked."""
+    widget = bound_field.field.widget
+    css = next((css for cls, css in _INPUT_CLASSES.items() if isinstance(widget, cls)), "usa-input")
+    described_by = []
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.auto_id}-hint")
+    attrs = {"class": css}
+    if bound_field.errors:
+        if css in ("usa-input", "usa-select", "usa-textarea"):
+            attrs["class"] += " usa-input--error"
+        attrs["aria-invalid"] = "true"
+        described_by.append(f"{bound_field.auto_id}-error")
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return bound_field.as_widget(attrs=attrs)

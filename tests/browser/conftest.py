@@ -1,0 +1,80 @@
+"""Browser tests: Debian's chromium driven by Playwright against pytest-django's live server.
+
+Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from the
+test itself are safe here because the live server runs in its own thread.
+"""
+
+import os
+import shutil
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Debian's chromium is missing at {CHROMIUM}: run ./bin/test to install it.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo city. A transactional test flushes Wagtail's root page and Site after each
+    test; load_demo puts the root, the Site, the roles and the content back."""
+    call_command("load_demo", verbosity=0)
+
+
+class AxeChecker:
+    """Runs axe-core on the current page and fails on any WCAG 2.1 A/AA violation."""
+
+    def __init__(self):
+        self.axe = Axe()
+        self.checked: list[str] = []
+
+    def __call__(self, page):
+        results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+        self.checked.append(page.url)
+        assert results.violations_count == 0, (
+            f"axe found violations on {page.url}:\n{results.generate_report()}"
+        )
+
+
+@pytest.fixture
+def axe():
+    return AxeChecker()
