@@ -102,3 +102,15 @@ def result_line(
 
 def print_result(**kwargs) -> None:
     print(result_line(**kwargs), flush=True)
+
+
+def ratio_result_line(
+    *, name: str, value: float, unit: str, baseline: float, max_ratio: float
+) -> str:
+    """The RESULT line for a budget stated as a ratio to the baseline (``<= max_ratio x``)."""
+    ratio = value / baseline
+    passed = round(ratio, 2) <= max_ratio
+    return (
+        f"RESULT name={name} value={value:.2f} unit={unit} baseline={baseline:.2f} "
+        f"ratio={ratio:.2f} budget=<={max_ratio:g}x pass={'yes' if passed else 'no'}"
+    )

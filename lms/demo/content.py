@@ -8,8 +8,14 @@ restates it: it tells employees to follow it and to call that office.
 Lesson bodies are stored as raw StreamField data for ``courses.blocks.LessonBodyBlock``. Rich
 text is in Wagtail's database format (``<b>``, ``<i>``, ``<p>``, ``<ul>``, ``<ol>``). No image,
 video or document blocks: the demo ships without media files.
+
+Each course also has a question bank (``courses.blocks.QuizBankBlock``) written from the order.
+Its questions may test that employees follow the City Attorney's guidance and contact that office,
+never what the guidance says. Every question and answer choice has a fixed id derived from the
+course slug and its position, so the demo's quiz data is the same on every load.
 """
 
+import uuid
 from dataclasses import dataclass
 
 # --- Block builders -----------------------------------------------------------------------------
@@ -80,6 +86,65 @@ def sample_notice() -> dict:
 OEI_PHONE = "(505) 768-3491"
 
 
+# --- Quiz questions -----------------------------------------------------------------------------
+
+SINGLE = "single"
+MULTIPLE = "multiple"
+TRUE_FALSE = "true_false"
+
+#: The namespace of the demo's quiz block ids (see :meth:`CourseContent.quiz_stream_data`).
+QUIZ_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "quiz.demo.lms.cabq.example")
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    kind: str
+    text: str
+    #: (answer text, is correct), in the order the question lists them.
+    choices: tuple[tuple[str, bool], ...]
+    explanation: str
+    policy_reference: str
+    always_include: bool = False
+
+
+def right(answer: str) -> tuple[str, bool]:
+    return (answer, True)
+
+
+def wrong(answer: str) -> tuple[str, bool]:
+    return (answer, False)
+
+
+def single(
+    text: str,
+    *choices: tuple[str, bool],
+    explanation: str,
+    reference: str,
+    always_include: bool = False,
+) -> QuizQuestion:
+    """A question with exactly one right answer among ``choices``."""
+    return QuizQuestion(SINGLE, text, choices, explanation, reference, always_include)
+
+
+def multiple(
+    text: str,
+    *choices: tuple[str, bool],
+    explanation: str,
+    reference: str,
+    always_include: bool = False,
+) -> QuizQuestion:
+    """A "select all that apply" question: one or more right answers among ``choices``."""
+    return QuizQuestion(MULTIPLE, text, choices, explanation, reference, always_include)
+
+
+def true_false(
+    text: str, *, answer: bool, explanation: str, reference: str, always_include: bool = False
+) -> QuizQuestion:
+    """A statement to judge; its choices are always "True" then "False"."""
+    choices = (("True", answer), ("False", not answer))
+    return QuizQuestion(TRUE_FALSE, text, choices, explanation, reference, always_include)
+
+
 # --- Page data ----------------------------------------------------------------------------------
 
 
@@ -101,7 +166,44 @@ class CourseContent:
     content_note: str
     policy_references: tuple[str, ...]
     lessons: tuple[LessonContent, ...]
+    quiz: tuple[QuizQuestion, ...] = ()
+    #: Questions drawn for each attempt; 0 means the whole bank.
+    quiz_question_count: int = 0
+    quiz_pass_mark: int = 80
+    quiz_shuffle_choices: bool = True
+    quiz_max_attempts: int = 0  # unlimited
+    quiz_wait_minutes: int = 0
+    validity_months: int | None = 12
     edition: int = 1
+
+    def quiz_stream_data(self) -> list[dict]:
+        """The question bank as raw ``QuizBankBlock`` data, with stable ids: a fresh copy each
+        call, so saving a page (which may write into the data) never touches the constants."""
+        return [
+            {
+                "type": "question",
+                "id": self._quiz_id(f"{number}"),
+                "value": {
+                    "kind": question.kind,
+                    "text": question.text,
+                    "choices": [
+                        {
+                            "type": "item",
+                            "id": self._quiz_id(f"{number}/choice/{position}"),
+                            "value": {"text": answer, "is_correct": is_correct},
+                        }
+                        for position, (answer, is_correct) in enumerate(question.choices)
+                    ],
+                    "explanation": question.explanation,
+                    "policy_reference": question.policy_reference,
+                    "always_include": question.always_include,
+                },
+            }
+            for number, question in enumerate(self.quiz)
+        ]
+
+    def _quiz_id(self, path: str) -> str:
+        return str(uuid.uuid5(QUIZ_ID_NAMESPACE, f"{self.slug}/quiz/{path}"))
 
 
 HOME_TITLE = "City Training"
@@ -492,6 +594,132 @@ COMMITMENTS = CourseContent(
             ),
         ),
     ),
+    quiz_question_count=5,
+    quiz=(
+        single(
+            "Under section 1 of the executive order, when may City resources be used to assist "
+            "in the enforcement of federal civil immigration laws?",
+            right("Only where federal law or a court order requires it"),
+            wrong("Whenever a federal agent asks for help in person"),
+            wrong("Whenever the employee's supervisor agrees to it"),
+            wrong("Never, even where federal law or a court order requires it"),
+            explanation=(
+                "Section 1, following resolution C/S R-18-7, says City agencies, departments, "
+                "officers, employees and agents shall not use City resources to assist in or "
+                "otherwise facilitate the enforcement of federal civil immigration laws, except "
+                "where required by federal law or court order. Whether a request falls under one "
+                "of those exceptions is a legal question for the City Attorney's Office, not for "
+                "the employee who receives it."
+            ),
+            reference="EO §1",
+            always_include=True,
+        ),
+        multiple(
+            "Section 1 names kinds of activity that City resources are not used for. Which of "
+            "these does it name? Select all that apply.",
+            right("Participation in civil immigration raids"),
+            wrong("Reporting ICE activity on City property to the Mayor's Office"),
+            right("Detentions"),
+            right("Information-sharing efforts"),
+            explanation=(
+                "Section 1 names participation in civil immigration raids, detentions and "
+                "information-sharing efforts. Reporting ICE activity on City properties to the "
+                "Mayor's Office, the City Attorney's Office and the OIRA Steering Committee is "
+                "not assistance to enforcement: section 9 requires departments to do it."
+            ),
+            reference="EO §1",
+        ),
+        true_false(
+            "Section 1 lists City resources as moneys, equipment, personnel and City "
+            "facilities. Anything not on that list, such as the City's records about residents, "
+            "may be used to assist civil immigration enforcement.",
+            answer=False,
+            explanation=(
+                "False. The order says City resources include, “but are not limited to”, moneys, "
+                "equipment, personnel and City facilities, and it names information-sharing "
+                "among the activities City resources are not used for. Your working time, the "
+                "City's records, vehicles, computers and buildings are all City resources."
+            ),
+            reference="EO §1",
+        ),
+        single(
+            "Which office leads the implementation of the executive order?",
+            wrong("The City Attorney's Office"),
+            wrong("The Albuquerque Police Department"),
+            right("The Office of Equity and Inclusion (OEI)"),
+            wrong("The OIRA Steering Committee"),
+            explanation=(
+                "Section 2: the Office of Equity and Inclusion (OEI) leads the implementation of "
+                "the order, and under section 5 it provides regular progress reports to the "
+                f"Mayor or his designee. Questions about the order go to OEI at {OEI_PHONE}."
+            ),
+            reference="EO §2",
+        ),
+        single(
+            "What does section 5 require every City department to do?",
+            wrong("Appoint an officer to assist federal immigration enforcement"),
+            right("Designate a liaison to coordinate compliance, training and reporting"),
+            wrong("File Freedom of Information Act requests with ICE"),
+            wrong("Set up its own immigration steering committee"),
+            explanation=(
+                "Section 5: all departments shall designate a liaison to coordinate compliance, "
+                "training and reporting, and OEI provides regular progress reports to the Mayor "
+                "or his designee. "
+                "Freedom of Information Act requests are filed by the City Attorney's Office "
+                "(section 14). Know who your department's liaison is before you need them."
+            ),
+            reference="EO §5",
+        ),
+        multiple(
+            "What does section 3 ask the OIRA Steering Committee to do? Select all that apply.",
+            right(
+                "Gather feedback from the community and partners on federal immigration actions "
+                "and the City's response"
+            ),
+            right("Identify ways the City can protect the rights of immigrants"),
+            wrong("Enforce federal immigration law in Albuquerque"),
+            right(
+                "Work with local nonprofits, legal service providers and schools so that people "
+                "have access to legal representation, counselling and safe shelter"
+            ),
+            explanation=(
+                "Section 3 asks the Office of Immigrant and Refugee Affairs (OIRA) Steering "
+                "Committee, established in 2021, to solicit feedback, identify ways the City can "
+                "protect the rights of immigrants, and collaborate with nonprofits, legal service "
+                "providers and schools. Enforcing federal immigration law is the sole purview of "
+                "the federal government, as the order itself recognises."
+            ),
+            reference="EO §3",
+        ),
+        multiple(
+            "Under section 4, what does the Office of Equity and Inclusion do? Select all that "
+            "apply.",
+            right("Continues to disseminate Know Your Rights information"),
+            wrong("Prosecutes people who impersonate law enforcement"),
+            right("Identifies additional opportunities to educate the community"),
+            right(
+                "With other departments, shares information on City services and assistance "
+                "programs for families impacted by federal enforcement actions"
+            ),
+            explanation=(
+                "Section 4 gives OEI these three tasks. Section 11 is a commitment of the City as "
+                "a whole to prosecute those who defraud the public by impersonating law "
+                "enforcement; it is not OEI's task."
+            ),
+            reference="EO §4",
+        ),
+        true_false(
+            "The City's immigrant-friendly commitments apply to all residents, regardless of "
+            "their immigration status.",
+            answer=True,
+            explanation=(
+                "True. Resolution C/S R-18-7 and the order commit the City to the dignity, safety "
+                "and legal protections of all residents regardless of immigration status. You "
+                "never need to know anyone's status to serve them, so do not ask about it."
+            ),
+            reference="C/S R-18-7",
+        ),
+    ),
 )
 
 
@@ -877,6 +1105,135 @@ ENCOUNTERS = CourseContent(
             ),
         ),
     ),
+    quiz_question_count=5,
+    quiz=(
+        single(
+            "Under section 7, when you encounter ICE agents at a City facility, whose guidance "
+            "do you follow?",
+            wrong("Whatever the agents ask of you"),
+            wrong("Your own judgement of what the law requires"),
+            right(
+                "Guidance issued by the City Attorney's Office, including the memorandum of "
+                "February 10, 2025"
+            ),
+            wrong("The OIRA Steering Committee's instructions"),
+            explanation=(
+                "Section 7: when encountering ICE agents at City facilities, City employees shall "
+                "follow any guidance issued by the City Attorney's Office, including all previous "
+                "guidance from the memorandum issued to all City employees on February 10, 2025. "
+                "This sample course does not restate that guidance: read the memorandum, and "
+                "contact your supervisor and the City Attorney's Office with any question."
+            ),
+            reference="EO §7",
+            always_include=True,
+        ),
+        single(
+            "A situation at your facility is not clearly covered by the City Attorney's "
+            "guidance. What do you do?",
+            wrong("Work out the legal answer yourself and act on it"),
+            wrong("Do whatever gets the agents to leave fastest"),
+            wrong("Refuse to speak to anyone and block the door"),
+            right("Stay courteous, and contact your supervisor and the City Attorney's Office"),
+            explanation=(
+                "Do not improvise a legal answer, and never physically interfere with an officer. "
+                "Stay calm and courteous, say that you are contacting the person responsible, and "
+                "contact your supervisor and the City Attorney's Office (section 7). If anyone is "
+                "hurt or in danger, call 911."
+            ),
+            reference="EO §7",
+        ),
+        multiple(
+            "Under section 9, City departments report any ICE activity on City properties or "
+            "facilities to which offices? Select all that apply.",
+            wrong("The U.S. Department of Homeland Security"),
+            right("The Mayor's Office"),
+            right("The City Attorney's Office"),
+            wrong("The local news media"),
+            right("The OIRA Steering Committee"),
+            explanation=(
+                "Section 9 names three offices: the Mayor's Office, the City Attorney's Office "
+                "and the OIRA Steering Committee. The duty belongs to the department: tell your "
+                "supervisor and your department's liaison the same day, with your notes, and "
+                "your department's procedure gets the report to those offices."
+            ),
+            reference="EO §9",
+            always_include=True,
+        ),
+        true_false(
+            "Section 9 covers only arrests: unmarked ICE vehicles parked in a City park's lot do "
+            "not need to be reported.",
+            answer=False,
+            explanation=(
+                "False. Section 9 covers any ICE activity on City properties or facilities, not "
+                "only arrests or encounters with staff. Note what you saw, without guessing about "
+                "anyone's immigration status, and tell your supervisor and liaison the same day."
+            ),
+            reference="EO §9",
+        ),
+        true_false(
+            "APD cannot legally interfere with ICE activity, but when a community member who "
+            "has observed activity at a specific location asks, APD will help confirm whether "
+            "federal agents are engaged in immigration enforcement there.",
+            answer=True,
+            explanation=(
+                "True. That is section 10. If a resident asks whether the people they saw were "
+                "really immigration agents, you can tell them APD will help confirm it for a "
+                "specific location on request. Anyone in danger should call 911."
+            ),
+            reference="EO §10",
+        ),
+        multiple(
+            "Which of these are warning signs that someone may be impersonating law "
+            "enforcement? Select all that apply.",
+            wrong("They identify themselves clearly and consistently as ICE agents"),
+            right("They demand money or gift cards to prevent an arrest"),
+            right("They will not say which agency they are from"),
+            right("They ask for bank details by phone or at the door"),
+            explanation=(
+                "Real officers do not take payments to stop an arrest. The order notes numerous "
+                "community complaints of people impersonating law enforcement to defraud or "
+                "injure vulnerable residents, and section 11 commits the City to prosecute them "
+                "to the highest degree allowable. Clear and consistent identification is what "
+                "section 12 expects of genuine ICE agents."
+            ),
+            reference="EO §11",
+        ),
+        single(
+            "People who say they are immigration officers ask a Parks maintenance crew to "
+            "unlock a City storage yard so they can park out of sight during an operation. What "
+            "should the crew do?",
+            wrong("Unlock it, because helping federal officers is always required"),
+            right(
+                "Not unlock it on their own authority; stay courteous and contact their "
+                "supervisor, who follows the City Attorney's guidance"
+            ),
+            wrong("Stand in front of the gate to stop the officers physically"),
+            wrong("Lend them the keys quietly and tell no one"),
+            explanation=(
+                "The yard, the keys and the crew's time are City facilities, equipment and "
+                "personnel (section 1), and section 6 says City departments shall not support "
+                "secret policing tactics by ICE agents. Never physically interfere with an "
+                "officer. Your supervisor follows the City Attorney's guidance; if federal law or "
+                "a court order requires something, the City Attorney's Office will say so. The "
+                "activity is then reported (section 9)."
+            ),
+            reference="EO §1, §6",
+        ),
+        single(
+            "What does section 12 of the order expect of ICE agents?",
+            wrong("That they work in plain clothes so as not to alarm the public"),
+            wrong("That City employees demand to see their badges"),
+            wrong("That they ask City staff for help locating people"),
+            right("Clear communication, and clear and consistent identification as ICE agents"),
+            explanation=(
+                "Section 12 expects professional behaviour beyond reproach, including clear "
+                "communication and clear and consistent identification as ICE agents, and points "
+                "to the federal standards in 8 CFR 287.8. Your part is to notice and note how "
+                "people identified themselves, not to confront anyone or demand identification."
+            ),
+            reference="EO §12",
+        ),
+    ),
 )
 
 
@@ -1224,6 +1581,112 @@ MINORS = CourseContent(
                     ),
                 ),
             ),
+        ),
+    ),
+    quiz_question_count=5,
+    quiz=(
+        single(
+            "Who leads the work on trauma-informed protocols under section 15?",
+            right("The City's Child Wellbeing Impact Officer, in collaboration with OEI"),
+            wrong("The City Attorney's Office, in collaboration with APD"),
+            wrong("The OIRA Steering Committee, on its own"),
+            wrong("Each employee, working alone"),
+            explanation=(
+                "Section 15: led by the City's Child Wellbeing Impact Officer, in collaboration "
+                "with the Office of Equity and Inclusion (OEI), all City departments serving "
+                "children and youth shall develop trauma-informed protocols to assist minors "
+                "impacted by immigration enforcement."
+            ),
+            reference="EO §15",
+        ),
+        single(
+            "Which City departments must develop trauma-informed protocols under section 15?",
+            wrong("Only the Albuquerque Police Department"),
+            wrong("Only the Office of Equity and Inclusion"),
+            right("All City departments serving children and youth"),
+            wrong("Only departments that run schools"),
+            explanation=(
+                "Section 15 applies to all City departments serving children and youth, such as "
+                "community centres, pools and summer programs, early childhood and youth "
+                "programs, and libraries. Each develops a protocol for its own settings, and "
+                "every employee in those departments follows it."
+            ),
+            reference="EO §15",
+        ),
+        multiple(
+            "Section 15 protocols assist minors impacted by immigration enforcement. Which "
+            "groups of children does the order name? Select all that apply.",
+            right("Unaccompanied children"),
+            wrong("Only children who are U.S. citizens"),
+            right("Separated children"),
+            wrong("Only children enrolled in a City program"),
+            explanation=(
+                "The order names unaccompanied and separated children. Unaccompanied children "
+                "came to the United States without a parent or legal guardian to care for them; "
+                "separated children have been separated from their parents or usual caregivers, "
+                "for example because a parent was detained. You will rarely know which group a "
+                "child belongs to, and you should not ask: what matters is that the child is "
+                "safe and cared for now."
+            ),
+            reference="EO §15",
+        ),
+        true_false(
+            "To help a child affected by immigration enforcement, you should first find out "
+            "their family's immigration status.",
+            answer=False,
+            explanation=(
+                "False. The City serves all residents regardless of immigration status, and you "
+                "do not need that information to help. Never ask a child or a parent about "
+                "immigration status, citizenship or how they came to the country, and never "
+                "record it: such questions make children feel less safe, the opposite of what "
+                "the protocols are for."
+            ),
+            reference="EO §15",
+        ),
+        multiple(
+            "At the end of an after-school program, an eight-year-old's father has not arrived, "
+            "and another parent says he was detained. Which steps belong in a trauma-informed "
+            "response? Select all that apply.",
+            right("Stay with the child in a calm place and keep the usual routine going"),
+            wrong("Tell the child what the other parent heard, so he knows"),
+            right("Release the child only to an adult authorised on his registration"),
+            right("Tell your supervisor, who follows the department's protocol"),
+            wrong("Ask the other parents about the family's immigration status"),
+            explanation=(
+                "Safety, a calm trusted adult and a predictable routine help most. Do not pass on "
+                "rumours to the child or ask anyone about status. Call the adults on the "
+                "registration and release the child only to an authorised adult; your "
+                "supervisor follows the protocol section 15 asks your department to have, "
+                "including when no authorised adult can be reached."
+            ),
+            reference="EO §15",
+            always_include=True,
+        ),
+        true_false(
+            "Where your department's trauma-informed protocol is more specific than this sample "
+            "course, you follow the department's protocol.",
+            answer=True,
+            explanation=(
+                "True. Section 15 asks each department serving children and youth to develop its "
+                "own protocol, led by the Child Wellbeing Impact Officer with OEI. This course "
+                "explains the principles; your department's protocol governs."
+            ),
+            reference="EO §15",
+        ),
+        single(
+            "Under section 16, in which areas do relevant City departments identify and "
+            "support families disproportionately affected by immigration enforcement?",
+            wrong("Only legal representation in immigration court"),
+            right("Housing, health care, employment and education"),
+            wrong("Tax filing and vehicle registration"),
+            wrong("None: support is left to federal agencies"),
+            explanation=(
+                "Section 16 names housing, health care, employment and education. When a parent "
+                "is detained, a household can lose its income overnight, and children feel it "
+                "directly. Connect families to help through your supervisor and your "
+                "department's referral process, never making help depend on status."
+            ),
+            reference="EO §16",
         ),
     ),
 )

@@ -3,6 +3,10 @@
 Idempotent: every object is looked up by a stable key (a page's slug under its parent, a
 department's code, a username, an employee number) and created only if missing. Objects that
 exist are left as they are, so a second run writes nothing: no pages, revisions, users or rows.
+
+One exception: a demo course loaded before courses had quizzes, whose question bank is still
+empty, gets the demo quiz and quiz settings in one new, published revision. Once it has a quiz,
+it is left alone like everything else.
 """
 
 import copy
@@ -17,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from wagtail.blocks import StreamValue
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
@@ -98,6 +103,7 @@ def demo_load() -> DemoStats:
             stats=stats,
             later_slugs=[later.slug for later in content.COURSES[position + 1 :]],
         )
+        _course_quiz_fill_in(page=course_page, course=course, stats=stats)
         for lesson_position, lesson in enumerate(course.lessons):
             _child_page_ensure(
                 parent=course_page,
@@ -245,7 +251,46 @@ def _course_page_build(course: content.CourseContent) -> CoursePage:
             CoursePolicyReference(reference=reference, sort_order=position)
             for position, reference in enumerate(course.policy_references)
         ],
+        quiz=_quiz_build(course),
+        **_quiz_settings(course),
     )
+
+
+def _quiz_build(course: content.CourseContent) -> StreamValue:
+    stream_block = CoursePage._meta.get_field("quiz").stream_block
+    quiz = stream_block.to_python(course.quiz_stream_data())
+    stream_block.clean(quiz)  # raises ValidationError if a sample question is malformed
+    return quiz
+
+
+def _quiz_settings(course: content.CourseContent) -> dict[str, object]:
+    """The CoursePage fields that go with the demo quiz."""
+    return {
+        "quiz_pass_mark": course.quiz_pass_mark,
+        "quiz_question_count": course.quiz_question_count,
+        "quiz_shuffle_choices": course.quiz_shuffle_choices,
+        "quiz_max_attempts": course.quiz_max_attempts,
+        "quiz_wait_minutes": course.quiz_wait_minutes,
+        "validity_months": course.validity_months,
+    }
+
+
+def _course_quiz_fill_in(
+    *, page: CoursePage, course: content.CourseContent, stats: DemoStats
+) -> None:
+    """Give a demo course that has no quiz yet the demo quiz and settings, in one new revision.
+
+    Only a live course without pending changes is filled in: an unpublished draft is an
+    editor's work in progress, which the loader neither publishes nor buries under a newer
+    revision. A course with any quiz at all is left as it is.
+    """
+    if not course.quiz or page.has_quiz or not page.live or page.has_unpublished_changes:
+        return
+    page.quiz = _quiz_build(course)
+    for name, value in _quiz_settings(course).items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+    stats.updated["pages"] += 1
 
 
 def _lesson_page_build(lesson: content.LessonContent) -> LessonPage:

@@ -23,7 +23,7 @@ def test_employee_logs_in_and_reads_the_demo_courses(demo, page, axe):
     # Act: sign in as a demo employee
     login = LoginScreen(page).open()
     axe(page)
-    login.log_in("employee01", DEMO_PASSWORD)
+    login.log_in("employee02", DEMO_PASSWORD)  # prefers English
     expect(page.get_by_text(re.compile("Signed in as"))).to_be_visible()
 
     for title in DEMO_COURSES:
@@ -67,6 +67,13 @@ def test_skip_link_is_the_first_stop_and_reaches_the_content(demo, page):
 def test_anonymous_visitor_is_sent_to_login_from_a_course(demo, page):
     HomeScreen(page).open().open_course(DEMO_COURSES[1])
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+
+
+def test_spanish_speaker_gets_the_spanish_interface_on_login(demo, page, axe):
+    LoginScreen(page).open().log_in("employee01", DEMO_PASSWORD)  # prefers Spanish
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("link", name="Mi capacitación")).to_be_visible()
+    axe(page)
 
 
 def test_spanish_interface(demo, page, axe):

@@ -1,6 +1,7 @@
 """``manage.py load_demo``: the demo tree, courses, city and roles, loaded once and only once."""
 
 import json
+import uuid
 from io import StringIO
 
 import pytest
@@ -18,6 +19,7 @@ from wagtail.models import (
     Site,
 )
 
+from courses.blocks import QuizBankBlock, QuizQuestionBlock
 from courses.models import CoursePage, LessonPage, TrainingIndexPage
 from lms.demo import content
 from lms.demo.loader import demo_load
@@ -55,6 +57,19 @@ def snapshot() -> dict:
         "group memberships": User.groups.through.objects.count(),
         "group page permissions": GroupPagePermission.objects.count(),
     }
+
+
+def quiz_ids(raw_quiz) -> list[str]:
+    """The ids of a question bank's questions and answer choices, in order."""
+    ids = []
+    for question in raw_quiz:
+        ids.append(question["id"])
+        ids.extend(choice["id"] for choice in question["value"]["choices"])
+    return ids
+
+
+def demo_course(course: content.CourseContent) -> CoursePage:
+    return CoursePage.objects.get(slug=course.slug)
 
 
 def words_in(lesson: LessonPage) -> list[str]:
@@ -245,3 +260,203 @@ def test_a_deleted_lesson_is_recreated_in_its_place():
         lesson.slug for lesson in content.MINORS.lessons
     ]
     assert all(not problems for problems in Page.find_problems())
+
+
+# --- The quizzes --------------------------------------------------------------------------------
+
+
+QUIZ_SETTINGS = {
+    "quiz_pass_mark": 80,
+    "quiz_question_count": 5,
+    "quiz_shuffle_choices": True,
+    "quiz_max_attempts": 0,
+    "quiz_wait_minutes": 0,
+    "validity_months": 12,
+}
+
+
+def quiz_settings_of(course: CoursePage) -> dict:
+    return {name: getattr(course, name) for name in QUIZ_SETTINGS}
+
+
+def test_every_demo_course_has_a_valid_quiz_with_the_demo_settings():
+    load_demo()
+
+    all_ids = []
+    for demo in content.COURSES:
+        course = demo_course(demo)
+        raw = list(course.quiz.raw_data)
+        assert 6 <= len(raw) <= 8, demo.slug
+        QuizBankBlock().clean(course.quiz)  # raises ValidationError if a question is malformed
+        assert raw == demo.quiz_stream_data()  # stored as written, ids included
+        assert quiz_settings_of(course) == {
+            **QUIZ_SETTINGS,
+            "quiz_question_count": 5 if len(raw) > 5 else 0,
+        }
+        questions = [block.value for block in course.quiz]
+        assert {question["kind"] for question in questions} == {
+            QuizQuestionBlock.SINGLE,
+            QuizQuestionBlock.MULTIPLE,
+            QuizQuestionBlock.TRUE_FALSE,
+        }
+        assert 1 <= sum(question["always_include"] for question in questions) <= 2
+        for question in questions:
+            assert question["text"].strip().endswith(("?", ".")), question["text"]
+            assert len(question["explanation"]) >= 80, question["text"]
+            assert question["policy_reference"].startswith(("EO §", "C/S R-18-7"))
+            if question["kind"] == QuizQuestionBlock.TRUE_FALSE:
+                assert [choice["text"] for choice in question["choices"]] == ["True", "False"]
+            else:
+                assert len(question["choices"]) >= 3
+        all_ids += quiz_ids(raw)
+    assert len(all_ids) == len(set(all_ids))
+    assert all(uuid.UUID(block_id).version == 5 for block_id in all_ids)
+
+
+def test_the_encounters_quiz_follows_the_city_attorneys_guidance_without_restating_it():
+    load_demo()
+    course = demo_course(content.ENCOUNTERS)
+
+    questions = [block.value for block in course.quiz]
+    always = [question for question in questions if question["always_include"]]
+
+    assert any(
+        "City Attorney's Office" in question["text"] + question["explanation"]
+        for question in always
+    )
+    assert all(question["policy_reference"] in {"EO §7", "EO §9"} for question in always)
+    for question in questions:
+        for choice in question["choices"]:
+            if "February 10, 2025" in choice["text"]:
+                # The memorandum is named only as guidance to follow, never paraphrased.
+                assert choice["is_correct"]
+                assert "City Attorney's Office" in choice["text"]
+
+
+def test_the_encounters_quiz_does_not_put_the_right_answer_first():
+    """A browser test answers this quiz from its data: the first choice is not a free pass."""
+    raw = content.ENCOUNTERS.quiz_stream_data()
+    first_right = []
+    right_positions = set()
+    for question in raw:
+        choices = [choice["value"] for choice in question["value"]["choices"]]
+        if question["value"]["kind"] == QuizQuestionBlock.TRUE_FALSE:
+            assert [choice["text"] for choice in choices] == ["True", "False"]
+        right = [position for position, choice in enumerate(choices) if choice["is_correct"]]
+        right_positions.update(right)
+        first_right.append(right == [0])
+
+    assert not all(first_right)
+    # Answering the first choice every time fails whichever questions an attempt draws.
+    assert sum(first_right) * 100 < (
+        content.ENCOUNTERS.quiz_pass_mark * content.ENCOUNTERS.quiz_question_count
+    )
+    assert len(right_positions) >= 3
+    answers = {
+        question["value"]["choices"][0]["value"]["is_correct"]
+        for question in raw
+        if question["value"]["kind"] == QuizQuestionBlock.TRUE_FALSE
+    }
+    assert answers == {True, False}  # some statements are true, some false
+
+
+def test_quiz_ids_are_stable_across_loads():
+    for demo in content.COURSES:
+        assert demo.quiz_stream_data() == demo.quiz_stream_data()
+        first_question = demo.quiz_stream_data()[0]
+        assert first_question["id"] == str(
+            uuid.uuid5(content.QUIZ_ID_NAMESPACE, f"{demo.slug}/quiz/0")
+        )
+        assert first_question["value"]["choices"][1]["id"] == str(
+            uuid.uuid5(content.QUIZ_ID_NAMESPACE, f"{demo.slug}/quiz/0/choice/1")
+        )
+
+
+def test_running_it_twice_keeps_the_quizzes_and_their_revisions():
+    load_demo()
+    before = {
+        demo.slug: (
+            demo_course(demo).live_revision_id,
+            demo_course(demo).latest_revision_id,
+            list(demo_course(demo).quiz.raw_data),
+        )
+        for demo in content.COURSES
+    }
+
+    load_demo()
+
+    after = {
+        demo.slug: (
+            demo_course(demo).live_revision_id,
+            demo_course(demo).latest_revision_id,
+            list(demo_course(demo).quiz.raw_data),
+        )
+        for demo in content.COURSES
+    }
+    assert after == before
+    assert all(live == latest for live, latest, _ in after.values())
+
+
+def empty_the_quiz(course: CoursePage) -> None:
+    """Make ``course`` look like a demo course loaded before courses had quizzes."""
+    course.quiz = []
+    course.quiz_question_count = 0
+    course.validity_months = None
+    course.save_revision().publish()
+
+
+def test_a_demo_course_with_an_empty_quiz_gets_the_quiz_in_one_published_revision():
+    load_demo()
+    course = demo_course(content.ENCOUNTERS)
+    empty_the_quiz(course)
+    others = {
+        demo.slug: demo_course(demo).latest_revision_id
+        for demo in content.COURSES
+        if demo is not content.ENCOUNTERS
+    }
+    revisions = Revision.page_revisions.filter(object_id=str(course.pk)).count()
+
+    output = load_demo()
+
+    assert "pages: 0 created, 17 found, 1 updated" in output
+    assert "Demo loaded." in output
+    course.refresh_from_db()
+    assert list(course.quiz.raw_data) == content.ENCOUNTERS.quiz_stream_data()
+    assert quiz_settings_of(course) == QUIZ_SETTINGS
+    assert Revision.page_revisions.filter(object_id=str(course.pk)).count() == revisions + 1
+    assert course.live and course.live_revision_id == course.latest_revision_id
+    assert not course.has_unpublished_changes
+    assert list(course.get_latest_revision_as_object().quiz.raw_data) == list(course.quiz.raw_data)
+    assert {
+        demo.slug: demo_course(demo).latest_revision_id
+        for demo in content.COURSES
+        if demo is not content.ENCOUNTERS
+    } == others
+
+    # Filled in once: the next run writes nothing.
+    before = snapshot()
+    output = load_demo()
+    assert snapshot() == before
+    assert "nothing changed" in output
+
+
+def test_a_quiz_an_editor_changed_or_a_pending_draft_is_left_alone():
+    load_demo()
+    edited = demo_course(content.COMMITMENTS)
+    edited.quiz = content.COMMITMENTS.quiz_stream_data()[:1]
+    edited.quiz_pass_mark = 60
+    edited.save_revision().publish()
+    drafted = demo_course(content.MINORS)
+    empty_the_quiz(drafted)
+    drafted.title = "A draft in progress"
+    drafted.save_revision()  # not published
+    before = snapshot()
+
+    output = load_demo()
+
+    assert snapshot() == before
+    assert "nothing changed" in output
+    edited.refresh_from_db()
+    assert len(edited.quiz) == 1 and edited.quiz_pass_mark == 60
+    drafted.refresh_from_db()
+    assert not drafted.has_quiz and drafted.has_unpublished_changes

@@ -204,3 +204,19 @@ def test_a_city_that_other_records_refer_to_is_not_replaced():
 def test_needs_at_least_one_employee():
     with pytest.raises(CommandError, match="at least one employee"):
         generate_city(employees=0, seed=7)
+
+
+def test_records_that_cascade_from_a_synthetic_login_go_with_it():
+    # Wagtail keeps a profile per user that goes with the user; its presence takes the slower,
+    # collector-driven path, which must still replace the city.
+    from wagtail.users.models import UserProfile
+
+    generate_city(employees=300, seed=7)
+    user = User.objects.filter(employee__origin=Employee.Origin.SYNTHETIC).first()
+    UserProfile.get_for_user(user)
+
+    generate_city(employees=200, seed=8)
+
+    assert not UserProfile.objects.filter(user_id=user.pk).exists()
+    assert User.objects.count() == 200
+    assert Employee.objects.filter(origin=Employee.Origin.SYNTHETIC).count() == 200
