@@ -33,12 +33,15 @@ def sqlite_executemany_city(database, *, employees: int, departments: int) -> No
         (group_id,) = connection.execute(
             "SELECT id FROM auth_group WHERE name = 'Employee'"
         ).fetchone()
-        first_department = 1 + connection.execute(
-            "SELECT coalesce(max(id), 0) FROM organisation_department"
-        ).fetchone()[0]
-        first_user = 1 + connection.execute(
-            "SELECT coalesce(max(id), 0) FROM auth_user"
-        ).fetchone()[0]
+        first_department = (
+            1
+            + connection.execute(
+                "SELECT coalesce(max(id), 0) FROM organisation_department"
+            ).fetchone()[0]
+        )
+        first_user = (
+            1 + connection.execute("SELECT coalesce(max(id), 0) FROM auth_user").fetchone()[0]
+        )
         connection.executemany(
             "INSERT INTO organisation_department "
             "(id, name, code, serves_children, is_active, created_at) VALUES (?, ?, ?, ?, ?, ?)",

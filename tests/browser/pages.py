@@ -70,7 +70,9 @@ class LessonScreen(Screen):
 
 class QuizScreen(Screen):
     def start(self):
-        self.page.get_by_role("button", name=re.compile("Start the quiz|Try the quiz again")).click()
+        self.page.get_by_role(
+            "button", name=re.compile("Start the quiz|Try the quiz again")
+        ).click()
         return AttemptScreen(self.page)
 
 

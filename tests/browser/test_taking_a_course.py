@@ -23,6 +23,12 @@ def open_attempt():
     return QuizAttempt.objects.get(employee__user__username=LEARNER, submitted_at__isnull=True)
 
 
+def choose(page, choice_id: str):
+    """Click the label of a choice, as a person does (USWDS hides the native input)."""
+    input_id = page.locator(f'input[value="{choice_id}"]').get_attribute("id")
+    page.locator(f'label[for="{input_id}"]').click()
+
+
 def wrong_choice_ids(attempt):
     return {
         q["id"]: [next(c["id"] for c in q["choices"] if c["id"] not in q["correct"])]
@@ -55,7 +61,7 @@ def test_employee_fails_once_reads_explanations_passes_and_completes(demo, page,
     attempt = open_attempt()
     for choices in wrong_choice_ids(attempt).values():
         for choice in choices:
-            page.locator(f'input[value="{choice}"]').check()
+            choose(page, choice)
     result = attempt_screen.submit()
     assert result.verdict() == "You did not pass this time"
     expect(page.get_by_text(attempt.questions[0]["explanation"])).to_be_visible()
@@ -67,7 +73,7 @@ def test_employee_fails_once_reads_explanations_passes_and_completes(demo, page,
     assert attempt.number == 2
     for choices in right_choice_ids(attempt).values():
         for choice in choices:
-            page.locator(f'input[value="{choice}"]').check()
+            choose(page, choice)
     result = AttemptScreen(page).submit()
     assert result.verdict() == "You passed"
     axe(page)
@@ -103,23 +109,27 @@ def test_whole_course_with_the_keyboard_only(demo, page, axe):
     expect(page.get_by_text(re.compile("Signed in as"))).to_be_visible()
 
     HomeScreen(page).open()
-    tab_to(page, f'a:text-is("{ICE_COURSE}")')
+    href = page.get_by_role("link", name=ICE_COURSE).get_attribute("href")
+    tab_to(page, f'a[href="{href}"]')
     page.keyboard.press("Enter")
     expect(CourseScreen(page).heading()).to_have_text(ICE_COURSE)
     tab_to(page, ".lms-course-progress button")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
     while True:
         expect(page.locator(".lms-lesson-count")).to_be_visible()
         axe(page)
         tab_to(page, ".lms-lesson-done button")
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         if page.locator(".lms-lesson-count").count() == 0:
             break
 
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Quiz:"))
     tab_to(page, "form[action$='/quiz/start/'] button")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     expect(page.locator("fieldset.lms-question").first).to_be_visible()
     attempt = open_attempt()
     for question in attempt.questions:

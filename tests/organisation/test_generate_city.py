@@ -1,4 +1,4 @@
-"""generate_city: a synthetic city of realistic shape, the same per seed, never beside real people."""
+"""generate_city: a city of realistic shape, the same per seed, never beside real people."""
 
 import random
 from collections import Counter
