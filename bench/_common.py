@@ -1,8 +1,8 @@
 """What every benchmark in bench/ shares: a throwaway database, a stopwatch and the RESULT line.
 
 Benchmarks are not tests. Each one prints its figures, a baseline measured in the same run
-on the same machine (so the ratio means something on a slow or busy machine too), and exactly
-one RESULT line, which ``bin/bench`` collects and checks.
+on the same machine (so the ratio means something on a slow or busy machine too), and a RESULT
+line per figure, which ``bin/bench`` collects and checks.
 """
 
 import atexit

@@ -1,5 +1,6 @@
 import pytest
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.models import Locale, Page, Site
 
 from tests.factories import (
     CoursePageFactory,
@@ -12,7 +13,11 @@ from tests.factories import (
 
 @pytest.fixture
 def home_page(db):
-    """A HomePage serving as the default site's root, as load_demo sets it up."""
+    """A HomePage serving as the default site's root, as load_demo sets it up.
+
+    A transactional test that ran earlier flushed what wagtailcore's migrations created (the
+    locale and the root page), so they are put back when missing."""
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root"))
     home = HomePageFactory(parent=root)
     Site.objects.update_or_create(
