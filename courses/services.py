@@ -258,12 +258,18 @@ def quiz_attempt_submit(
     won = QuizAttempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
         answers=cleaned, score=score, passed=passed, submitted_at=now
     )
-    attempt.refresh_from_db()
     if not won:
         # A concurrent request submitted first; its result stands.
+        attempt.refresh_from_db()
         if attempt.answers == cleaned:
             return attempt
         raise LearningError(_("This attempt was already submitted."), status=409)
+    attempt.answers, attempt.score, attempt.passed, attempt.submitted_at = (
+        cleaned,
+        score,
+        passed,
+        now,
+    )
     if passed:
         _completion_record(
             enrollment=attempt.enrollment, course=attempt.course, attempt=attempt, now=now
@@ -298,7 +304,13 @@ def _completion_record(
         if course.validity_months
         else None,
     )
-    completion.full_clean()
+    # The foreign keys come from rows just read and uniqueness is the database's to enforce
+    # (a concurrent duplicate raises IntegrityError below), so only the values are checked.
+    completion.full_clean(
+        exclude=["employee", "course", "enrollment", "attempt"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             completion.save()

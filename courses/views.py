@@ -151,27 +151,31 @@ def _answers_from(post) -> dict[str, list[str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def attempt(request, attempt_key):
-    quiz_attempt = selectors.attempt_for(user=request.user, attempt_key=attempt_key)
-    if quiz_attempt is None:
-        raise Http404
     if request.method == "GET":
+        quiz_attempt = selectors.attempt_for(user=request.user, attempt_key=attempt_key)
+        if quiz_attempt is None:
+            raise Http404
         if quiz_attempt.is_submitted:
             return redirect("courses:attempt_result", attempt_key=attempt_key)
         return render(request, "courses/attempt.html", _attempt_form_context(quiz_attempt))
     answers = _answers_from(request.POST)
     try:
         employee = _employee_or_403(request)
+        # The service finds the attempt among this employee's own; anyone else's is a 404.
         result = services.quiz_attempt_submit(
             employee=employee, attempt_key=attempt_key, answers=answers
         )
     except LearningError as error:
         if error.errors:
+            quiz_attempt = selectors.attempt_for(user=request.user, attempt_key=attempt_key)
             return render(
                 request,
                 "courses/attempt.html",
                 _attempt_form_context(quiz_attempt, answers, error.errors),
                 status=error.status,
             )
+        if error.status == 404:
+            raise Http404 from error
         return _error(request, error)
     if result.passed:
         messages.success(request, _("You passed the quiz."))
