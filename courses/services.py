@@ -292,7 +292,7 @@ def _completion_record(
         return None
     completed_at = _now(now)
     completion = Completion(
-        employee=enrollment.employee,
+        employee_id=enrollment.employee_id,
         course=course,
         enrollment=enrollment,
         attempt=attempt,
