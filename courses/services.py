@@ -91,7 +91,7 @@ def lesson_complete(
         defaults={"lesson_title": lesson.title, "completed_at": _now(now)},
     )
     if not course.has_quiz:
-        _completion_record(enrollment=enrollment, course=course, attempt=None, now=now)
+        _completion_record(enrollment=enrollment, course=course, now=now)
     return progress
 
 
@@ -181,6 +181,7 @@ def quiz_attempt_start(
         number=rules.attempts_used + 1,
         questions=_draw_questions(course, random.SystemRandom()),
         pass_mark=course.quiz_pass_mark,
+        validity_months=course.validity_months,
         started_at=now,
     )
     attempt.full_clean()
@@ -242,13 +243,10 @@ def quiz_attempt_submit(
     attempt already submitted are refused.
     """
     now = _now(now)
-    attempt = (
-        QuizAttempt.objects.select_related("enrollment", "course")
-        .filter(public_id=attempt_key, employee=employee)
-        .first()
-    )
-    if attempt is None:
-        raise LearningError(_("This quiz attempt does not exist."), status=404)
+    try:
+        attempt = QuizAttempt.objects.get(public_id=attempt_key, employee=employee)
+    except QuizAttempt.DoesNotExist:
+        raise LearningError(_("This quiz attempt does not exist."), status=404) from None
     cleaned = _validated_answers(attempt, answers)
     if attempt.is_submitted:
         if attempt.answers == cleaned:
@@ -271,39 +269,31 @@ def quiz_attempt_submit(
         now,
     )
     if passed:
-        _completion_record(
-            enrollment=attempt.enrollment, course=attempt.course, attempt=attempt, now=now
+        # Every lesson was read before the attempt could start (quiz_attempt_start checks),
+        # and the attempt holds the course's title, edition and validity as they were then,
+        # so completing needs no read of the course.
+        _completion_save(
+            Completion(
+                employee_id=attempt.employee_id,
+                course_id=attempt.course_id,
+                enrollment_id=attempt.enrollment_id,
+                attempt=attempt,
+                course_title=attempt.course_title,
+                course_edition=attempt.course_edition,
+                completed_at=now,
+                score=score,
+                expires_at=_expiry(now, attempt.validity_months),
+            )
         )
     return attempt
 
 
-def _completion_record(
-    *,
-    enrollment: Enrollment,
-    course: CoursePage,
-    attempt: QuizAttempt | None,
-    now: datetime | None,
-) -> Completion | None:
-    """Record the completion once every lesson is read (and the quiz passed, if any)."""
-    existing = Completion.objects.filter(enrollment=enrollment).first()
-    if existing is not None:
-        return existing
-    if _lessons_left(enrollment=enrollment, course=course):
-        return None
-    completed_at = _now(now)
-    completion = Completion(
-        employee_id=enrollment.employee_id,
-        course=course,
-        enrollment=enrollment,
-        attempt=attempt,
-        course_title=course.title,
-        course_edition=enrollment.course_edition,
-        completed_at=completed_at,
-        score=attempt.score if attempt else None,
-        expires_at=_add_months(completed_at, course.validity_months)
-        if course.validity_months
-        else None,
-    )
+def _expiry(completed_at: datetime, validity_months: int | None) -> datetime | None:
+    return _add_months(completed_at, validity_months) if validity_months else None
+
+
+def _completion_save(completion: Completion) -> Completion:
+    """Save a completion, once: a concurrent duplicate yields the one already recorded."""
     # The foreign keys come from rows just read and uniqueness is the database's to enforce
     # (a concurrent duplicate raises IntegrityError below), so only the values are checked.
     completion.full_clean(
@@ -315,5 +305,28 @@ def _completion_record(
         with transaction.atomic():
             completion.save()
     except IntegrityError:
-        return Completion.objects.get(enrollment=enrollment)
+        return Completion.objects.get(enrollment_id=completion.enrollment_id)
     return completion
+
+
+def _completion_record(
+    *, enrollment: Enrollment, course: CoursePage, now: datetime | None
+) -> Completion | None:
+    """Complete a course without a quiz once every lesson is read."""
+    existing = Completion.objects.filter(enrollment=enrollment).first()
+    if existing is not None:
+        return existing
+    if _lessons_left(enrollment=enrollment, course=course):
+        return None
+    completed_at = _now(now)
+    return _completion_save(
+        Completion(
+            employee_id=enrollment.employee_id,
+            course=course,
+            enrollment=enrollment,
+            course_title=course.title,
+            course_edition=enrollment.course_edition,
+            completed_at=completed_at,
+            expires_at=_expiry(completed_at, course.validity_months),
+        )
+    )

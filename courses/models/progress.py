@@ -107,6 +107,9 @@ class QuizAttempt(ImmutableRecord):
     number = models.PositiveSmallIntegerField(_("attempt number"))
     questions = models.JSONField(_("questions as shown"))
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"))
+    validity_months = models.PositiveSmallIntegerField(
+        _("completion valid for (months)"), null=True, blank=True
+    )
     started_at = models.DateTimeField(_("started at"))
     answers = models.JSONField(_("answers given"), null=True, blank=True)
     score = models.DecimalField(
