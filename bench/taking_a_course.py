@@ -8,8 +8,8 @@ import os
 import statistics
 import sys
 import uuid
-from urllib.parse import urlencode
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DEBUG"] = "False"
