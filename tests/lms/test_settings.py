@@ -11,22 +11,17 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "x" * 50
 
 
-def load_settings(module: str, **environ: str) -> subprocess.CompletedProcess:
+def run_django(code: str, module: str, **environ: str) -> subprocess.CompletedProcess:
+    """Run ``code`` after ``django.setup()`` in a fresh interpreter with only ``environ``
+    (beside this process's environment less the settings under test)."""
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
     }
     env.update(environ, DJANGO_SETTINGS_MODULE=module)
-    code = (
-        "import django, json; from django.conf import settings; django.setup();"
-        "print(json.dumps({'q': {k: v for k, v in settings.Q_CLUSTER.items() if k != 'label'},"
-        " 'db': settings.DATABASES['default']['ENGINE'],"
-        " 'email': settings.EMAIL_BACKEND, 'tz': settings.TIME_ZONE,"
-        " 'langs': [c for c, _ in settings.LANGUAGES]}))"
-    )
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", f"import django; django.setup()\n{code}"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -34,6 +29,17 @@ def load_settings(module: str, **environ: str) -> subprocess.CompletedProcess:
         timeout=60,
         check=False,
     )
+
+
+def load_settings(module: str, **environ: str) -> subprocess.CompletedProcess:
+    code = (
+        "import json; from django.conf import settings;"
+        "print(json.dumps({'q': {k: v for k, v in settings.Q_CLUSTER.items() if k != 'label'},"
+        " 'db': settings.DATABASES['default']['ENGINE'],"
+        " 'email': settings.EMAIL_BACKEND, 'tz': settings.TIME_ZONE,"
+        " 'langs': [c for c, _ in settings.LANGUAGES]}))"
+    )
+    return run_django(code, module, **environ)
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -95,25 +101,13 @@ def test_tests_keep_mail_in_memory():
 
 def test_sqlite_is_tuned_for_a_web_server_and_a_task_cluster(tmp_path):
     """WAL, IMMEDIATE transactions and a busy timeout, on a real file database."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="lms.settings.dev",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'tuning.sqlite3'}",
-    )
     code = (
-        "import django; django.setup(); from django.db import connection;"
-        "c = connection.cursor();"
+        "from django.db import connection; c = connection.cursor();"
         "print(c.execute('PRAGMA journal_mode').fetchone()[0],"
         " c.execute('PRAGMA busy_timeout').fetchone()[0], connection.transaction_mode)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = run_django(
+        code, "lms.settings.dev", DATABASE_URL=f"sqlite:///{tmp_path / 'tuning.sqlite3'}"
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
