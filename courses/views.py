@@ -35,11 +35,14 @@ def _live_course(course_id: int) -> CoursePage:
 
 
 def _next_step_url(course: CoursePage, progress: selectors.CourseProgress) -> str:
-    for lesson in course.lessons().only("id", "url_path", "path"):
+    """Where Start/Resume/Review leads: the first unread lesson, else the quiz; a learner
+    who completed the course reviews it from its first lesson."""
+    lessons = list(course.lessons().only("id", "url_path", "path"))
+    if progress.completion and lessons:
+        return lessons[0].url
+    for lesson in lessons:
         if lesson.pk not in progress.completed_lesson_ids:
             return lesson.url
-    if progress.completion:
-        return course.url
     if course.has_quiz:
         return reverse("courses:quiz", kwargs={"course_id": course.pk})
     return course.url

@@ -230,41 +230,83 @@ def test_lesson_and_quiz_pages_use_the_same_number_of_queries_at_any_size(
     assert counts[(5, 10)] == counts[(50, 200)], counts
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_submissions_give_one_result_and_one_completion(home_page):
-    """Two tabs submit the same attempt at the same moment, on the real database."""
+def in_tabs(count: int, user, request) -> list[int]:
+    """Send ``request(client)`` from ``count`` browser tabs at the same moment; the statuses."""
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    statuses = []
+
+    def tab():
+        client = Client()
+        client.force_login(user)
+        barrier.wait()
+        statuses.append(request(client).status_code)
+        connections.close_all()
+
+    threads = [threading.Thread(target=tab) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return statuses
+
+
+@pytest.fixture
+def read_course(home_page):
+    """A one-lesson quiz course whose lesson a new employee has read (transactional tests)."""
     from tests.factories import TrainingIndexPageFactory, quiz_question
 
     index = TrainingIndexPageFactory(parent=home_page)
     course = CoursePageFactory(
-        parent=index,
-        quiz=[quiz_question("Q?", [("Yes", True), ("No", False)])],
+        parent=index, quiz=[quiz_question("Q?", [("Yes", True), ("No", False)])]
     )
     LessonPageFactory(parent=course)
     employee = EmployeeFactory()
     for lesson in course.lessons():
         services.lesson_complete(employee=employee, lesson=lesson)
+    return course, employee
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_give_one_result_and_one_completion(read_course):
+    """Four tabs submit the same attempt at the same moment, on the real database."""
+    course, employee = read_course
     attempt = services.quiz_attempt_start(employee=employee, course=course)
     answers = right_answers(attempt)
 
-    barrier = threading.Barrier(4)
-    statuses = []
-
-    def tab():
-        from django.db import connections
-
-        client = Client()
-        client.force_login(employee.user)
-        barrier.wait()
-        statuses.append(submit(client, attempt, answers).status_code)
-        connections.close_all()
-
-    threads = [threading.Thread(target=tab) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = in_tabs(4, employee.user, lambda client: submit(client, attempt, answers))
 
     assert statuses == [302, 302, 302, 302]
     assert QuizAttempt.objects.filter(submitted_at__isnull=False).count() == 1
     assert Completion.objects.filter(employee=employee).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_quiz_starts_open_one_attempt(read_course):
+    """A double click on "Start the quiz" (or two tabs) opens a single attempt."""
+    course, employee = read_course
+    url = reverse("courses:quiz_start", args=[course.pk])
+
+    statuses = in_tabs(4, employee.user, lambda client: client.post(url))
+
+    assert statuses == [302, 302, 302, 302]
+    assert QuizAttempt.objects.filter(employee=employee).count() == 1
+
+
+def test_start_resumes_at_the_first_unread_lesson_and_review_opens_the_first(
+    employee_client, employee, quiz_course
+):
+    first, second = quiz_course.lesson_list
+    start = reverse("courses:course_start", args=[quiz_course.pk])
+    assert employee_client.post(start)["Location"] == first.url
+    services.lesson_complete(employee=employee, lesson=first)
+    assert employee_client.post(start)["Location"] == second.url
+    services.lesson_complete(employee=employee, lesson=second)
+    quiz_url = reverse("courses:quiz", args=[quiz_course.pk])
+    assert employee_client.post(start)["Location"] == quiz_url
+    attempt = services.quiz_attempt_start(employee=employee, course=quiz_course)
+    services.quiz_attempt_submit(
+        employee=employee, attempt_key=attempt.public_id, answers=right_answers(attempt)
+    )
+    assert employee_client.post(start)["Location"] == first.url
