@@ -47,7 +47,7 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def _add_months(moment: datetime, months: int) -> datetime:
+def add_months(moment: datetime, months: int) -> datetime:
     month_index = moment.month - 1 + months
     year, month = moment.year + month_index // 12, month_index % 12 + 1
     for day in (moment.day, 30, 29, 28):
@@ -289,7 +289,7 @@ def quiz_attempt_submit(
 
 
 def _expiry(completed_at: datetime, validity_months: int | None) -> datetime | None:
-    return _add_months(completed_at, validity_months) if validity_months else None
+    return add_months(completed_at, validity_months) if validity_months else None
 
 
 def _completion_save(completion: Completion) -> Completion:

@@ -126,3 +126,13 @@ def quiz_bank(size: int) -> list[dict]:
         quiz_question(f"Question {n}?", [(f"Right {n}", True), (f"Wrong {n}", False)])
         for n in range(1, size + 1)
     ]
+
+
+class TrainingRequirementFactory(DjangoModelFactory):
+    class Meta:
+        model = "compliance.TrainingRequirement"
+
+    name = factory.Sequence(lambda n: f"Requirement {n}")
+    course = factory.SubFactory(CoursePageFactory)  # pass parent= or course= explicitly
+    due_days = 30
+    active_from = datetime.date(2025, 7, 21)

@@ -23,6 +23,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "lms.organisation",
+    "lms.compliance",
     "courses",
     "certificates",
     "lms",

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplianceConfig(AppConfig):
+    """Who must take what by when (EO §5): requirements, assignments, the liaison dashboard."""
+
+    name = "lms.compliance"
+    label = "compliance"
+    verbose_name = _("Compliance")

@@ -1,0 +1,220 @@
+"""Training requirements and the assignments they create.
+
+OEI states a requirement (a course, an audience, a deadline, a recertification cycle); the LMS
+keeps one assignment per employee and requirement in step with the roster. Assignments are never
+deleted: an employee who leaves or falls out of the audience keeps theirs, deactivated.
+Extensions, exemptions and roster confirmations are records of who decided what and when.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+
+from lms.organisation.models import Department, Employee
+
+
+class TrainingRequirement(ClusterableModel):
+    """OEI's rule that an audience must complete a course by a deadline, and keep it current."""
+
+    class Audience(models.TextChoices):
+        ALL = "all", _("All employees")
+        DEPARTMENTS = "departments", _("Chosen departments")
+        JOB_TITLES = "job_titles", _("Chosen job titles")
+        LIAISONS = "liaisons", _("Department liaisons only")
+
+    class DueBasis(models.TextChoices):
+        ASSIGNMENT = "assignment", _("Days after the training is assigned")
+        HIRE_DATE = "hire_date", _("Days after the hire date, for new hires")
+
+    name = models.CharField(_("name"), max_length=200)
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.PROTECT,
+        related_name="requirements",
+        verbose_name=_("course"),
+    )
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL
+    )
+    departments = ParentalManyToManyField(
+        Department, blank=True, related_name="requirements", verbose_name=_("departments")
+    )
+    job_titles = models.TextField(
+        _("job titles"),
+        blank=True,
+        help_text=_("One job title per line, exactly as in the HR roster."),
+    )
+    due_days = models.PositiveSmallIntegerField(
+        _("due within (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    due_basis = models.CharField(
+        _("counted from"), max_length=20, choices=DueBasis.choices, default=DueBasis.ASSIGNMENT
+    )
+    recertify_months = models.PositiveSmallIntegerField(
+        _("recertify every (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Leave empty when one completion is enough."),
+    )
+    window_days = models.PositiveSmallIntegerField(
+        _("recertification window (days before expiry)"), default=30
+    )
+    active_from = models.DateField(_("active from"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("course"),
+        MultiFieldPanel(
+            [FieldPanel("audience"), FieldPanel("departments"), FieldPanel("job_titles")],
+            heading=_("Who must take it"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("due_days"), FieldPanel("due_basis")]),
+                FieldRowPanel([FieldPanel("recertify_months"), FieldPanel("window_days")]),
+            ],
+            heading=_("By when"),
+        ),
+        FieldRowPanel([FieldPanel("active_from"), FieldPanel("is_active")]),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("training requirement")
+        verbose_name_plural = _("training requirements")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def job_title_list(self) -> list[str]:
+        return [line.strip() for line in self.job_titles.splitlines() if line.strip()]
+
+
+class Assignment(models.Model):
+    """One employee's obligation under one requirement; created and updated automatically."""
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("employee")
+    )
+    requirement = models.ForeignKey(
+        TrainingRequirement,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("requirement"),
+    )
+    assigned_on = models.DateField(_("assigned on"))
+    due_on = models.DateField(_("due on"))
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Off when the employee left or is no longer in the audience."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "requirement"], name="assignment_once_per_requirement"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requirement", "is_active"], name="assignment_req_active"),
+        ]
+
+    def __str__(self):
+        return f"{self.employee_id} – {self.requirement_id} (due {self.due_on})"
+
+
+class Extension(models.Model):
+    """A new due date granted by OEI or the employee's liaison, with the reason."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="extensions")
+    new_due_on = models.DateField(_("new due date"))
+    reason = models.TextField(_("reason"), max_length=1000)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+
+    def __str__(self):
+        return f"{self.assignment_id} → {self.new_due_on}"
+
+
+class Exemption(models.Model):
+    """An employee excused from a requirement, for a reason, possibly until a date."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="exemptions")
+    reason = models.TextField(_("reason"), max_length=1000)
+    until = models.DateField(_("until"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("exemption")
+        verbose_name_plural = _("exemptions")
+
+    def __str__(self):
+        return f"{self.assignment_id} exempt until {self.until or '—'}"
+
+
+class RosterConfirmation(models.Model):
+    """A liaison attests that their department's roster is accurate (EO §5)."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="roster_confirmations"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-confirmed_at"]
+        get_latest_by = "confirmed_at"
+        verbose_name = _("roster confirmation")
+        verbose_name_plural = _("roster confirmations")
+
+    def __str__(self):
+        return f"{self.department_id} {self.confirmed_at:%Y-%m-%d}"
+
+
+class ReminderRequest(models.Model):
+    """A liaison's "send reminder": at most one per employee per day, sent by a task."""
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="reminder_requests"
+    )
+    day = models.DateField(_("day"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder request")
+        verbose_name_plural = _("reminder requests")
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "day"], name="one_reminder_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.employee_id} {self.day}"

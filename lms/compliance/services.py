@@ -1,0 +1,193 @@
+"""Writes for compliance: keeping assignments in step with requirements and the roster,
+extensions, exemptions, roster confirmations and reminder requests."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from lms.compliance.models import (
+    Assignment,
+    Exemption,
+    Extension,
+    ReminderRequest,
+    RosterConfirmation,
+    TrainingRequirement,
+)
+from lms.organisation.models import Department, Employee
+
+
+@dataclass(frozen=True)
+class SyncStats:
+    created: int = 0
+    reactivated: int = 0
+    deactivated: int = 0
+
+    def __add__(self, other: "SyncStats") -> "SyncStats":
+        return SyncStats(
+            self.created + other.created,
+            self.reactivated + other.reactivated,
+            self.deactivated + other.deactivated,
+        )
+
+
+def audience_for(requirement: TrainingRequirement) -> QuerySet[Employee]:
+    """The active employees a requirement applies to, as one query."""
+    employees = Employee.objects.filter(is_active=True, department__is_active=True)
+    match requirement.audience:
+        case TrainingRequirement.Audience.DEPARTMENTS:
+            return employees.filter(department__in=requirement.departments.all())
+        case TrainingRequirement.Audience.JOB_TITLES:
+            return employees.filter(job_title__in=requirement.job_title_list)
+        case TrainingRequirement.Audience.LIAISONS:
+            return employees.filter(user__liaison_roles__isnull=False).distinct()
+    return employees
+
+
+def due_date(*, requirement: TrainingRequirement, hire_date: date, assigned_on: date) -> date:
+    """New hires count from their hire date; everyone else from the day it was assigned."""
+    from_assignment = assigned_on + timedelta(days=requirement.due_days)
+    if requirement.due_basis == TrainingRequirement.DueBasis.HIRE_DATE:
+        from_hire = hire_date + timedelta(days=requirement.due_days)
+        if from_hire >= assigned_on:
+            return from_hire
+    return from_assignment
+
+
+@transaction.atomic
+def assignments_sync(
+    *,
+    requirements: Iterable[TrainingRequirement] | None = None,
+    employee_ids: Iterable[int] | None = None,
+    today: date | None = None,
+) -> SyncStats:
+    """Bring assignments in line with requirements and the roster, with set-based queries.
+
+    Creates the missing ones, reactivates those whose employee is back in the audience and
+    deactivates (never deletes) those of leavers and of people no longer in the audience.
+    ``employee_ids`` narrows the work to people whose record just changed (a roster import).
+    """
+    today = today or timezone.localdate()
+    if requirements is None:
+        requirements = TrainingRequirement.objects.all()
+    ids = None if employee_ids is None else list(employee_ids)
+    total = SyncStats()
+    for requirement in requirements:
+        assignments = Assignment.objects.filter(requirement=requirement)
+        if ids is not None:
+            assignments = assignments.filter(employee_id__in=ids)
+        if not requirement.is_active or requirement.active_from > today:
+            deactivated = assignments.filter(is_active=True).update(is_active=False)
+            total += SyncStats(deactivated=deactivated)
+            continue
+        audience = audience_for(requirement)
+        if ids is not None:
+            audience = audience.filter(pk__in=ids)
+        deactivated = (
+            assignments.filter(is_active=True)
+            .exclude(employee__in=audience.values("pk"))
+            .update(is_active=False)
+        )
+        reactivated = assignments.filter(
+            is_active=False, employee__in=audience.values("pk")
+        ).update(is_active=True)
+        missing = audience.exclude(assignments__requirement=requirement).values_list(
+            "pk", "hire_date"
+        )
+        created = Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    employee_id=pk,
+                    requirement=requirement,
+                    assigned_on=today,
+                    due_on=due_date(requirement=requirement, hire_date=hired, assigned_on=today),
+                )
+                for pk, hired in missing.iterator(chunk_size=5000)
+            ],
+            batch_size=2000,
+        )
+        total += SyncStats(len(created), reactivated, deactivated)
+    return total
+
+
+class ComplianceError(Exception):
+    """A request that cannot be granted; ``status`` is the HTTP status for the view."""
+
+    def __init__(self, message: str, *, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@transaction.atomic
+def extension_grant(
+    *, assignment: Assignment, new_due_on: date, reason: str, granted_by
+) -> Extension:
+    """Move an assignment's due date, keeping who decided, when and why."""
+    if new_due_on <= assignment.due_on:
+        raise ComplianceError(_("The new due date must be later than the current one."))
+    extension = Extension(
+        assignment=assignment, new_due_on=new_due_on, reason=reason.strip(), granted_by=granted_by
+    )
+    extension.full_clean()
+    extension.save()
+    return extension
+
+
+@transaction.atomic
+def exemption_grant(
+    *, assignment: Assignment, reason: str, until: date | None, granted_by
+) -> Exemption:
+    """Excuse an employee from a requirement, for a reason, possibly until a date."""
+    if until is not None and until < timezone.localdate():
+        raise ComplianceError(_("An exemption cannot end in the past."))
+    exemption = Exemption(
+        assignment=assignment, reason=reason.strip(), until=until, granted_by=granted_by
+    )
+    exemption.full_clean()
+    exemption.save()
+    return exemption
+
+
+@transaction.atomic
+def roster_confirm(*, department: Department, confirmed_by) -> RosterConfirmation:
+    """A liaison attests their department's roster is accurate, now."""
+    confirmation = RosterConfirmation(department=department, confirmed_by=confirmed_by)
+    confirmation.full_clean()
+    confirmation.save()
+    return confirmation
+
+
+@transaction.atomic
+def reminders_request(
+    *, employee_ids: Iterable[int], requested_by, today: date | None = None
+) -> list[ReminderRequest]:
+    """Queue a reminder for each employee not already reminded today; the rest are skipped.
+
+    The unique (employee, day) key makes "at most one per employee per day" hold even when
+    two liaisons click at once; the emails go out from a django-q2 task after commit.
+    """
+    today = today or timezone.localdate()
+    ids = set(employee_ids)
+    already = set(
+        ReminderRequest.objects.filter(employee_id__in=ids, day=today).values_list(
+            "employee_id", flat=True
+        )
+    )
+    created = ReminderRequest.objects.bulk_create(
+        [
+            ReminderRequest(employee_id=pk, day=today, requested_by=requested_by)
+            for pk in sorted(ids - already)
+        ],
+        ignore_conflicts=True,
+    )
+    if created:
+        transaction.on_commit(
+            lambda: async_task("lms.compliance.tasks.reminders_send", today.isoformat())
+        )
+    return created
