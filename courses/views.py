@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from courses import selectors, services
 from courses.models import CoursePage, LessonPage
 from courses.services import LearningError
+from lms.compliance import selectors as compliance_selectors
 
 
 def _error(request, error: LearningError) -> TemplateResponse:
@@ -51,7 +52,15 @@ def _next_step_url(course: CoursePage, progress: selectors.CourseProgress) -> st
 @login_required
 def my_training(request):
     training = selectors.my_training(user=request.user)
-    return render(request, "courses/my_training.html", {"training": training})
+    assignments = compliance_selectors.my_assignments(user=request.user)
+    for assignment in assignments:
+        # Templates cannot look a label up by a variable key.
+        assignment.status_label = compliance_selectors.Status.LABELS[assignment.status]
+    return render(
+        request,
+        "courses/my_training.html",
+        {"training": training, "assignments": assignments},
+    )
 
 
 @login_required

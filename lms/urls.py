@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("learn/", include("courses.urls")),
+    path("compliance/", include("lms.compliance.urls")),
     path("healthz/", views.healthz, name="healthz"),
 ]
 

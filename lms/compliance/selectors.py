@@ -4,14 +4,20 @@ A liaison sees only the departments they are designated for, an employee only th
 OEI (with the citywide permission) everything. Every view, export and task asks here.
 """
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
     F,
+    Func,
+    IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -24,7 +30,14 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Completion, Enrollment
 from courses.services import add_months
-from lms.compliance.models import Assignment, Exemption, Extension, TrainingRequirement
+from lms.compliance.models import (
+    Assignment,
+    Exemption,
+    Extension,
+    ReminderRequest,
+    RosterConfirmation,
+    TrainingRequirement,
+)
 from lms.organisation.models import Department, Employee
 
 #: How close a deadline must be to count as "due soon".
@@ -196,3 +209,271 @@ def employees_for(*, user) -> QuerySet[Employee]:
     if not user.is_authenticated:
         return Employee.objects.none()
     return Employee.objects.filter(Q(user=user) | Q(department__in=departments_for(user=user)))
+
+
+# --- The liaison dashboard (EO §5) -----------------------------------------------------------
+
+#: Statuses from the most to the least urgent: the dashboard's "sort by status".
+STATUS_SEVERITY = (
+    Status.OVERDUE,
+    Status.EXPIRED,
+    Status.DUE_SOON,
+    Status.NOT_STARTED,
+    Status.IN_PROGRESS,
+    Status.COMPLETED,
+    Status.EXEMPT,
+)
+
+#: The roster's orderings; ties end on the primary key so pages never overlap.
+ROSTER_SORTS = ("name", "due", "status")
+
+
+class _SeverityRank(Func):
+    """``CASE <status> WHEN 'overdue' THEN 0 ... END``: the "simple" CASE form evaluates the
+    (expensive) status expression once, where ``Case(When(status=...), ...)`` would repeat it
+    for every branch."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        status_sql, status_params = compiler.compile(self.get_source_expressions()[0])
+        branches, params = [], list(status_params)
+        for rank, status in enumerate(STATUS_SEVERITY):
+            branches.append("WHEN %s THEN %s")
+            params += [status, rank]
+        params.append(len(STATUS_SEVERITY))
+        return f"CASE {status_sql} {' '.join(branches)} ELSE %s END", params
+
+
+@dataclass
+class LastConfirmation:
+    confirmed_at: datetime
+    confirmed_by: str
+
+
+def department_for(*, user, code: str) -> Department | None:
+    """One department the user may see, by code, with its last roster confirmation; else None,
+    so that a department the user may not see looks exactly like one that does not exist."""
+    latest = RosterConfirmation.objects.filter(department=OuterRef("pk")).order_by(
+        "-confirmed_at", "-pk"
+    )
+    department = (
+        departments_for(user=user)
+        .filter(code=code)
+        .annotate(
+            confirmed_at=Subquery(latest.values("confirmed_at")[:1]),
+            confirmed_by_first=Subquery(latest.values("confirmed_by__first_name")[:1]),
+            confirmed_by_last=Subquery(latest.values("confirmed_by__last_name")[:1]),
+            confirmed_by_username=Subquery(latest.values("confirmed_by__username")[:1]),
+        )
+        .first()
+    )
+    if department is None:
+        return None
+    department.last_confirmation = None
+    if department.confirmed_at is not None:
+        name = f"{department.confirmed_by_first} {department.confirmed_by_last}".strip()
+        department.last_confirmation = LastConfirmation(
+            confirmed_at=department.confirmed_at,
+            confirmed_by=name or department.confirmed_by_username,
+        )
+    return department
+
+
+def department_assignments(
+    *, user, department: Department, today: date | None = None
+) -> QuerySet[Assignment]:
+    """The active assignments of one department's people, with ``status``, if the user may see
+    that department; none otherwise (a liaison's own assignments in someone else's department
+    included)."""
+    return assignments_for(user=user, today=today).filter(
+        employee__department=department,
+        employee__department__in=departments_for(user=user),
+    )
+
+
+@dataclass
+class RequirementSummary:
+    """How one requirement stands in a department: counts by status."""
+
+    requirement_id: int
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def compliant(self) -> int:
+        return sum(self.counts.get(status, 0) for status in Status.COMPLIANT)
+
+    @property
+    def percent_compliant(self) -> int | None:
+        """Rounded down, so 100% means everyone."""
+        return self.compliant * 100 // self.total if self.total else None
+
+    @property
+    def overdue(self) -> int:
+        return self.counts.get(Status.OVERDUE, 0)
+
+    @property
+    def due_soon(self) -> int:
+        return self.counts.get(Status.DUE_SOON, 0)
+
+    @property
+    def expired(self) -> int:
+        return self.counts.get(Status.EXPIRED, 0)
+
+
+@dataclass
+class RosterSummary:
+    requirements: list[RequirementSummary]
+
+    @property
+    def all(self) -> RequirementSummary:
+        """Every requirement together."""
+        counts: dict[str, int] = {}
+        for requirement in self.requirements:
+            for status, count in requirement.counts.items():
+                counts[status] = counts.get(status, 0) + count
+        return RequirementSummary(requirement_id=0, name="", counts=counts)
+
+    def count(self, *, status: str | None = None, requirement_id: int | None = None) -> int:
+        """How many assignments have ``status`` under ``requirement_id`` (None: any)."""
+        return sum(
+            count
+            for requirement in self.requirements
+            if requirement_id is None or requirement.requirement_id == requirement_id
+            for row_status, count in requirement.counts.items()
+            if status is None or row_status == status
+        )
+
+
+def roster_summary(assignments: QuerySet[Assignment]) -> RosterSummary:
+    """Counts by requirement and status, in one aggregate query.
+
+    Grouping by the annotated status computes the status once per assignment; a ``Count``
+    with a ``filter=`` per status would repeat its whole CASE (and its subqueries) per count.
+    """
+    by_requirement: dict[int, RequirementSummary] = {}
+    rows = (
+        assignments.order_by()
+        .values("requirement_id", "requirement__name", "status")
+        .annotate(count=Count("pk"))
+    )
+    for row in rows:
+        summary = by_requirement.setdefault(
+            row["requirement_id"],
+            RequirementSummary(requirement_id=row["requirement_id"], name=row["requirement__name"]),
+        )
+        summary.counts[row["status"]] = row["count"]
+    return RosterSummary(
+        requirements=sorted(by_requirement.values(), key=lambda r: (r.name, r.requirement_id))
+    )
+
+
+def roster_filter(
+    assignments: QuerySet[Assignment],
+    *,
+    status: str | None = None,
+    requirement_id: int | None = None,
+    search: str = "",
+) -> QuerySet[Assignment]:
+    """Narrow a roster by status, requirement and a name or employee number search (every word
+    must match the first name, last name or employee number)."""
+    if status:
+        assignments = assignments.filter(status=status)
+    if requirement_id:
+        assignments = assignments.filter(requirement_id=requirement_id)
+    for word in search.split():
+        assignments = assignments.filter(
+            Q(employee__user__first_name__icontains=word)
+            | Q(employee__user__last_name__icontains=word)
+            | Q(employee__employee_number__icontains=word)
+        )
+    return assignments
+
+
+def roster_order(assignments: QuerySet[Assignment], *, sort: str) -> QuerySet[Assignment]:
+    """Order a roster by name, effective due date or status (most urgent first)."""
+    names = ("employee__user__last_name", "employee__user__first_name", "employee_id")
+    if sort == "due":
+        return assignments.order_by("effective_due_on", *names, "pk")
+    if sort == "status":
+        return assignments.order_by(_SeverityRank(F("status")), "effective_due_on", *names, "pk")
+    if sort == "name":
+        return assignments.order_by(*names, "requirement__name", "pk")
+    raise ValueError(f"Unknown roster sort {sort!r}")
+
+
+def roster_rows(
+    assignments: QuerySet[Assignment], *, pks: list[int], today: date | None = None
+) -> list[Assignment]:
+    """The assignments ``pks`` (one page of a roster) in that order, with the employee, the
+    requirement, a ``status_label`` and whether the employee was ``reminded_today``."""
+    today = today or timezone.localdate()
+    rows = (
+        assignments.filter(pk__in=pks)
+        .select_related("employee__user", "requirement")
+        .annotate(
+            reminded_today=Exists(
+                ReminderRequest.objects.filter(employee_id=OuterRef("employee_id"), day=today)
+            )
+        )
+    )
+    by_pk = {row.pk: row for row in rows}
+    page = [by_pk[pk] for pk in pks if pk in by_pk]
+    for row in page:
+        row.status_label = Status.LABELS.get(row.status, row.status)
+    return page
+
+
+def roster_export_rows(assignments: QuerySet[Assignment]) -> Iterator[tuple]:
+    """A roster's rows as plain tuples, streamed from the database in chunks: (employee
+    number, last name, first name, job title, requirement, status, effective due date,
+    whether extended, last completed at)."""
+    return assignments.values_list(
+        "employee__employee_number",
+        "employee__user__last_name",
+        "employee__user__first_name",
+        "employee__job_title",
+        "requirement__name",
+        "status",
+        "effective_due_on",
+        "extended_due_on",
+        "last_completed_at",
+    ).iterator(chunk_size=2000)
+
+
+def department_employees(*, user, department: Department) -> QuerySet[Employee]:
+    """The active employees of a department the user may see (none if they may not)."""
+    return employees_for(user=user).filter(
+        department=department,
+        department__in=departments_for(user=user),
+        is_active=True,
+    )
+
+
+def assignment_for(*, user, pk: int, today: date | None = None) -> Assignment | None:
+    """One active assignment of a department the user may see (their liaison, or OEI), with
+    its ``status`` and its extensions and exemptions (who granted them, when); else None."""
+    return (
+        assignments_for(user=user, today=today)
+        .filter(pk=pk, employee__department__in=departments_for(user=user))
+        .select_related("employee__user", "employee__department", "requirement__course")
+        .prefetch_related(
+            Prefetch("extensions", Extension.objects.select_related("granted_by")),
+            Prefetch("exemptions", Exemption.objects.select_related("granted_by")),
+        )
+        .first()
+    )
+
+
+def department_requirements(assignments: QuerySet[Assignment]) -> list[tuple[int, str]]:
+    """(id, name) of the requirements a roster holds, without computing anyone's status."""
+    return list(
+        assignments.order_by("requirement__name", "requirement_id")
+        .values_list("requirement_id", "requirement__name")
+        .distinct()
+    )

@@ -17,6 +17,7 @@ course slug and its position, so the demo's quiz data is the same on every load.
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 # --- Block builders -----------------------------------------------------------------------------
 
@@ -1692,3 +1693,43 @@ MINORS = CourseContent(
 )
 
 COURSES: tuple[CourseContent, ...] = (COMMITMENTS, ENCOUNTERS, MINORS)
+
+
+# --- Training requirements ----------------------------------------------------------------------
+
+#: The executive order's date: the demo requirements apply from then.
+EXECUTIVE_ORDER_SIGNED = date(2025, 7, 21)
+
+
+@dataclass(frozen=True)
+class RequirementContent:
+    """A demo training requirement; the loader finds it by ``name``."""
+
+    name: str
+    course: CourseContent
+    due_days: int
+    #: "all", or "departments" for the departments that serve children and youth (EO §15).
+    audience: str = "all"
+    recertify_months: int | None = 12
+    window_days: int = 30
+    active_from: date = EXECUTIVE_ORDER_SIGNED
+
+
+REQUIREMENTS: tuple[RequirementContent, ...] = (
+    RequirementContent(
+        name="All staff: immigrant-friendly commitments",
+        course=COMMITMENTS,
+        due_days=60,
+    ),
+    RequirementContent(
+        name="Front-line staff: encountering federal agents",
+        course=ENCOUNTERS,
+        due_days=30,
+    ),
+    RequirementContent(
+        name="Youth-serving departments: trauma-informed protocols",
+        course=MINORS,
+        audience="departments",
+        due_days=45,
+    ),
+)

@@ -1,8 +1,10 @@
-"""Load the demo city: the page tree with the sample courses, departments, people and roles.
+"""Load the demo city: the page tree with the sample courses, departments, people and roles,
+and the training requirements that assign the courses to them.
 
 Idempotent: every object is looked up by a stable key (a page's slug under its parent, a
-department's code, a username, an employee number) and created only if missing. Objects that
-exist are left as they are, so a second run writes nothing: no pages, revisions, users or rows.
+department's code, a username, an employee number, a requirement's name) and created only if
+missing. Objects that exist are left as they are, so a second run writes nothing: no pages,
+revisions, users or rows. Assignments are then synced, which creates only the missing ones.
 
 One exception: a demo course loaded before courses had quizzes, whose question bank is still
 empty, gets the demo quiz and quiz settings in one new, published revision. Once it has a quiz,
@@ -26,6 +28,8 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from courses.models import CoursePage, CoursePolicyReference, LessonPage, TrainingIndexPage
+from lms.compliance.models import Assignment, TrainingRequirement
+from lms.compliance.services import assignments_sync
 from lms.demo import content
 from lms.demo.people import (
     DEMO_PASSWORD,
@@ -48,6 +52,8 @@ KINDS = (
     "employees",
     "liaisons",
     "group memberships",
+    "requirements",
+    "assignments",
 )
 
 DEFAULT_SITE_HOSTNAME = "localhost"
@@ -87,6 +93,7 @@ def demo_load() -> DemoStats:
 
     home = _home_page_ensure(root=root, stats=stats)
     _default_site_ensure(home=home, stats=stats)
+    course_pages: dict[str, CoursePage] = {}
     index = _child_page_ensure(
         parent=home,
         model=TrainingIndexPage,
@@ -104,6 +111,7 @@ def demo_load() -> DemoStats:
             later_slugs=[later.slug for later in content.COURSES[position + 1 :]],
         )
         _course_quiz_fill_in(page=course_page, course=course, stats=stats)
+        course_pages[course.slug] = course_page
         for lesson_position, lesson in enumerate(course.lessons):
             _child_page_ensure(
                 parent=course_page,
@@ -127,6 +135,18 @@ def demo_load() -> DemoStats:
         _employee_ensure(person=person, user=user, department=department, stats=stats)
         if LIAISON in person.roles:
             _liaison_ensure(user=user, department=department, stats=stats)
+
+    youth_serving = [
+        department for department in departments.values() if department.serves_children
+    ]
+    for requirement in content.REQUIREMENTS:
+        _requirement_ensure(
+            requirement=requirement,
+            course_page=course_pages[requirement.course.slug],
+            departments=youth_serving,
+            stats=stats,
+        )
+    _assignments_ensure(stats=stats)
     return stats
 
 
@@ -387,3 +407,45 @@ def _liaison_ensure(*, user: AbstractUser, department: Department, stats: DemoSt
     liaison.save()
     stats.record("liaisons", created=True)
     return liaison
+
+
+# --- Training requirements ----------------------------------------------------------------------
+
+
+def _requirement_ensure(
+    *,
+    requirement: content.RequirementContent,
+    course_page: CoursePage,
+    departments: Sequence[Department],
+    stats: DemoStats,
+) -> TrainingRequirement:
+    """The requirement named ``requirement.name``; one that audiences departments gets
+    ``departments`` (the demo's youth-serving ones)."""
+    found = TrainingRequirement.objects.filter(name=requirement.name).first()
+    if found is not None:
+        stats.record("requirements", created=False)
+        return found
+    created = TrainingRequirement(
+        name=requirement.name,
+        course=course_page,
+        audience=requirement.audience,
+        due_days=requirement.due_days,
+        recertify_months=requirement.recertify_months,
+        window_days=requirement.window_days,
+        active_from=requirement.active_from,
+    )
+    created.full_clean()
+    created.save()
+    if requirement.audience == TrainingRequirement.Audience.DEPARTMENTS:
+        created.departments.set(departments)
+        created.save()  # a ParentalManyToManyField is written on save
+    stats.record("requirements", created=True)
+    return created
+
+
+def _assignments_ensure(*, stats: DemoStats) -> None:
+    """Assign every requirement to its audience; on a second run, nothing is missing."""
+    sync = assignments_sync()
+    stats.created["assignments"] += sync.created
+    stats.updated["assignments"] += sync.reactivated + sync.deactivated
+    stats.found["assignments"] += Assignment.objects.count() - sync.created

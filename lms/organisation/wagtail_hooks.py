@@ -1,12 +1,16 @@
 """OEI manages departments, their liaisons and employees in the Wagtail admin."""
 
+from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.organisation import services
+from lms.organisation import urls as roster_urls
+from lms.organisation import views as roster_views
 from lms.organisation.forms import EmployeeAdminForm
 from lms.organisation.models import Department, Employee
 
@@ -74,3 +78,29 @@ def sync_liaison_roles(request, instance):
     """Liaisons named on a department get (or lose) the Department liaison role."""
     if isinstance(instance, Department):
         services.liaison_roles_sync()
+
+
+# --- The HR roster import -------------------------------------------------------------------
+
+
+class RosterImportMenuItem(MenuItem):
+    """Shown only to those who may import (the view itself refuses everyone else)."""
+
+    def is_shown(self, request):
+        return request.user.has_perm(roster_views.PERMISSION)
+
+
+@hooks.register("register_admin_urls")
+def register_roster_import_urls():
+    return [path("organisation/roster-import/", include(roster_urls))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_roster_import_menu_item():
+    return RosterImportMenuItem(
+        _("Roster import"),
+        reverse_lazy("organisation_roster:upload"),
+        name="roster-import",
+        icon_name="upload",
+        order=9010,
+    )

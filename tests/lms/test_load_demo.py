@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -21,6 +22,8 @@ from wagtail.models import (
 
 from courses.blocks import QuizBankBlock, QuizQuestionBlock
 from courses.models import CoursePage, LessonPage, TrainingIndexPage
+from lms.compliance.models import Assignment, TrainingRequirement
+from lms.compliance.services import assignments_sync
 from lms.demo import content
 from lms.demo.loader import demo_load
 from lms.demo.people import DEMO_PASSWORD, DEPARTMENTS
@@ -56,6 +59,17 @@ def snapshot() -> dict:
         "liaisons": Liaison.objects.count(),
         "group memberships": User.groups.through.objects.count(),
         "group page permissions": GroupPagePermission.objects.count(),
+        "requirements": list(
+            TrainingRequirement.objects.values_list(
+                "pk", "name", "course_id", "audience", "due_days", "is_active"
+            )
+        ),
+        "requirement departments": TrainingRequirement.departments.through.objects.count(),
+        "assignments": list(
+            Assignment.objects.order_by("pk").values_list(
+                "pk", "employee_id", "requirement_id", "due_on", "is_active"
+            )
+        ),
     }
 
 
@@ -210,6 +224,9 @@ def test_running_it_twice_changes_nothing():
     assert "users: 50 created" in first_output
     assert "pages: 0 created, 17 found" in second_output
     assert "users: 0 created, 50 found" in second_output
+    assert "requirements: 3 created, 0 found" in first_output
+    assert "requirements: 0 created, 3 found" in second_output
+    assert f"assignments: 0 created, {Assignment.objects.count()} found" in second_output
     assert "nothing changed" in second_output
     assert demo_load().changed_anything is False
 
@@ -460,3 +477,75 @@ def test_a_quiz_an_editor_changed_or_a_pending_draft_is_left_alone():
     assert len(edited.quiz) == 1 and edited.quiz_pass_mark == 60
     drafted.refresh_from_db()
     assert not drafted.has_quiz and drafted.has_unpublished_changes
+
+
+# --- Training requirements ----------------------------------------------------------------------
+
+
+def test_load_demo_creates_the_requirements_and_assigns_them():
+    output = load_demo()
+
+    requirements = {r.name: r for r in TrainingRequirement.objects.select_related("course")}
+    assert set(requirements) == {
+        "All staff: immigrant-friendly commitments",
+        "Front-line staff: encountering federal agents",
+        "Youth-serving departments: trauma-informed protocols",
+    }
+    commitments = requirements["All staff: immigrant-friendly commitments"]
+    assert commitments.course.title == "Albuquerque's immigrant-friendly commitments"
+    assert (
+        commitments.audience,
+        commitments.due_days,
+        commitments.recertify_months,
+        commitments.window_days,
+        commitments.active_from,
+        commitments.is_active,
+    ) == ("all", 60, 12, 30, date(2025, 7, 21), True)
+    agents = requirements["Front-line staff: encountering federal agents"]
+    assert agents.course.slug == content.ENCOUNTERS.slug
+    assert (agents.audience, agents.due_days, agents.recertify_months, agents.window_days) == (
+        "all",
+        30,
+        12,
+        30,
+    )
+    youth = requirements["Youth-serving departments: trauma-informed protocols"]
+    assert youth.course.slug == content.MINORS.slug
+    assert (youth.audience, youth.due_days) == ("departments", 45)
+    assert set(youth.departments.values_list("code", flat=True)) == {"PARKS", "FCS", "CULTURE"}
+
+    everyone = set(Employee.objects.values_list("pk", flat=True))
+    youth_serving = set(
+        Employee.objects.filter(department__serves_children=True).values_list("pk", flat=True)
+    )
+
+    def assigned(requirement):
+        return set(
+            requirement.assignments.filter(is_active=True).values_list("employee_id", flat=True)
+        )
+
+    assert assigned(commitments) == everyone
+    assert assigned(agents) == everyone
+    assert assigned(youth) == youth_serving
+    assert 0 < len(youth_serving) < len(everyone)
+    total = 2 * len(everyone) + len(youth_serving)
+    assert Assignment.objects.count() == total
+    assert f"assignments: {total} created, 0 found" in output
+
+
+def test_an_edited_demo_requirement_is_left_as_oei_changed_it():
+    load_demo()
+    youth = TrainingRequirement.objects.get(name__startswith="Youth-serving")
+    youth.due_days = 90
+    youth.departments.set(Department.objects.filter(code="PARKS"))
+    youth.save()
+    assignments_sync(requirements=[youth])  # as saving it in the admin does
+    before = snapshot()
+
+    output = load_demo()
+
+    assert snapshot() == before
+    assert "nothing changed" in output
+    youth.refresh_from_db()
+    assert youth.due_days == 90
+    assert list(youth.departments.values_list("code", flat=True)) == ["PARKS"]

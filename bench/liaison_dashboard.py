@@ -1,0 +1,289 @@
+"""Liaison dashboard: page time against the bare status aggregate, queries, CSV export memory.
+
+Run from the repository root: ``uv run python bench/liaison_dashboard.py``. On a throwaway
+SQLite file it builds a synthetic city of 20,000 employees (seed 5) under 10 citywide
+requirements, with completions, extensions and exemptions, and prints three RESULT lines:
+
+- ``liaison_dashboard``: median time of the dashboard of the department closest to 2,000
+  employees (20,000 assignments), against the one aggregate query that counts that
+  department's statuses by requirement (the same CASE, issued alone through the ORM);
+- ``liaison_dashboard_queries``: the queries that page takes (budget: 10);
+- ``csv_export_memory``: the peak Python memory (tracemalloc) while streaming the department
+  export of 100,000 rows, against an export of no rows.
+"""
+
+import gc
+import os
+import statistics
+import sys
+import tracemalloc
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ["DEBUG"] = "False"
+os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+
+from bench._common import django_on_fresh_database, ratio_result_line, stopwatch  # noqa: E402
+
+django_on_fresh_database()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Q, Subquery  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from wagtail.models import Page, Site  # noqa: E402
+
+from courses.models import Completion, CoursePage, Enrollment, TrainingIndexPage  # noqa: E402
+from lms.compliance import selectors  # noqa: E402
+from lms.compliance.models import Assignment, Exemption, Extension, TrainingRequirement  # noqa: E402
+from lms.compliance.services import assignments_sync  # noqa: E402
+from lms.models import HomePage  # noqa: E402
+from lms.organisation.models import Department, Employee, Liaison  # noqa: E402
+from lms.organisation.roles import LIAISON  # noqa: E402
+
+EMPLOYEES = 20_000
+SEED = 5
+REQUIREMENTS = 10
+TARGET_DEPARTMENT_SIZE = 2_000
+REPEATS = 25
+EXPORT_EMPLOYEES = 10_000  # x 10 requirements = 100,000 rows
+MB = 1024 * 1024
+
+
+def build_requirements(today) -> list[TrainingRequirement]:
+    """Ten courses in the smallest page tree a site has, each required of everyone; every
+    other one recertified yearly, each with its own deadline."""
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="City Training", slug="bench-home"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "testserver", "root_page": home}
+    )
+    index = home.add_child(instance=TrainingIndexPage(title="Training"))
+    requirements = []
+    for n in range(REQUIREMENTS):
+        course = index.add_child(
+            instance=CoursePage(title=f"Course {n}", summary="Benchmark course")
+        )
+        requirements.append(
+            TrainingRequirement.objects.create(
+                name=f"Requirement {n:02d}",
+                course=course,
+                audience=TrainingRequirement.Audience.ALL,
+                due_days=10 + 4 * n,
+                recertify_months=12 if n % 2 else None,
+                active_from=today - timedelta(days=400),
+            )
+        )
+    return requirements
+
+
+def assign_over_five_weeks(today) -> None:
+    """Assign a fifth of the city on each of five weeks, so deadlines fall before and after
+    today and every status shows up."""
+    employees = list(Employee.objects.values_list("pk", flat=True))
+    for week in range(5):
+        assignments_sync(
+            employee_ids=[pk for pk in employees if pk % 5 == week],
+            today=today - timedelta(days=7 * week),
+        )
+
+
+def complete_some(requirements, now) -> int:
+    """About 40% of assignments completed (some long ago, so expired or due for renewal) and
+    6% started: bulk_create, as Completion.save() refuses anything but a first insert."""
+    employees = list(Employee.objects.filter(is_active=True).values_list("pk", flat=True))
+    enrollments, ages = [], []
+    for n, course_id in enumerate(r.course_id for r in requirements):
+        for employee_id in employees:
+            key = (employee_id * 7 + n * 13) % 100
+            if key < 46:
+                age = (30, 200, 350, 400)[key % 4] if key < 40 else None  # None: started only
+                enrollments.append(
+                    Enrollment(
+                        employee_id=employee_id,
+                        course_id=course_id,
+                        course_edition=1,
+                        started_at=now - timedelta(days=(age or 5) + 1),
+                    )
+                )
+                ages.append(age)
+    Enrollment.objects.bulk_create(enrollments, batch_size=5000)
+    titles = {r.course_id: r.course.title for r in requirements}
+    completions = [
+        Completion(
+            employee_id=enrollment.employee_id,
+            course_id=enrollment.course_id,
+            enrollment=enrollment,
+            course_title=titles[enrollment.course_id],
+            course_edition=1,
+            completed_at=now - timedelta(days=age),
+        )
+        for enrollment, age in zip(enrollments, ages, strict=True)
+        if age is not None
+    ]
+    Completion.objects.bulk_create(completions, batch_size=5000)
+    return len(completions)
+
+
+def grant_some(department, granted_by, today) -> None:
+    assignments = list(
+        Assignment.objects.filter(employee__department=department).order_by("pk")[:400]
+    )
+    Extension.objects.bulk_create(
+        Extension(
+            assignment=a, new_due_on=a.due_on + timedelta(days=30), reason="Leave",
+            granted_by=granted_by,
+        )
+        for a in assignments[:200]
+    )  # fmt: skip
+    Exemption.objects.bulk_create(
+        Exemption(assignment=a, reason="Seasonal", granted_by=granted_by)
+        for a in assignments[200:]
+    )
+
+
+def liaison_of(department, username: str):
+    user = get_user_model().objects.create_user(
+        username=username, first_name="Bench", last_name="Liaison"
+    )
+    user.groups.add(Group.objects.get(name=LIAISON))
+    Liaison.objects.create(department=department, user=user)
+    return user
+
+
+def median_ms(client: Client, url: str, repeats: int) -> float:
+    timings = []
+    for _ in range(repeats):
+        with stopwatch() as lap:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        timings.append(lap.seconds * 1000)
+    return statistics.median(timings)
+
+
+def aggregate_ms(assignments, repeats: int) -> float:
+    """The baseline: the one aggregate that counts the department's statuses by requirement."""
+    timings = []
+    for _ in range(repeats):
+        with stopwatch() as lap:
+            summary = selectors.roster_summary(assignments)
+        timings.append(lap.seconds * 1000)
+    assert summary.all.total > 0
+    return statistics.median(timings)
+
+
+def export_peak(client: Client, url: str) -> tuple[float, int]:
+    """Peak Python memory (MB) while the export is produced and read, and its data rows."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        response = client.get(url)
+        assert response.status_code == 200 and response.streaming, response.status_code
+        lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+        response.close()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / MB, lines - 1
+
+
+def main() -> None:
+    today, now = timezone.localdate(), timezone.now()
+    with stopwatch() as lap:
+        call_command("generate_city", employees=EMPLOYEES, seed=SEED, verbosity=0)
+        requirements = build_requirements(today)
+        assign_over_five_weeks(today)
+        completions = complete_some(requirements, now)
+    department = min(
+        Department.objects.annotate(size=Count("employees", filter=Q(employees__is_active=True))),
+        key=lambda d: abs(d.size - TARGET_DEPARTMENT_SIZE),
+    )
+    liaison = liaison_of(department, "bench.liaison")
+    grant_some(department, liaison, today)
+    print(
+        f"city: {Employee.objects.count():,} employees, {Assignment.objects.count():,} "
+        f"assignments, {completions:,} completions, built in {lap.seconds:.1f} s"
+    )
+    print(
+        f"department {department.code}: {department.size:,} employees, "
+        f"{Assignment.objects.filter(employee__department=department).count():,} assignments"
+    )
+
+    client = Client()
+    client.force_login(liaison)
+    url = reverse("compliance:department", kwargs={"code": department.code})
+
+    # --- queries ------------------------------------------------------------------------
+    client.get(url)  # first use creates the footer's site settings
+    counts = {}
+    for label, query in (
+        ("default", ""),
+        ("overdue", "?status=overdue"),
+        ("by status, page 7", "?sort=status&page=7"),
+        ("search, by due date", "?q=ar&sort=due&page=2"),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url + query).status_code == 200
+        counts[label] = len(captured)
+    print("queries: " + ", ".join(f"{label} {n}" for label, n in counts.items()))
+    most = max(counts.values())
+
+    # --- time: the page against the one aggregate ----------------------------------------
+    assignments = selectors.department_assignments(user=liaison, department=department)
+    median_ms(client, url, 3)  # warm-up
+    aggregate_ms(assignments, 3)
+    page_ms = median_ms(client, url, REPEATS)
+    bare_ms = aggregate_ms(assignments, REPEATS)
+    print(f"dashboard median {page_ms:.1f} ms; status aggregate alone {bare_ms:.1f} ms")
+    for label, query in (
+        ("overdue", "?status=overdue"),
+        ("by status", "?sort=status"),
+        ("search", "?q=ar"),
+    ):
+        print(f"  dashboard {label}: median {median_ms(client, url + query, 5):.1f} ms")
+
+    # --- memory: streaming a 100,000-row export -----------------------------------------
+    export_department = Department.objects.create(name="Bench export", code="BENCH-EXPORT")
+    Employee.objects.filter(
+        pk__in=Subquery(
+            Employee.objects.filter(is_active=True, department__is_active=True)
+            .order_by("pk")
+            .values("pk")[:EXPORT_EMPLOYEES]
+        )
+    ).update(department=export_department)
+    client.force_login(liaison_of(export_department, "bench.export"))
+    export_url = reverse("compliance:export", kwargs={"code": export_department.code})
+    empty_mb, empty_rows = export_peak(client, export_url + "?q=nobody-is-called-this")
+    assert empty_rows == 0, empty_rows
+    with stopwatch() as export_lap:
+        full_mb, rows = export_peak(client, export_url)
+    print(
+        f"export of {rows:,} rows: peak {full_mb:.2f} MB (empty export {empty_mb:.2f} MB), "
+        f"{export_lap.seconds:.1f} s under tracemalloc"
+    )
+    assert rows == EXPORT_EMPLOYEES * REQUIREMENTS, rows
+
+    print(
+        ratio_result_line(
+            name="liaison_dashboard", value=page_ms, unit="ms", baseline=bare_ms, max_ratio=3
+        )
+    )
+    print(
+        f"RESULT name=liaison_dashboard_queries value={most} unit=queries baseline=- ratio=- "
+        f"budget=<=10 pass={'yes' if most <= 10 else 'no'}"
+    )
+    print(
+        f"RESULT name=csv_export_memory value={full_mb:.2f} unit=MB baseline={empty_mb:.2f} "
+        f"ratio={full_mb / empty_mb:.2f} budget=<=100MB "
+        f"pass={'yes' if round(full_mb, 2) <= 100 else 'no'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

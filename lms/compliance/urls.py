@@ -1,0 +1,16 @@
+from django.urls import path
+
+from lms.compliance import views
+
+app_name = "compliance"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("departments/<str:code>/", views.department, name="department"),
+    path("departments/<str:code>/export.csv", views.export, name="export"),
+    path("departments/<str:code>/reminders/", views.reminders, name="reminders"),
+    path("departments/<str:code>/confirm/", views.roster_confirm, name="roster_confirm"),
+    path("assignments/<int:pk>/", views.assignment, name="assignment"),
+    path("assignments/<int:pk>/extension/", views.extension_grant, name="extension_grant"),
+    path("assignments/<int:pk>/exemption/", views.exemption_grant, name="exemption_grant"),
+]

@@ -1,0 +1,320 @@
+"""The liaison dashboard (EO §5): thin views over compliance.selectors and compliance.services.
+
+Every view asks the selectors for the department or assignment *as the signed-in user may see
+it*: one that is not theirs is a 404, exactly like one that does not exist.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from lms.compliance import selectors, services
+from lms.compliance.forms import (
+    MAX_ID,
+    ExemptionForm,
+    ExtensionForm,
+    ReminderForm,
+    RosterFilterForm,
+)
+from lms.compliance.services import ComplianceError
+
+PERMISSION = "organisation.view_department_compliance"
+PER_PAGE = 50
+
+
+def dashboard_view(view):
+    """Signed in (else the login page) and holding the dashboard permission (else 403)."""
+    return login_required(permission_required(PERMISSION, raise_exception=True)(view))
+
+
+def _problem(request, message: str, *, status: int, department=None):
+    return render(
+        request,
+        "compliance/problem.html",
+        {"message": message, "department": department},
+        status=status,
+    )
+
+
+def _department_or_404(request, code: str):
+    department = selectors.department_for(user=request.user, code=code)
+    if department is None:
+        raise Http404
+    return department
+
+
+def _department_url(department, query: str = "") -> str:
+    url = reverse("compliance:department", kwargs={"code": department.code})
+    return f"{url}?{query}" if query else url
+
+
+@dashboard_view
+@require_GET
+def index(request):
+    departments = list(selectors.departments_for(user=request.user).only("name", "code"))
+    if len(departments) == 1 and not selectors.can_see_citywide(request.user):
+        return redirect(_department_url(departments[0]))
+    return render(request, "compliance/index.html", {"departments": departments})
+
+
+@dashboard_view
+@require_GET
+def department(request, code: str):
+    department = _department_or_404(request, code)
+    assignments = selectors.department_assignments(user=request.user, department=department)
+    summary = selectors.roster_summary(assignments)
+    form = RosterFilterForm(
+        request.GET, requirements=[(r.requirement_id, r.name) for r in summary.requirements]
+    )
+    context = {"department": department, "summary": summary, "form": form}
+    if not form.is_valid():
+        return render(request, "compliance/department.html", context, status=400)
+
+    filters = form.filters()
+    roster = selectors.roster_order(
+        selectors.roster_filter(assignments, **filters), sort=form.sort_key
+    )
+    pks = roster.values_list("pk", flat=True)
+    if filters["search"]:
+        # The summary cannot count a search: fetching the (few) matching ids counts them.
+        paginator = Paginator(list(pks), PER_PAGE)
+    else:
+        # The summary has counted every status of every requirement already.
+        paginator = Paginator(pks, PER_PAGE)
+        paginator.count = summary.count(
+            status=filters["status"], requirement_id=filters["requirement_id"]
+        )
+    try:
+        page = paginator.page(form.page_number)
+    except EmptyPage:
+        return _problem(
+            request,
+            ngettext(
+                "There is no page %(number)d: these filters show %(pages)d page.",
+                "There is no page %(number)d: these filters show %(pages)d pages.",
+                paginator.num_pages,
+            )
+            % {"number": form.page_number, "pages": paginator.num_pages},
+            status=404,
+            department=department,
+        )
+    context.update(
+        page=page,
+        page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        rows=selectors.roster_rows(assignments, pks=list(page.object_list)),
+        sort_label=dict(form.fields["sort"].choices)[form.sort_key],
+    )
+    return render(request, "compliance/department.html", context)
+
+
+class _Echo:
+    """A file-like object that hands back what csv.writer writes, for streaming."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value) -> str:
+    """A text cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@dashboard_view
+@require_GET
+def export(request, code: str):
+    """The rows the current filters show, every page of them, as a streamed CSV."""
+    department = _department_or_404(request, code)
+    assignments = selectors.department_assignments(user=request.user, department=department)
+    form = RosterFilterForm(
+        request.GET, requirements=selectors.department_requirements(assignments)
+    )
+    if not form.is_valid():
+        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        return _problem(request, " ".join(errors), status=400, department=department)
+    roster = selectors.roster_order(
+        selectors.roster_filter(assignments, **form.filters()), sort=form.sort_key
+    )
+    rows = selectors.roster_export_rows(roster)
+    # Translated now, in the request's language: the rows are written after the view returns.
+    header = [
+        _("Employee number"),
+        _("Last name"),
+        _("First name"),
+        _("Job title"),
+        _("Requirement"),
+        _("Status"),
+        _("Due date"),
+        _("Extended"),
+        _("Last completed"),
+    ]
+    labels = {status: str(label) for status, label in selectors.Status.LABELS.items()}
+    yes = _("Yes")
+
+    def lines():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow(header)  # the BOM lets spreadsheets read UTF-8
+        for number, last, first, title, requirement, status, due, extended, completed in rows:
+            yield writer.writerow(
+                [
+                    _cell(number),
+                    _cell(last),
+                    _cell(first),
+                    _cell(title),
+                    _cell(requirement),
+                    labels.get(status, status),
+                    due.isoformat() if due else "",
+                    yes if extended else "",
+                    timezone.localtime(completed).date().isoformat() if completed else "",
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    filename = f"compliance-{department.code}-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@dashboard_view
+@require_POST
+def reminders(request, code: str):
+    department = _department_or_404(request, code)
+    form = ReminderForm(
+        request.POST,
+        employees=selectors.department_employees(user=request.user, department=department),
+    )
+    if not form.is_valid():
+        if form.has_error("employees", "required"):
+            messages.error(request, form.errors["employees"][0])
+            return redirect(_department_url(department, form.return_query_string()))
+        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        return _problem(request, " ".join(errors), status=400, department=department)
+    selected = [employee.pk for employee in form.cleaned_data["employees"]]
+    queued = len(
+        services.reminders_request(employee_ids=selected, requested_by=request.user)
+    )
+    skipped = len(selected) - queued
+    messages.success(
+        request,
+        _("%(queued)s; %(skipped)s.")
+        % {
+            "queued": ngettext(
+                "%(count)d reminder queued", "%(count)d reminders queued", queued
+            )
+            % {"count": queued},
+            "skipped": ngettext(
+                "%(count)d already reminded today", "%(count)d already reminded today", skipped
+            )
+            % {"count": skipped},
+        },
+    )
+    return redirect(_department_url(department, form.return_query_string()))
+
+
+@dashboard_view
+@require_POST
+def roster_confirm(request, code: str):
+    department = _department_or_404(request, code)
+    services.roster_confirm(department=department, confirmed_by=request.user)
+    messages.success(
+        request,
+        _("Thank you. You confirmed that the roster of %(department)s is accurate.")
+        % {"department": department.name},
+    )
+    return redirect(_department_url(department))
+
+
+def _assignment_or_404(request, pk: int):
+    if pk > MAX_ID:  # no such row, and too big for the database to compare
+        raise Http404
+    assignment = selectors.assignment_for(user=request.user, pk=pk)
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def _is_own(request, assignment) -> bool:
+    """Nobody grants themselves an extension or an exemption."""
+    return assignment.employee.user_id == request.user.pk
+
+
+def _assignment_page(request, assignment, *, extension_form=None, exemption_form=None, status=200):
+    return render(
+        request,
+        "compliance/assignment.html",
+        {
+            "assignment": assignment,
+            "status_label": selectors.Status.LABELS.get(assignment.status, assignment.status),
+            "is_own": _is_own(request, assignment),
+            "extension_form": extension_form or ExtensionForm(prefix="extension"),
+            "exemption_form": exemption_form or ExemptionForm(prefix="exemption"),
+        },
+        status=status,
+    )
+
+
+@dashboard_view
+@require_GET
+def assignment(request, pk: int):
+    return _assignment_page(request, _assignment_or_404(request, pk))
+
+
+def _grant(request, pk: int, *, form_class, prefix: str, grant, success: str):
+    """Validate the form, call the service, say so; or show the page again with the reason."""
+    assignment = _assignment_or_404(request, pk)
+    if _is_own(request, assignment):
+        return _problem(
+            request,
+            _("You cannot grant yourself an extension or an exemption. Ask OEI."),
+            status=403,
+        )
+    form = form_class(request.POST, prefix=prefix)
+    status = 400
+    if form.is_valid():
+        try:
+            grant(assignment=assignment, granted_by=request.user, **form.cleaned_data)
+        except ComplianceError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, success)
+            return redirect("compliance:assignment", pk=assignment.pk)
+    return _assignment_page(request, assignment, status=status, **{f"{prefix}_form": form})
+
+
+@dashboard_view
+@require_POST
+def extension_grant(request, pk: int):
+    return _grant(
+        request,
+        pk,
+        form_class=ExtensionForm,
+        prefix="extension",
+        grant=services.extension_grant,
+        success=_("Extension granted: the new due date applies now."),
+    )
+
+
+@dashboard_view
+@require_POST
+def exemption_grant(request, pk: int):
+    return _grant(
+        request,
+        pk,
+        form_class=ExemptionForm,
+        prefix="exemption",
+        grant=services.exemption_grant,
+        success=_("Exemption granted."),
+    )

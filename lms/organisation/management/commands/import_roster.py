@@ -1,0 +1,76 @@
+"""``manage.py import_roster FILE [--dry-run]``: import the HR roster CSV from the command line."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lms.organisation import roster, services
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the HR roster: a UTF-8 CSV (without BOM) with the columns "
+        + ", ".join(roster.COLUMNS)
+        + ". Employees are matched by employee number: new ones are created with a login, "
+        "changed ones updated or transferred, those marked inactive deactivated (never "
+        "deleted). The whole file is checked first; if any line has an error, nothing is "
+        "applied and the command fails listing every error."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The roster CSV file.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and print what would change, without changing anything.",
+        )
+
+    def handle(self, *args, file, dry_run, **options):
+        try:
+            content = Path(file).read_bytes()
+        except OSError as error:
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
+            ) from error
+        plan = roster.roster_validate(content=content)
+        self.stdout.write(plan.summary())
+        if options["verbosity"] >= 2:
+            self._write_changes(plan)
+        if plan.errors:
+            for error in plan.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                ngettext(
+                    "The roster has %(count)d error; nothing was applied.",
+                    "The roster has %(count)d errors; nothing was applied.",
+                    len(plan.errors),
+                )
+                % {"count": len(plan.errors)}
+            )
+        if dry_run:
+            self.stdout.write(_("Dry run: nothing was applied."))
+            return
+        result = services.roster_import_apply(plan=plan)
+        self.stdout.write(
+            self.style.SUCCESS(_("Applied: %(summary)s") % {"summary": result.summary()})
+        )
+
+    def _write_changes(self, plan: roster.RosterPlan) -> None:
+        for row in plan.creates:
+            self.stdout.write(
+                _("line %(line)d: new %(number)s %(name)s (%(department)s)")
+                % {
+                    "line": row.line,
+                    "number": row.employee_number,
+                    "name": row.full_name,
+                    "department": row.department_code,
+                }
+            )
+        for change in plan.changes:
+            fields = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in change.changes)
+            self.stdout.write(
+                _("line %(line)d: %(number)s %(fields)s")
+                % {"line": change.row.line, "number": change.row.employee_number, "fields": fields}
+            )
