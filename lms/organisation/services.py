@@ -353,10 +353,10 @@ def roster_import_apply(
 
     New employees get a login that cannot sign in yet (they choose a password through "Forgot
     your password?"). Leavers are deactivated with their login, never deleted, so their
-    training history stays. Everything is written in bulk (a 10,000-row roster takes a few
-    dozen queries), so rows are not ``full_clean()``-ed one by one: :mod:`roster` checked
-    every value with the models' own validators, and the first new row of each kind is
-    cleaned here as a tripwire for a model change.
+    training history stays. Everything is written in bulk, hundreds of rows per statement,
+    so rows are not ``full_clean()``-ed one by one: :mod:`roster` checked every value with
+    the models' own validators, and the first new row of each kind is cleaned here as a
+    tripwire for a model change.
     """
     if not plan.is_valid:
         raise RosterImportRefused(
