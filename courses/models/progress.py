@@ -179,7 +179,11 @@ class Completion(ImmutableRecord):
                 fields=["employee", "course", "course_edition"], name="completion_once_per_edition"
             ),
         ]
-        indexes = [models.Index(fields=["course", "completed_at"], name="completion_course_date")]
+        indexes = [
+            models.Index(fields=["course", "completed_at"], name="completion_course_date"),
+            # The compliance status looks up each person's latest completion of a course.
+            models.Index(fields=["employee", "course", "completed_at"], name="completion_latest"),
+        ]
 
     def __str__(self):
         return f"{self.course_title} (ed. {self.course_edition}) – {self.employee_id}"

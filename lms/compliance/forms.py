@@ -1,8 +1,8 @@
 """Forms of the liaison dashboard: they validate what the browser sends, nothing more.
 
 A value the form does not know (a status, a requirement, a sort, a page, an employee of another
-department) makes it invalid, and the view answers 400 with the form's message: it never
-reaches a query.
+department) makes it invalid, and the view answers 400 with the form's message: nothing is
+filtered, queued or written with it.
 """
 
 from django import forms
@@ -99,11 +99,6 @@ class RosterFilterForm(forms.Form):
     def page_number(self) -> int:
         return self.cleaned_data["page"] or 1
 
-    @property
-    def is_filtered(self) -> bool:
-        return any(self.filters().values())
-
-
 
 #: The largest primary key a database column holds; a bigger number is no one's id.
 MAX_ID = 2**63 - 1
@@ -129,7 +124,7 @@ class EmployeesField(forms.ModelMultipleChoiceField):
 
 
 class ReminderForm(forms.Form):
-    """"Send reminder" to the people ticked in the roster: only people of this department."""
+    """ "Send reminder" to the people ticked in the roster: only people of this department."""
 
     employees = EmployeesField(
         queryset=Employee.objects.none(),

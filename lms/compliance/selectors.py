@@ -224,9 +224,6 @@ STATUS_SEVERITY = (
     Status.EXEMPT,
 )
 
-#: The roster's orderings; ties end on the primary key so pages never overlap.
-ROSTER_SORTS = ("name", "due", "status")
-
 
 class _SeverityRank(Func):
     """``CASE <status> WHEN 'overdue' THEN 0 ... END``: the "simple" CASE form evaluates the
@@ -396,7 +393,8 @@ def roster_filter(
 
 
 def roster_order(assignments: QuerySet[Assignment], *, sort: str) -> QuerySet[Assignment]:
-    """Order a roster by name, effective due date or status (most urgent first)."""
+    """Order a roster by "name", "due" (effective due date) or "status" (most urgent first);
+    ties end on the primary key, so pages never overlap."""
     names = ("employee__user__last_name", "employee__user__first_name", "employee_id")
     if sort == "due":
         return assignments.order_by("effective_due_on", *names, "pk")

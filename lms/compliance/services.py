@@ -124,12 +124,22 @@ class ComplianceError(Exception):
         self.status = status
 
 
+def _refuse_self_grant(*, assignment: Assignment, granted_by) -> None:
+    if assignment.employee.user_id == granted_by.pk:
+        raise ComplianceError(
+            _("You cannot grant yourself an extension or an exemption."), status=403
+        )
+
+
 @transaction.atomic
 def extension_grant(
     *, assignment: Assignment, new_due_on: date, reason: str, granted_by
 ) -> Extension:
     """Move an assignment's due date, keeping who decided, when and why."""
-    if new_due_on <= assignment.due_on:
+    _refuse_self_grant(assignment=assignment, granted_by=granted_by)
+    latest = assignment.extensions.order_by("-granted_at").values_list("new_due_on", flat=True)
+    current_due_on = latest.first() or assignment.due_on
+    if new_due_on <= current_due_on:
         raise ComplianceError(_("The new due date must be later than the current one."))
     extension = Extension(
         assignment=assignment, new_due_on=new_due_on, reason=reason.strip(), granted_by=granted_by
@@ -144,6 +154,7 @@ def exemption_grant(
     *, assignment: Assignment, reason: str, until: date | None, granted_by
 ) -> Exemption:
     """Excuse an employee from a requirement, for a reason, possibly until a date."""
+    _refuse_self_grant(assignment=assignment, granted_by=granted_by)
     if until is not None and until < timezone.localdate():
         raise ComplianceError(_("An exemption cannot end in the past."))
     exemption = Exemption(

@@ -67,6 +67,22 @@ def index(request):
     return render(request, "compliance/index.html", {"departments": departments})
 
 
+def _roster_paginator(roster, *, summary, filters) -> Paginator:
+    """Pages of the roster's ids, in order; each page's rows are read afterwards.
+
+    The summary has counted every status of every requirement already, so only a name search
+    needs counting, which fetching its (few) matching ids does in the same query.
+    """
+    pks = roster.values_list("pk", flat=True)
+    if filters["search"]:
+        return Paginator(list(pks), PER_PAGE)
+    paginator = Paginator(pks, PER_PAGE)
+    paginator.count = summary.count(
+        status=filters["status"], requirement_id=filters["requirement_id"]
+    )
+    return paginator
+
+
 @dashboard_view
 @require_GET
 def department(request, code: str):
@@ -84,16 +100,7 @@ def department(request, code: str):
     roster = selectors.roster_order(
         selectors.roster_filter(assignments, **filters), sort=form.sort_key
     )
-    pks = roster.values_list("pk", flat=True)
-    if filters["search"]:
-        # The summary cannot count a search: fetching the (few) matching ids counts them.
-        paginator = Paginator(list(pks), PER_PAGE)
-    else:
-        # The summary has counted every status of every requirement already.
-        paginator = Paginator(pks, PER_PAGE)
-        paginator.count = summary.count(
-            status=filters["status"], requirement_id=filters["requirement_id"]
-        )
+    paginator = _roster_paginator(roster, summary=summary, filters=filters)
     try:
         page = paginator.page(form.page_number)
     except EmptyPage:
@@ -200,17 +207,13 @@ def reminders(request, code: str):
         errors = [error for field_errors in form.errors.values() for error in field_errors]
         return _problem(request, " ".join(errors), status=400, department=department)
     selected = [employee.pk for employee in form.cleaned_data["employees"]]
-    queued = len(
-        services.reminders_request(employee_ids=selected, requested_by=request.user)
-    )
+    queued = len(services.reminders_request(employee_ids=selected, requested_by=request.user))
     skipped = len(selected) - queued
     messages.success(
         request,
         _("%(queued)s; %(skipped)s.")
         % {
-            "queued": ngettext(
-                "%(count)d reminder queued", "%(count)d reminders queued", queued
-            )
+            "queued": ngettext("%(count)d reminder queued", "%(count)d reminders queued", queued)
             % {"count": queued},
             "skipped": ngettext(
                 "%(count)d already reminded today", "%(count)d already reminded today", skipped

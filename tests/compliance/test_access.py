@@ -121,14 +121,19 @@ def test_the_liaison_of_the_department_may_do_everything(client, city):
 def test_oei_sees_and_acts_on_every_department(client, city):
     client.force_login(city["oei"])
     for code in ("PARKS", "TRANSIT"):
-        assert client.get(reverse("compliance:department", kwargs={"code": code})).status_code == 200
+        assert (
+            client.get(reverse("compliance:department", kwargs={"code": code})).status_code == 200
+        )
     for method, url, data in parks_requests(city):
         response = getattr(client, method)(url, data)
         assert response.status_code == (200 if method == "get" else 302), (method, url)
     assert all(model.objects.count() == 1 for model in RECORDS)
-    assert client.get(
-        reverse("compliance:assignment", kwargs={"pk": city["driver_assignment"].pk})
-    ).status_code == 200
+    assert (
+        client.get(
+            reverse("compliance:assignment", kwargs={"pk": city["driver_assignment"].pk})
+        ).status_code
+        == 200
+    )
 
 
 def test_posts_without_the_csrf_token_are_refused(city):
@@ -151,7 +156,10 @@ def test_forged_employee_ids_queue_nothing(client, city):
     ):
         response = client.post(url, {"employees": employees})
         assert response.status_code == 400, employees
-    assert "not on this roster" in client.post(url, {"employees": [city["driver"].pk]}).content.decode()
+    assert (
+        "not on this roster"
+        in client.post(url, {"employees": [city["driver"].pk]}).content.decode()
+    )
     # the right ids sent to the other department's URL
     response = client.post(
         reverse("compliance:reminders", kwargs={"code": "TRANSIT"}),
@@ -168,7 +176,10 @@ def test_a_liaison_employed_elsewhere_sees_nothing_of_their_own_department(clien
     assignments_sync()
     client.force_login(liaison)
     assignment = Assignment.objects.get(employee=own)
-    assert client.get(reverse("compliance:assignment", kwargs={"pk": assignment.pk})).status_code == 404
+    assert (
+        client.get(reverse("compliance:assignment", kwargs={"pk": assignment.pk})).status_code
+        == 404
+    )
     response = client.get(reverse("compliance:department", kwargs={"code": "TRANSIT"}))
     assert own.employee_number not in response.content.decode()
 
@@ -225,5 +236,7 @@ def test_unknown_assignments_are_404(client, city, pk):
 def test_wrong_methods_are_405(client, city):
     client.force_login(city["parks_liaison"])
     assert client.get(reverse("compliance:reminders", kwargs={"code": "PARKS"})).status_code == 405
-    assert client.post(reverse("compliance:department", kwargs={"code": "PARKS"})).status_code == 405
+    assert (
+        client.post(reverse("compliance:department", kwargs={"code": "PARKS"})).status_code == 405
+    )
     assert nothing_recorded()

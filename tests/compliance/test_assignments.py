@@ -114,9 +114,9 @@ def test_future_and_inactive_requirements_assign_nobody(course):
 
 def test_statuses(course):
     requirement = TrainingRequirementFactory(course=course, due_days=30)
-    (
-        not_started, started, soon, overdue, extended, exempt, done
-    ) = [EmployeeFactory() for _ in range(7)]
+    (not_started, started, soon, overdue, extended, exempt, done) = [
+        EmployeeFactory() for _ in range(7)
+    ]
     assignments_sync(today=TODAY - timedelta(days=20))  # due TODAY + 10
     Assignment.objects.filter(employee=overdue).update(due_on=TODAY - timedelta(days=1))
     Assignment.objects.filter(employee__in=[not_started, started]).update(
@@ -175,3 +175,30 @@ def test_scoping_liaison_sees_only_their_departments(course, parks, transit):
     assert set(assignments_for(user=theirs.user).values_list("employee_id", flat=True)) == {
         theirs.pk
     }
+
+
+def test_extensions_only_move_the_deadline_later_and_never_by_oneself(course):
+    from lms.compliance.services import ComplianceError, exemption_grant, extension_grant
+
+    TrainingRequirementFactory(course=course)
+    employee = EmployeeFactory()
+    assignments_sync(today=TODAY)
+    assignment = Assignment.objects.get(employee=employee)
+    oei = UserFactory()
+    extension_grant(
+        assignment=assignment,
+        new_due_on=assignment.due_on + timedelta(days=30),
+        reason="Leave",
+        granted_by=oei,
+    )
+    with pytest.raises(ComplianceError):  # shorter than the extension already granted
+        extension_grant(
+            assignment=assignment,
+            new_due_on=assignment.due_on + timedelta(days=10),
+            reason="Again",
+            granted_by=oei,
+        )
+    with pytest.raises(ComplianceError) as excinfo:
+        exemption_grant(assignment=assignment, reason="Me", until=None, granted_by=employee.user)
+    assert excinfo.value.status == 403
+    assert Extension.objects.count() == 1 and not Exemption.objects.exists()

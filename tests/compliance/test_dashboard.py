@@ -184,9 +184,7 @@ def test_filters_by_status_requirement_and_name(liaison_client, mix):
     )  # both requirements, never Transit's Tomas Garcia
     assert response.context["page"].paginator.count == 4
 
-    response = liaison_client.get(
-        dashboard_url(status="expired", requirement=mix["yearly"].pk)
-    )
+    response = liaison_client.get(dashboard_url(status="expired", requirement=mix["yearly"].pk))
     assert roster_names(response) == ["Diana Espinoza"]
 
     response = liaison_client.get(dashboard_url(q="oscar BACA", requirement=mix["induction"].pk))
@@ -358,6 +356,17 @@ def test_index_sends_a_one_department_liaison_to_it(liaison_client):
     assert response["Location"] == dashboard_url()
 
 
+def test_index_lists_the_departments_of_a_liaison_of_several(client, parks, transit):
+    liaison = LiaisonFactory(department=parks).user
+    LiaisonFactory(department=transit, user=liaison)
+    DepartmentFactory(name="Aviation")
+    client.force_login(liaison)
+    response = client.get(reverse("compliance:index"))
+    assert response.status_code == 200
+    assert [d.code for d in response.context["departments"]] == ["PARKS", "TRANSIT"]
+    assert "Aviation" not in response.content.decode()
+
+
 def test_index_lists_every_department_for_oei(client, parks, transit):
     client.force_login(UserFactory(roles=[roles.OEI_ADMIN]))
     content = client.get(reverse("compliance:index")).content.decode()
@@ -432,9 +441,12 @@ def test_nobody_grants_themselves_an_extension(client, parks, course, today):
     assignments_sync()
     assignment = Assignment.objects.get(employee=own)
     client.force_login(liaison)
-    assert "You cannot grant yourself" in client.get(
-        reverse("compliance:assignment", kwargs={"pk": assignment.pk})
-    ).content.decode()
+    assert (
+        "You cannot grant yourself"
+        in client.get(
+            reverse("compliance:assignment", kwargs={"pk": assignment.pk})
+        ).content.decode()
+    )
     response = client.post(
         reverse("compliance:extension_grant", kwargs={"pk": assignment.pk}),
         {"extension-new_due_on": (today + timedelta(days=90)).isoformat(), "extension-reason": "x"},
