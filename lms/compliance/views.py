@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Max
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,7 +62,11 @@ def _department_url(department, query: str = "") -> str:
 @dashboard_view
 @require_GET
 def index(request):
-    departments = list(selectors.departments_for(user=request.user).only("name", "code"))
+    departments = list(
+        selectors.departments_for(user=request.user)
+        .only("name", "code")
+        .annotate(last_confirmed_at=Max("roster_confirmations__confirmed_at"))
+    )
     if len(departments) == 1 and not selectors.can_see_citywide(request.user):
         return redirect(_department_url(departments[0]))
     return render(request, "compliance/index.html", {"departments": departments})

@@ -521,3 +521,19 @@ def test_dashboard_of_2000_employees_x_10_requirements_in_at_most_10_queries(
     assert response.status_code == 200
     assert len(response.context["rows"]) == 50
     assert Completion.objects.count() == 3
+
+
+def test_oei_sees_when_each_department_last_confirmed_its_roster(client):
+    from lms.compliance.services import roster_confirm
+    from lms.organisation import roles
+    from tests.factories import DepartmentFactory, LiaisonFactory, UserFactory
+
+    confirmed = DepartmentFactory(name="Parks")
+    DepartmentFactory(name="Transit")
+    roster_confirm(department=confirmed, confirmed_by=LiaisonFactory(department=confirmed).user)
+    client.force_login(UserFactory(roles=[roles.OEI_ADMIN]))
+    html = client.get(reverse("compliance:index")).content.decode()
+    parks_line = html[html.index(">Parks<") :].split("</li>")[0]
+    transit_line = html[html.index(">Transit<") :].split("</li>")[0]
+    assert "Roster last confirmed on" in parks_line
+    assert "Roster never confirmed" in transit_line
