@@ -184,7 +184,9 @@ def quiz_attempt_start(
         validity_months=course.validity_months,
         started_at=now,
     )
-    attempt.full_clean()
+    # Uniqueness (one open attempt, one number per enrollment) is the database's to enforce:
+    # a concurrent start raises IntegrityError below, whatever the isolation level.
+    attempt.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             attempt.save()
