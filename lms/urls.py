@@ -23,6 +23,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("learn/", include("courses.urls")),
     path("compliance/", include("lms.compliance.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("reports/", include("lms.reports.urls")),
     path("healthz/", views.healthz, name="healthz"),
 ]
 
