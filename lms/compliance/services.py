@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from lms.audit import audit_record
 from lms.compliance.models import (
     Assignment,
     Exemption,
@@ -146,6 +147,12 @@ def extension_grant(
     )
     extension.full_clean()
     extension.save()
+    audit_record(
+        instance=assignment,
+        action="lms.extension.grant",
+        user=granted_by,
+        data={"new_due_on": new_due_on.isoformat(), "reason": extension.reason},
+    )
     return extension
 
 
@@ -162,6 +169,12 @@ def exemption_grant(
     )
     exemption.full_clean()
     exemption.save()
+    audit_record(
+        instance=assignment,
+        action="lms.exemption.grant",
+        user=granted_by,
+        data={"until": until.isoformat() if until else None, "reason": exemption.reason},
+    )
     return exemption
 
 
@@ -171,6 +184,7 @@ def roster_confirm(*, department: Department, confirmed_by) -> RosterConfirmatio
     confirmation = RosterConfirmation(department=department, confirmed_by=confirmed_by)
     confirmation.full_clean()
     confirmation.save()
+    audit_record(instance=department, action="lms.roster.confirm", user=confirmed_by)
     return confirmation
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.audit import audit_record
 from lms.compliance import selectors, services
 from lms.compliance.forms import (
     MAX_ID,
@@ -158,6 +159,12 @@ def export(request, code: str):
         selectors.roster_filter(assignments, **form.filters()), sort=form.sort_key
     )
     rows = selectors.roster_export_rows(roster)
+    audit_record(
+        instance=department,
+        action="lms.export",
+        user=request.user,
+        data={"export": "department_roster_csv", "filters": request.GET.dict()},
+    )
     # Translated now, in the request's language: the rows are written after the view returns.
     header = [
         _("Employee number"),

@@ -1,5 +1,6 @@
 """Writes to the organisation: employees, their logins, liaison roles, the synthetic city."""
 
+import dataclasses
 import logging
 import random
 import secrets
@@ -20,7 +21,9 @@ from django.utils.translation import ngettext
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from lms.audit import audit_record
 from lms.compliance.services import SyncStats, assignments_sync
+from lms.models import OrganisationSettings
 from lms.organisation import roles, roster, synthetic
 from lms.organisation.models import Department, Employee, Liaison
 
@@ -382,6 +385,12 @@ def roster_import_apply(
         reactivated=len(plan.reactivations),
         unchanged=plan.unchanged,
         assignments=assignments,
+    )
+    audit_record(
+        instance=OrganisationSettings.load(),
+        action="lms.roster.import",
+        user=applied_by,
+        data=dataclasses.asdict(result),
     )
     logger.info(
         "Roster import applied by %s: %s",
