@@ -25,6 +25,7 @@ os.environ["DEBUG"] = "False"
 os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # not a line per page and task while building
 
+from bench._city import assign_over_five_weeks, build_requirements, complete_some  # noqa: E402
 from bench._common import django_on_fresh_database, ratio_result_line, stopwatch  # noqa: E402
 
 django_on_fresh_database()
@@ -38,13 +39,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from wagtail.models import Page, Site  # noqa: E402
 
-from courses.models import Completion, CoursePage, Enrollment, TrainingIndexPage  # noqa: E402
+from courses.models import Completion  # noqa: E402
 from lms.compliance import selectors  # noqa: E402
-from lms.compliance.models import Assignment, Exemption, Extension, TrainingRequirement  # noqa: E402
-from lms.compliance.services import assignments_sync  # noqa: E402
-from lms.models import HomePage  # noqa: E402
+from lms.compliance.models import Assignment, Exemption, Extension  # noqa: E402
 from lms.organisation.models import Department, Employee, Liaison  # noqa: E402
 from lms.organisation.roles import LIAISON  # noqa: E402
 
@@ -55,81 +53,6 @@ TARGET_DEPARTMENT_SIZE = 2_000
 REPEATS = 25
 EXPORT_EMPLOYEES = 10_000  # x 10 requirements = 100,000 rows
 MB = 1024 * 1024
-
-
-def build_requirements(today) -> list[TrainingRequirement]:
-    """Ten courses in the smallest page tree a site has, each required of everyone; every
-    other one recertified yearly, each with its own deadline."""
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="City Training", slug="bench-home"))
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "testserver", "root_page": home}
-    )
-    index = home.add_child(instance=TrainingIndexPage(title="Training"))
-    requirements = []
-    for n in range(REQUIREMENTS):
-        course = index.add_child(
-            instance=CoursePage(title=f"Course {n}", summary="Benchmark course")
-        )
-        requirements.append(
-            TrainingRequirement.objects.create(
-                name=f"Requirement {n:02d}",
-                course=course,
-                audience=TrainingRequirement.Audience.ALL,
-                due_days=10 + 4 * n,
-                recertify_months=12 if n % 2 else None,
-                active_from=today - timedelta(days=400),
-            )
-        )
-    return requirements
-
-
-def assign_over_five_weeks(today) -> None:
-    """Assign a fifth of the city on each of five weeks, so deadlines fall before and after
-    today and every status shows up."""
-    employees = list(Employee.objects.values_list("pk", flat=True))
-    for week in range(5):
-        assignments_sync(
-            employee_ids=[pk for pk in employees if pk % 5 == week],
-            today=today - timedelta(days=7 * week),
-        )
-
-
-def complete_some(requirements, now) -> int:
-    """About 40% of assignments completed (some long ago, so expired or due for renewal) and
-    6% started: bulk_create, as Completion.save() refuses anything but a first insert."""
-    employees = list(Employee.objects.filter(is_active=True).values_list("pk", flat=True))
-    enrollments, ages = [], []
-    for n, course_id in enumerate(r.course_id for r in requirements):
-        for employee_id in employees:
-            key = (employee_id * 7 + n * 13) % 100
-            if key < 46:
-                age = (30, 200, 350, 400)[key % 4] if key < 40 else None  # None: started only
-                enrollments.append(
-                    Enrollment(
-                        employee_id=employee_id,
-                        course_id=course_id,
-                        course_edition=1,
-                        started_at=now - timedelta(days=(age or 5) + 1),
-                    )
-                )
-                ages.append(age)
-    Enrollment.objects.bulk_create(enrollments, batch_size=5000)
-    titles = {r.course_id: r.course.title for r in requirements}
-    completions = [
-        Completion(
-            employee_id=enrollment.employee_id,
-            course_id=enrollment.course_id,
-            enrollment=enrollment,
-            course_title=titles[enrollment.course_id],
-            course_edition=1,
-            completed_at=now - timedelta(days=age),
-        )
-        for enrollment, age in zip(enrollments, ages, strict=True)
-        if age is not None
-    ]
-    Completion.objects.bulk_create(completions, batch_size=5000)
-    return len(completions)
 
 
 def grant_some(department, granted_by, today) -> None:
