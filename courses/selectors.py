@@ -1,8 +1,10 @@
 """Reads about learners' progress, always scoped to the requesting user."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
 
 from courses.models import Completion, CoursePage, Enrollment, LessonProgress, QuizAttempt
 from lms.organisation.models import Employee
@@ -24,6 +26,8 @@ class CourseProgress:
     completed_lesson_ids: set[int] = field(default_factory=set)
     lesson_count: int = 0
     completion: Completion | None = None
+    #: The completion is due for recertification: starting again opens a refresher.
+    refresher_open: bool = False
 
     @property
     def lessons_done(self) -> int:
@@ -40,6 +44,29 @@ class CourseProgress:
         return self.lessons_done >= self.lesson_count
 
 
+#: How long before a completion expires its refresher opens, when no requirement says.
+DEFAULT_REFRESHER_WINDOW = timedelta(days=30)
+
+
+def refresher_open(*, completion: Completion, now: datetime | None = None) -> bool:
+    """Whether the course can be taken again to recertify: the completion expires (by its own
+    validity or by a requirement's recertification cycle) within the window before expiry."""
+    from courses.services import add_months
+    from lms.compliance.models import TrainingRequirement
+
+    now = now or timezone.now()
+    if completion.expires_at and now >= completion.expires_at - DEFAULT_REFRESHER_WINDOW:
+        return True
+    cycles = TrainingRequirement.objects.filter(
+        course_id=completion.course_id, recertify_months__isnull=False
+    ).values_list("recertify_months", "window_days")
+    for months, window_days in cycles:
+        expires_at = add_months(completion.completed_at, months)
+        if now >= expires_at - timedelta(days=window_days):
+            return True
+    return False
+
+
 def course_progress(*, user, course: CoursePage, lessons: list) -> CourseProgress:
     """Where the user stands in the current edition of ``course`` (two queries at most)."""
     progress = CourseProgress(lesson_count=len(lessons))
@@ -49,6 +76,7 @@ def course_progress(*, user, course: CoursePage, lessons: list) -> CourseProgres
     enrollment = (
         Enrollment.objects.filter(employee=employee, course=course, course_edition=course.edition)
         .select_related("completion")
+        .order_by("-cycle")
         .first()
     )
     if enrollment is None:
@@ -59,6 +87,8 @@ def course_progress(*, user, course: CoursePage, lessons: list) -> CourseProgres
         LessonProgress.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True)
     )
     progress.completion = getattr(enrollment, "completion", None)
+    if progress.completion is not None:
+        progress.refresher_open = refresher_open(completion=progress.completion)
     return progress
 
 
@@ -78,11 +108,14 @@ def attempts_for(*, user, course: CoursePage) -> list[QuizAttempt]:
     employee = employee_for(user=user)
     if employee is None:
         return []
-    return list(
-        QuizAttempt.objects.filter(
-            employee=employee, course=course, course_edition=course.edition
-        ).order_by("number")
+    enrollment = (
+        Enrollment.objects.filter(employee=employee, course=course, course_edition=course.edition)
+        .order_by("-cycle")
+        .first()
     )
+    if enrollment is None:
+        return []
+    return list(enrollment.attempts.order_by("number"))
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses import selectors
 from courses.blocks import QuizQuestionBlock
 from courses.models import (
     Completion,
@@ -62,16 +63,36 @@ def add_months(moment: datetime, months: int) -> datetime:
 def enrollment_start(
     *, employee: Employee, course: CoursePage, now: datetime | None = None
 ) -> Enrollment:
-    """Start (or resume) the current edition of a course; starting twice is harmless."""
+    """Start (or resume) the current edition of a course; starting twice is harmless.
+
+    Once a completion is due for recertification, starting again opens a new cycle.
+    """
     if not employee.is_active:
         raise LearningError(_("Your employee record is inactive."), status=403)
     if not course.live:
         raise LearningError(_("This course is not published."), status=404)
+    now = _now(now)
+    latest = (
+        Enrollment.objects.filter(employee=employee, course=course, course_edition=course.edition)
+        .select_related("completion")
+        .order_by("-cycle")
+        .first()
+    )
+    if latest is None:
+        cycle = 1
+    elif hasattr(latest, "completion") and selectors.refresher_open(
+        completion=latest.completion, now=now
+    ):
+        # Recertification: the completed cycle stays as it was; the refresher is a new one.
+        cycle = latest.cycle + 1
+    else:
+        return latest
     enrollment, _created = Enrollment.objects.get_or_create(
         employee=employee,
         course=course,
         course_edition=course.edition,
-        defaults={"started_at": _now(now)},
+        cycle=cycle,
+        defaults={"started_at": now},
     )
     return enrollment
 

@@ -30,6 +30,8 @@ class Enrollment(models.Model):
         verbose_name=_("course"),
     )
     course_edition = models.PositiveIntegerField(_("course edition"))
+    # 1 for the first time through an edition; each refresher (recertification) is the next.
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
     started_at = models.DateTimeField(_("started at"))
 
     class Meta:
@@ -37,12 +39,13 @@ class Enrollment(models.Model):
         verbose_name_plural = _("enrollments")
         constraints = [
             models.UniqueConstraint(
-                fields=["employee", "course", "course_edition"], name="enrollment_once_per_edition"
+                fields=["employee", "course", "course_edition", "cycle"],
+                name="enrollment_once_per_cycle",
             ),
         ]
 
     def __str__(self):
-        return f"{self.employee} – {self.course_id} ed. {self.course_edition}"
+        return f"{self.employee} – {self.course_id} ed. {self.course_edition}/{self.cycle}"
 
 
 class LessonProgress(models.Model):
@@ -174,11 +177,7 @@ class Completion(ImmutableRecord):
         ordering = ["-completed_at"]
         verbose_name = _("completion")
         verbose_name_plural = _("completions")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employee", "course", "course_edition"], name="completion_once_per_edition"
-            ),
-        ]
+        # One completion per enrollment (its one-to-one key): once per edition and cycle.
         indexes = [
             models.Index(fields=["course", "completed_at"], name="completion_course_date"),
             # The compliance status looks up each person's latest completion of a course.
