@@ -25,7 +25,6 @@ os.environ["DEBUG"] = "False"
 os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # not a line per page and task while building
 
-from bench._city import assign_over_five_weeks, build_requirements, complete_some  # noqa: E402
 from bench._common import django_on_fresh_database, ratio_result_line, stopwatch  # noqa: E402
 
 django_on_fresh_database()
@@ -40,6 +39,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench._city import assign_over_five_weeks, build_requirements, complete_some  # noqa: E402
 from courses.models import Completion  # noqa: E402
 from lms.compliance import selectors  # noqa: E402
 from lms.compliance.models import Assignment, Exemption, Extension  # noqa: E402
