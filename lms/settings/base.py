@@ -111,6 +111,9 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ``manage.py load_demo`` runs only where this is true (production turns it off).
+DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=True)
+
 # --- Task queue (django-q2) -----------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 Q_CLUSTER = {

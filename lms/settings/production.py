@@ -12,6 +12,9 @@ if not SECRET_KEY or len(SECRET_KEY) < 32:
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names this site answers to.")
 
+# The demo creates accounts with a published password: never on a real site unless asked.
+DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=False)
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
 

@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils.html import strip_tags
 from wagtail.models import (
     Collection,
@@ -549,3 +549,12 @@ def test_an_edited_demo_requirement_is_left_as_oei_changed_it():
     youth.refresh_from_db()
     assert youth.due_days == 90
     assert list(youth.departments.values_list("code", flat=True)) == ["PARKS"]
+
+
+def test_load_demo_refuses_where_the_demo_is_not_allowed(settings):
+    settings.DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="DEMO_ALLOWED"):
+        call_command("load_demo", stdout=StringIO())
+    assert not Department.objects.exists()
+    call_command("load_demo", force=True, stdout=StringIO())
+    assert Department.objects.exists()

@@ -1,6 +1,8 @@
 """``manage.py load_demo``: the demo city and sample courses, for development and demonstrations."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from lms.demo.loader import KINDS, DemoConflictError, demo_load
 from lms.demo.people import DEMO_PASSWORD, DEPARTMENTS, EMPLOYEES, STAFF
@@ -12,7 +14,21 @@ class Command(BaseCommand):
         "liaisons, employees and role users. Safe to run again: it only creates what is missing."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo even where DEMO_ALLOWED is off (production settings).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEMO_ALLOWED and not force:
+            raise CommandError(
+                _(
+                    "The demo creates accounts whose password is published, so it is off under "
+                    "these settings (DEMO_ALLOWED is false). Use --force to load it anyway."
+                )
+            )
         try:
             stats = demo_load()
         except DemoConflictError as error:
