@@ -1,0 +1,245 @@
+"""The reminder emails (HTML and plain text, in the reader's language) and the sentence that
+says what a reminder is about, shared by the emails and the notices on "My training"."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lms.organisation.models import Employee
+from lms.reminders.models import Digest, ReminderLog
+
+Kind = ReminderLog.Kind
+
+
+class NotSendable(Exception):
+    """A row that will never be sendable (no address, employee or assignment deactivated)."""
+
+
+class Links:
+    """Absolute links for emails, from WAGTAILADMIN_BASE_URL; course URLs looked up once each."""
+
+    def __init__(self):
+        self.base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        self._courses: dict[int, str] = {}
+
+    def absolute(self, path: str) -> str:
+        return self.base + path
+
+    def course(self, course) -> str:
+        if course.pk not in self._courses:
+            parts = course.get_url_parts()
+            path = parts[2] if parts else reverse("courses:my_training")
+            self._courses[course.pk] = self.absolute(path)
+        return self._courses[course.pk]
+
+    @property
+    def my_training(self) -> str:
+        return self.absolute(reverse("courses:my_training"))
+
+    @property
+    def preferences(self) -> str:
+        return self.absolute(reverse("reminders:preferences"))
+
+    def department(self, code: str) -> str:
+        return self.absolute(reverse("compliance:department", kwargs={"code": code}))
+
+
+def reminder_sentence(*, kind: str, title: str, due_on: date, milestone: int, today=None) -> str:
+    """What one reminder says, in the active language (emails and notices alike)."""
+    when = formats.date_format(due_on, "DATE_FORMAT")
+    if kind == Kind.BEFORE_DUE:
+        return ngettext(
+            "%(title)s is due in %(days)d day, on %(date)s.",
+            "%(title)s is due within %(days)d days, by %(date)s.",
+            milestone,
+        ) % {"title": title, "days": milestone, "date": when}
+    if kind == Kind.DUE:
+        return _("%(title)s is due today (%(date)s).") % {"title": title, "date": when}
+    if kind == Kind.OVERDUE:
+        return _("%(title)s was due on %(date)s and is overdue.") % {"title": title, "date": when}
+    if kind == Kind.REFRESHER:
+        return _(
+            "Your completion of %(title)s expires on %(date)s: take the refresher to stay current."
+        ) % {"title": title, "date": when}
+    return _("%(title)s is overdue since %(date)s.") % {"title": title, "date": when}
+
+
+def claimed_rows(model, token) -> list:
+    rows = model.objects.filter(claim=token)
+    if model is ReminderLog:
+        rows = rows.select_related(
+            "employee__user", "assignment__requirement__course", "assignment__employee"
+        )
+    else:
+        rows = rows.select_related("recipient")
+    return list(rows.order_by("pk"))
+
+
+def language_of(user) -> str:
+    employee = Employee.objects.filter(user=user).only("preferred_language").first()
+    return employee.preferred_language if employee else settings.LANGUAGE_CODE
+
+
+def _message(*, to: str, template: str, context: dict, language: str, connection):
+    with translation.override(language):
+        context = {**context, "language": language}
+        subject = render_to_string(f"emails/reminders/{template}_subject.txt", context).strip()
+        text = render_to_string(f"emails/reminders/{template}.txt", context)
+        html = render_to_string(f"emails/reminders/{template}.html", context)
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()), text, to=[to], connection=connection
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+@dataclass
+class Item:
+    """One reminder as the templates show it."""
+
+    kind: str
+    title: str
+    url: str
+    due_on: date
+    milestone: int
+    sentence: str = ""
+    employee: Employee | None = None
+    requirement: str = ""
+
+
+def _item(log: ReminderLog, links: Links) -> Item:
+    course = log.assignment.requirement.course
+    return Item(
+        kind=log.kind,
+        title=course.title,
+        url=links.course(course),
+        due_on=log.due_on,
+        milestone=log.milestone,
+        employee=log.employee,
+        requirement=log.assignment.requirement.name,
+    )
+
+
+def _with_sentences(items: list[Item]) -> list[Item]:
+    """Sentences are rendered inside the reader's language."""
+    for item in items:
+        item.sentence = reminder_sentence(
+            kind=item.kind, title=item.title, due_on=item.due_on, milestone=item.milestone
+        )
+    return items
+
+
+def _check_employee(employee: Employee) -> None:
+    if not employee.is_active or not employee.user.is_active:
+        raise NotSendable(_("Not sent: the employee is no longer active."))
+    if not employee.user.email:
+        raise NotSendable(_("Not sent: the employee has no email address."))
+
+
+def reminder_message(log: ReminderLog, *, connection, links: Links) -> EmailMultiAlternatives:
+    employee = log.employee
+    _check_employee(employee)
+    if not log.assignment.is_active:
+        raise NotSendable(_("Not sent: the assignment is no longer active."))
+    item = _item(log, links)
+    language = employee.preferred_language
+    with translation.override(language):
+        _with_sentences([item])
+    return _message(
+        to=employee.user.email,
+        template="reminder",
+        context={"employee": employee, "item": item, "links": links},
+        language=language,
+        connection=connection,
+    )
+
+
+@dataclass
+class EmployeeGroup:
+    employee: Employee
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class DepartmentGroup:
+    name: str
+    url: str
+    employees: list[EmployeeGroup] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.items) for group in self.employees)
+
+
+def _entries(digest: Digest) -> list[ReminderLog]:
+    return list(
+        digest.entries.select_related(
+            "employee__user", "employee__department", "assignment__requirement__course"
+        ).order_by(
+            "employee__department__name",
+            "employee__user__last_name",
+            "employee__user__first_name",
+            "employee_id",
+            "assignment__requirement__name",
+            "period",
+        )
+    )
+
+
+def digest_message(digest: Digest, *, connection, links: Links) -> EmailMultiAlternatives:
+    user = digest.recipient
+    if not user.is_active or not user.email:
+        raise NotSendable(_("Not sent: the recipient is inactive or has no email address."))
+    entries = _entries(digest)
+    if digest.kind == Digest.Kind.WEEKLY:
+        employee = entries[0].employee if entries else Employee.objects.get(user=user)
+        _check_employee(employee)
+        entries = [e for e in entries if e.assignment.is_active]
+        language = employee.preferred_language
+    else:
+        language = language_of(user)
+    if not entries:
+        raise NotSendable(_("Not sent: nothing left to report."))
+    items = [_item(entry, links) for entry in entries]
+    with translation.override(language):
+        _with_sentences(items)
+    departments: dict[int, DepartmentGroup] = {}
+    people: dict[int, EmployeeGroup] = defaultdict(lambda: None)
+    for item in items:
+        department = item.employee.department
+        group = departments.setdefault(
+            department.pk,
+            DepartmentGroup(name=department.name, url=links.department(department.code)),
+        )
+        person = people[item.employee.pk]
+        if person is None:
+            person = people[item.employee.pk] = EmployeeGroup(employee=item.employee)
+            group.employees.append(person)
+        person.items.append(item)
+    return _message(
+        to=user.email,
+        template=f"{digest.kind}_digest",
+        context={
+            "recipient": user,
+            "digest": digest,
+            "items": items,
+            "departments": list(departments.values()),
+            "links": links,
+        },
+        language=language,
+        connection=connection,
+    )
+
+
+def message_for(row, *, connection, links: Links) -> EmailMultiAlternatives:
+    if isinstance(row, Digest):
+        return digest_message(row, connection=connection, links=links)
+    return reminder_message(row, connection=connection, links=links)

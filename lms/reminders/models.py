@@ -1,0 +1,234 @@
+"""Reminders: OEI's policy, each employee's delivery choice and the outbox.
+
+The outbox (``ReminderLog`` and ``Digest``) is written by the daily scan *before* anything is
+sent. Its unique keys say what "once" means: one reminder per assignment, kind and milestone
+(``period``), one digest per recipient, kind and period. Running the scan twice, after a crash
+or after an outage, or from two clusters at once, can only find the rows already there.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+from lms.compliance.models import Assignment
+from lms.organisation.models import Employee
+
+
+def parse_days(value: str) -> list[int]:
+    """ "30, 7,1" -> [30, 7, 1] (largest first, no repeats); ValueError when malformed."""
+    days = {int(part) for part in value.replace(" ", "").split(",") if part}
+    if any(day < 1 or day > 365 for day in days):
+        raise ValueError(value)
+    return sorted(days, reverse=True)
+
+
+def validate_days(value: str) -> None:
+    try:
+        parse_days(value)
+    except ValueError:
+        raise ValidationError(
+            _("Enter whole numbers of days between 1 and 365, separated by commas, e.g. 30,7,1.")
+        ) from None
+
+
+@register_setting(icon="mail")
+class ReminderPolicy(BaseGenericSetting):
+    """When employees are reminded and when their liaisons and OEI hear about it (set by OEI)."""
+
+    days_before = models.CharField(
+        _("remind before the due date (days)"),
+        max_length=100,
+        default="30,7,1",
+        blank=True,
+        validators=[validate_days],
+        help_text=_("Days before the due date, separated by commas. Empty: no early reminders."),
+    )
+    on_due_date = models.BooleanField(_("remind on the due date"), default=True)
+    overdue_every_days = models.PositiveSmallIntegerField(
+        _("while overdue, remind every (days)"),
+        default=7,
+        validators=[MaxValueValidator(365)],
+        help_text=_("0: no reminders once the due date has passed."),
+    )
+    liaison_after_days = models.PositiveSmallIntegerField(
+        _("tell the department's liaisons after (days overdue)"),
+        default=7,
+        validators=[MaxValueValidator(365)],
+        help_text=_("0: never. Liaisons receive one digest a day listing the newly overdue."),
+    )
+    oei_after_days = models.PositiveSmallIntegerField(
+        _("tell OEI after (days overdue)"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_("0: never. OEI administrators receive a citywide digest."),
+    )
+    refresher_reminders = models.BooleanField(
+        _("remind when a completion enters its recertification window"), default=True
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("days_before"),
+                FieldPanel("on_due_date"),
+                FieldPanel("overdue_every_days"),
+                FieldPanel("refresher_reminders"),
+            ],
+            heading=_("Employees"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("liaison_after_days"), FieldPanel("oei_after_days")],
+            heading=_("Escalation"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("reminder policy")
+
+    @property
+    def days_before_list(self) -> list[int]:
+        try:
+            return parse_days(self.days_before)
+        except ValueError:
+            return []
+
+
+class Delivery(models.TextChoices):
+    SINGLE = "single", _("A separate email for each reminder")
+    WEEKLY = "weekly", _("One weekly digest")
+    DIGEST = "digest", _("In a liaison or OEI digest")
+
+
+class ReminderPreference(models.Model):
+    """How one employee wants their reminders. Mandatory training has no unsubscribe."""
+
+    employee = models.OneToOneField(
+        Employee,
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
+        verbose_name=_("employee"),
+    )
+    delivery = models.CharField(
+        _("how to receive reminders"),
+        max_length=10,
+        choices=[
+            (Delivery.SINGLE, Delivery.SINGLE.label),
+            (Delivery.WEEKLY, Delivery.WEEKLY.label),
+        ],
+        default=Delivery.SINGLE,
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self):
+        return f"{self.employee_id}: {self.delivery}"
+
+
+class Outbox(models.Model):
+    """What every outbox row has: when it was sent, and how sending has failed so far."""
+
+    scan_date = models.DateField(_("scan date"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    next_try_at = models.DateTimeField(_("next try at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    # A sender claims rows before sending them, so two clusters never send the same row.
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ReminderLog(Outbox):
+    """One reminder about one assignment, logged before it is sent.
+
+    ``period`` is the date of the milestone it is for (the day "7 days before", the due date,
+    the first day of an overdue cycle, the day a recertification window opened), never the day
+    of the scan: after a three-day outage the scan finds the same milestone, not three.
+    """
+
+    class Kind(models.TextChoices):
+        BEFORE_DUE = "before_due", _("Before the due date")
+        DUE = "due", _("On the due date")
+        OVERDUE = "overdue", _("Overdue")
+        REFRESHER = "refresher", _("Recertification window")
+        LIAISON = "liaison", _("Escalated to the liaisons")
+        OEI = "oei", _("Escalated to OEI")
+
+    #: Kinds sent to the employee (the others go out in liaison and OEI digests).
+    EMPLOYEE_KINDS = (Kind.BEFORE_DUE, Kind.DUE, Kind.OVERDUE, Kind.REFRESHER)
+
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.PROTECT,
+        related_name="reminder_logs",
+        verbose_name=_("assignment"),
+    )
+    employee = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="reminder_logs", verbose_name=_("employee")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    period = models.DateField(_("milestone"))
+    due_on = models.DateField(_("due date"), help_text=_("The effective due date or expiry."))
+    milestone = models.PositiveSmallIntegerField(
+        _("days"), default=0, help_text=_("Days before the due date, or days overdue.")
+    )
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        ordering = ["-scan_date", "pk"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "kind", "period"], name="reminder_once_per_milestone"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["sent_at", "delivery"], name="reminder_outbox"),
+            models.Index(fields=["employee", "scan_date"], name="reminder_employee"),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment_id} {self.kind} {self.period}"
+
+
+class Digest(Outbox):
+    """One email gathering several reminders: an employee's week, a liaison's or OEI's day."""
+
+    class Kind(models.TextChoices):
+        WEEKLY = "weekly", _("Employee's weekly digest")
+        LIAISON = "liaison", _("Liaison digest")
+        OEI = "oei", _("OEI citywide digest")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reminder_digests",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period = models.DateField(_("period"), help_text=_("The day, or the Monday of the week."))
+    entries = models.ManyToManyField(ReminderLog, related_name="digests", verbose_name=_("entries"))
+
+    class Meta:
+        ordering = ["-period", "pk"]
+        verbose_name = _("reminder digest")
+        verbose_name_plural = _("reminder digests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "period"], name="digest_once_per_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id} {self.kind} {self.period}"

@@ -1,0 +1,43 @@
+"""Reads for reminders, scoped to the requesting user."""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from lms.compliance.selectors import Status
+from lms.organisation.models import Employee
+from lms.reminders.models import Delivery, ReminderLog, ReminderPreference
+
+#: Notices on "My training" show reminders logged this recently.
+NOTICE_DAYS = 30
+
+
+def preference_of(*, employee: Employee) -> str:
+    preference = ReminderPreference.objects.filter(employee=employee).first()
+    return preference.delivery if preference else Delivery.SINGLE
+
+
+def notices_for(*, user, assignments, today: date | None = None) -> list[ReminderLog]:
+    """The latest reminder of each of the user's own open assignments (``assignments`` as
+    "My training" lists them, with their status), the newest first."""
+    if not user.is_authenticated:
+        return []
+    today = today or timezone.localdate()
+    open_ids = {a.pk for a in assignments if a.status not in Status.COMPLIANT}
+    if not open_ids:
+        return []
+    logs = (
+        ReminderLog.objects.filter(
+            employee__user=user,
+            assignment_id__in=open_ids,
+            kind__in=ReminderLog.EMPLOYEE_KINDS,
+            scan_date__gte=today - timedelta(days=NOTICE_DAYS),
+            scan_date__lte=today,
+        )
+        .select_related("assignment__requirement__course")
+        .order_by("-period", "-pk")
+    )
+    latest: dict[int, ReminderLog] = {}
+    for log in logs:
+        latest.setdefault(log.assignment_id, log)
+    return list(latest.values())

@@ -1,0 +1,480 @@
+"""Writes for reminders: the daily scan (into the outbox), sending the outbox, preferences and
+the django-q2 schedules.
+
+The scan only *logs*: it finds what is due with one query per kind of reminder and inserts the
+rows with ``INSERT ... ON CONFLICT DO NOTHING`` on their unique keys, so whoever runs it, however
+often, a milestone is logged once. Sending is separate: a sender claims a batch of unsent rows
+(a short lease, so two clusters never take the same row), sends them over one connection and
+marks each row sent as soon as its message is out. A failure is counted, retried later with
+backoff and shown to OEI in the admin.
+"""
+
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from courses.services import add_months
+from lms.compliance.models import Assignment, TrainingRequirement
+from lms.compliance.selectors import with_status
+from lms.organisation.models import Employee, Liaison
+from lms.reminders.models import Delivery, Digest, ReminderLog, ReminderPolicy, ReminderPreference
+
+logger = logging.getLogger(__name__)
+
+#: A sender that claimed rows and died lets another take them after this long.
+LEASE = timedelta(minutes=15)
+#: Failed sends are retried this many times, waiting BACKOFF x 4^(attempts - 1) in between.
+MAX_ATTEMPTS = 5
+BACKOFF = timedelta(minutes=5)
+#: Escalations are gathered into digests for this long after they were logged.
+DIGEST_LOOKBACK = timedelta(days=14)
+
+Kind = ReminderLog.Kind
+
+
+@dataclass
+class ScanResult:
+    day: date
+    logged: dict[str, int] = field(default_factory=dict)
+    digests: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.logged.values())
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+def policy_current() -> ReminderPolicy:
+    return ReminderPolicy.load()
+
+
+# --- The scan --------------------------------------------------------------------------------
+
+
+def open_assignments(*, today: date) -> QuerySet[Assignment]:
+    """Assignments that may need a reminder: active, of an active employee and requirement in
+    force, not exempt (today), with compliance.selectors' annotations (effective due date,
+    latest completion)."""
+    requirements = list(TrainingRequirement.objects.filter(recertify_months__isnull=False))
+    assignments = Assignment.objects.filter(
+        is_active=True,
+        employee__is_active=True,
+        requirement__is_active=True,
+        requirement__active_from__lte=today,
+    )
+    return with_status(assignments, requirements=requirements, today=today).filter(exempt=False)
+
+
+def _day_end(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _in_window(*, today: date) -> tuple[Q, dict[int, int], dict[int, int]]:
+    """Assignments whose latest completion's recertification window has opened by ``today``
+    (its expiry minus the requirement's window), and each requirement's months and window."""
+    end = _day_end(today)
+    in_window = Q(pk__in=[])
+    months, windows = {}, {}
+    for requirement in TrainingRequirement.objects.all():
+        windows[requirement.pk] = requirement.window_days
+        limit = end + timedelta(days=requirement.window_days)
+        condition = Q(last_expires_at__lt=limit)
+        if requirement.recertify_months:
+            months[requirement.pk] = requirement.recertify_months
+            condition |= Q(
+                last_expires_at__isnull=True,
+                last_completed_at__lt=add_months(limit, -requirement.recertify_months),
+            )
+        in_window |= Q(requirement_id=requirement.pk, last_completed_at__isnull=False) & condition
+    return in_window, months, windows
+
+
+CANDIDATE_FIELDS = (
+    "pk",
+    "employee_id",
+    "requirement_id",
+    "effective_due_on",
+    "last_completed_at",
+    "last_expires_at",
+)
+
+
+def candidate_query(*, policy: ReminderPolicy, today: date, in_window: Q) -> QuerySet:
+    """The one query that finds every assignment with a reminder on ``today``: not completed
+    and due within the earliest milestone (or past due), or in its recertification window."""
+    horizon = max(policy.days_before_list or [0])
+    due = Q(last_completed_at__isnull=True, effective_due_on__lte=today + timedelta(days=horizon))
+    wanted = due | in_window if policy.refresher_reminders else due
+    return open_assignments(today=today).filter(wanted).values_list(*CANDIDATE_FIELDS)
+
+
+def classify(
+    rows, *, policy: ReminderPolicy, today: date, weekly: set[int], months: dict, windows: dict
+) -> list[ReminderLog]:
+    """The reminders each candidate has on ``today``, as unsaved log rows.
+
+    Each row's ``period`` is its milestone, computed from the due date alone, so the unique key
+    (assignment, kind, period) makes any rerun, catch-up or concurrent scan a no-op:
+
+    - before the due date, the band (today + next smaller milestone, today + milestone] is the
+      milestone's, so after an outage only the latest milestone passed is sent;
+    - overdue cycle k starts on due + 1 + k x every, and only the current cycle is logged;
+    - escalations happen once per due date; a refresher once per completion (its expiry).
+    """
+    days = policy.days_before_list
+    every = policy.overdue_every_days
+    escalations = [
+        (kind, after)
+        for kind, after in (
+            (Kind.LIAISON, policy.liaison_after_days),
+            (Kind.OEI, policy.oei_after_days),
+        )
+        if after
+    ]
+    logs: list[ReminderLog] = []
+    for pk, employee_id, requirement_id, due, completed_at, expires_at in rows:
+        delivery = Delivery.WEEKLY if employee_id in weekly else Delivery.SINGLE
+
+        def add(kind, period, due_on, milestone, delivery=delivery, pk=pk, who=employee_id):
+            logs.append(
+                ReminderLog(
+                    assignment_id=pk,
+                    employee_id=who,
+                    kind=kind,
+                    period=period,
+                    due_on=due_on,
+                    milestone=min(milestone, 32767),
+                    delivery=delivery,
+                    scan_date=today,
+                )
+            )
+
+        if completed_at is not None:
+            expires = expires_at or add_months(completed_at, months[requirement_id])
+            expires_on = timezone.localdate(expires)
+            window = windows[requirement_id]
+            add(Kind.REFRESHER, expires_on - timedelta(days=window), expires_on, window)
+            continue
+        left = (due - today).days
+        if left > 0:
+            milestone = min((d for d in days if d >= left), default=None)
+            if milestone is not None:
+                add(Kind.BEFORE_DUE, due - timedelta(days=milestone), due, milestone)
+        elif left == 0:
+            if policy.on_due_date:
+                add(Kind.DUE, due, due, 0)
+        else:
+            late = -left
+            if every:
+                cycle = (late - 1) // every
+                add(Kind.OVERDUE, due + timedelta(days=1 + cycle * every), due, late)
+            for kind, after in escalations:
+                if late >= after:
+                    add(kind, due, due, late, Delivery.DIGEST)
+    return logs
+
+
+def candidate_rows(*, policy: ReminderPolicy, today: date) -> list[ReminderLog]:
+    """Every reminder due on ``today`` (logged already or not), as unsaved log rows: one query,
+    none per employee."""
+    in_window, months, windows = _in_window(today=today)
+    weekly = set(
+        ReminderPreference.objects.filter(delivery=Delivery.WEEKLY).values_list(
+            "employee_id", flat=True
+        )
+    )
+    rows = candidate_query(policy=policy, today=today, in_window=in_window).iterator(
+        chunk_size=5000
+    )
+    return classify(rows, policy=policy, today=today, weekly=weekly, months=months, windows=windows)
+
+
+def _oei_users() -> QuerySet:
+    perm = Q(codename="view_citywide_reports", content_type__app_label="organisation")
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.filter(perm)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(Q(groups__permissions__in=permission) | Q(user_permissions__in=permission))
+        .distinct()
+    )
+
+
+def _attach(kind: str, period: date, pairs: list[tuple[int, int]]) -> int:
+    """Put each (recipient, log) pair into the recipient's digest of ``kind`` and ``period``,
+    creating the digest if needed; a digest already sent is left alone (its entries wait for
+    the next period). Returns the number of digests created."""
+    if not pairs:
+        return 0
+    recipients = {recipient for recipient, _log in pairs}
+    before = Digest.objects.filter(kind=kind, period=period).count()
+    Digest.objects.bulk_create(
+        [
+            Digest(recipient_id=user_id, kind=kind, period=period, scan_date=timezone.localdate())
+            for user_id in sorted(recipients)
+        ],
+        ignore_conflicts=True,
+    )
+    created = Digest.objects.filter(kind=kind, period=period).count() - before
+    open_digests = dict(
+        Digest.objects.filter(
+            kind=kind, period=period, recipient_id__in=recipients, sent_at__isnull=True
+        ).values_list("recipient_id", "pk")
+    )
+    Through = Digest.entries.through
+    Through.objects.bulk_create(
+        [
+            Through(digest_id=open_digests[user_id], reminderlog_id=log_id)
+            for user_id, log_id in pairs
+            if user_id in open_digests
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    return created
+
+
+def _digests_build(*, today: date) -> int:
+    """Gather outbox rows meant for digests into them: last week's reminders of employees who
+    chose a weekly digest, and escalations for the liaisons and OEI."""
+    created = 0
+    monday = today - timedelta(days=today.weekday())
+    weekly = ReminderLog.objects.filter(
+        delivery=Delivery.WEEKLY,
+        sent_at__isnull=True,
+        scan_date__lt=monday,
+        digests__isnull=True,
+    ).values_list("employee__user_id", "pk")
+    created += _attach(Digest.Kind.WEEKLY, monday, list(weekly))
+
+    recent = ReminderLog.objects.filter(
+        scan_date__gte=today - DIGEST_LOOKBACK, digests__isnull=True
+    )
+    liaisons = defaultdict(list)
+    for department_id, user_id in Liaison.objects.filter(
+        department__is_active=True, user__is_active=True
+    ).values_list("department_id", "user_id"):
+        liaisons[department_id].append(user_id)
+    pairs = [
+        (user_id, log_id)
+        for log_id, department_id in recent.filter(kind=Kind.LIAISON).values_list(
+            "pk", "employee__department_id"
+        )
+        for user_id in liaisons.get(department_id, ())
+    ]
+    created += _attach(Digest.Kind.LIAISON, today, pairs)
+
+    oei = list(_oei_users().values_list("pk", flat=True))
+    escalated = list(recent.filter(kind=Kind.OEI).values_list("pk", flat=True))
+    created += _attach(Digest.Kind.OEI, today, [(u, log) for u in oei for log in escalated])
+    return created
+
+
+def _not_logged(rows: list[ReminderLog]) -> list[ReminderLog]:
+    """Leave out the rows whose key is logged already (one query over their periods)."""
+    if not rows:
+        return rows
+    logged = set(
+        ReminderLog.objects.filter(
+            period__gte=min(row.period for row in rows), period__lte=max(row.period for row in rows)
+        )
+        .values_list("assignment_id", "kind", "period")
+        .iterator(chunk_size=10000)
+    )
+    return [row for row in rows if (row.assignment_id, row.kind, row.period) not in logged]
+
+
+def reminder_scan(*, today: date | None = None, dry_run: bool = False) -> ScanResult:
+    """Log every reminder due on ``today`` (default: today in the city) and build the digests.
+
+    Idempotent by the unique keys. ``dry_run`` computes the same and writes nothing.
+    """
+    today = today or timezone.localdate()
+    result = ScanResult(day=today)
+    with transaction.atomic():
+        policy = policy_current()
+        rows = _not_logged(candidate_rows(policy=policy, today=today))
+        for row in rows:
+            result.logged[row.kind] = result.logged.get(row.kind, 0) + 1
+        if dry_run:
+            transaction.set_rollback(True)
+            return result
+        # A concurrent scan may have logged some since: its rows win, ours are ignored.
+        ReminderLog.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        result.digests = _digests_build(today=today)
+    return result
+
+
+# --- Sending ---------------------------------------------------------------------------------
+
+
+def _pending(model, now: datetime) -> QuerySet:
+    pending = model.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).filter(
+        Q(next_try_at__isnull=True) | Q(next_try_at__lte=now),
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+    )
+    if model is ReminderLog:
+        pending = pending.filter(delivery=Delivery.SINGLE)
+    return pending
+
+
+def _claim(model, *, now: datetime, size: int) -> uuid.UUID | None:
+    """Take up to ``size`` unsent rows for this sender; None when there are none left. Rows
+    another sender claimed in between are simply not ours (the UPDATE re-checks)."""
+    token = uuid.uuid4()
+    with transaction.atomic():
+        ids = list(_pending(model, now).order_by("pk").values_list("pk", flat=True)[:size])
+        if not ids:
+            return None
+        _pending(model, now).filter(pk__in=ids).update(
+            claim=token, claimed_until=timezone.now() + LEASE
+        )
+    return token
+
+
+def _backoff(attempts: int) -> timedelta:
+    return BACKOFF * 4 ** (attempts - 1)
+
+
+def _mark_failed(model, row, token, *, error: str, now: datetime, final: bool = False) -> None:
+    attempts = MAX_ATTEMPTS if final else row.attempts + 1
+    model.objects.filter(pk=row.pk, claim=token).update(
+        attempts=attempts,
+        next_try_at=now + _backoff(attempts),
+        last_error=error[:2000],
+        claim=None,
+        claimed_until=None,
+    )
+
+
+def outbox_send(
+    *, now: datetime | None = None, batch_size: int = 200, limit: int | None = None
+) -> SendResult:
+    """Send what the outbox holds and is due, in batches over one mail connection (at most
+    ``limit`` batches' worth when given; the rest waits for the next run)."""
+    from lms.reminders import emails
+
+    now = now or timezone.now()
+    result = SendResult()
+    links = emails.Links()
+    with get_connection() as connection:
+        for model in (ReminderLog, Digest):
+            while (token := _claim(model, now=now, size=batch_size)) is not None:
+                if limit is not None and result.sent + result.failed >= limit:
+                    model.objects.filter(claim=token).update(claim=None, claimed_until=None)
+                    break
+                rows = emails.claimed_rows(model, token)
+                for row in rows:
+                    try:
+                        message = emails.message_for(row, connection=connection, links=links)
+                    except emails.NotSendable as reason:
+                        _mark_failed(model, row, token, error=str(reason), now=now, final=True)
+                        result.skipped += 1
+                        continue
+                    try:
+                        connection.send_messages([message])
+                    except Exception as error:  # noqa: BLE001 - any backend error is a failure
+                        logger.warning("reminder %s %s not sent: %s", model.__name__, row.pk, error)
+                        _mark_failed(model, row, token, error=repr(error), now=now)
+                        result.failed += 1
+                        continue
+                    with transaction.atomic():
+                        sent_at = timezone.now()
+                        model.objects.filter(pk=row.pk, claim=token).update(
+                            sent_at=sent_at, claim=None, claimed_until=None, last_error=""
+                        )
+                        if model is Digest:
+                            row.entries.filter(sent_at__isnull=True).update(sent_at=sent_at)
+                    result.sent += 1
+    if result.failed:
+        logger.error("reminders: %d sends failed; see Reminders in the admin", result.failed)
+    return result
+
+
+def failures() -> QuerySet[ReminderLog]:
+    """Reminders that could not be sent (yet): what OEI sees in the admin."""
+    return ReminderLog.objects.filter(sent_at__isnull=True, attempts__gt=0)
+
+
+# --- Preferences -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reminder_preference_set(*, employee: Employee, delivery: str) -> ReminderPreference:
+    """Single emails or a weekly digest; the change applies to reminders logged from now on."""
+    preference, _created = ReminderPreference.objects.get_or_create(employee=employee)
+    preference.delivery = delivery
+    preference.full_clean()
+    preference.save()
+    # Reminders logged but not sent yet follow the new choice too.
+    ReminderLog.objects.filter(
+        employee=employee,
+        sent_at__isnull=True,
+        delivery__in=(Delivery.SINGLE, Delivery.WEEKLY),
+        digests__isnull=True,
+    ).update(delivery=delivery)
+    return preference
+
+
+# --- Schedules -------------------------------------------------------------------------------
+
+SCAN_SCHEDULE = "reminders: daily scan"
+SEND_SCHEDULE = "reminders: send pending"
+SYNC_SCHEDULE = "compliance: daily assignments sync"
+
+
+def _next_local(hour: int, minute: int) -> datetime:
+    now = timezone.localtime()
+    moment = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return moment if moment > now else moment + timedelta(days=1)
+
+
+def schedules_ensure(apps=None) -> None:
+    """Create the django-q2 schedules if they are missing (idempotent; run by a migration).
+
+    The assignment sync runs first, so a requirement whose active-from date is today is
+    assigned before the reminder scan looks at it.
+    """
+    if apps is None:
+        from django_q.models import Schedule
+    else:
+        Schedule = apps.get_model("django_q", "Schedule")
+    wanted = [
+        (
+            SYNC_SCHEDULE,
+            "lms.reminders.tasks.assignments_sync_daily",
+            "D",
+            None,
+            _next_local(5, 30),
+        ),
+        (SCAN_SCHEDULE, "lms.reminders.tasks.reminder_scan_daily", "D", None, _next_local(6, 0)),
+        (SEND_SCHEDULE, "lms.reminders.tasks.reminders_send_pending", "I", 10, _next_local(6, 10)),
+    ]
+    for name, func, schedule_type, minutes, next_run in wanted:
+        Schedule.objects.get_or_create(
+            name=name,
+            defaults={
+                "func": func,
+                "schedule_type": schedule_type,
+                "minutes": minutes,
+                "repeats": -1,
+                "next_run": next_run,
+            },
+        )

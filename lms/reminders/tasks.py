@@ -1,0 +1,31 @@
+"""django-q2 tasks behind the schedules that the migration ``0002_schedules`` creates."""
+
+from datetime import date
+
+from lms.compliance.services import assignments_sync
+from lms.reminders import services
+
+
+def reminder_scan_daily(day: str | None = None) -> str:
+    """The daily scan, then the sending of what it logged (and of anything left before)."""
+    today = date.fromisoformat(day) if day else None
+    scan = services.reminder_scan(today=today)
+    sent = services.outbox_send()
+    return (
+        f"{scan.day}: logged {scan.total} reminders, {scan.digests} digests; "
+        f"sent {sent.sent}, failed {sent.failed}, skipped {sent.skipped}"
+    )
+
+
+def reminders_send_pending() -> str:
+    """Retries and leftovers: what is unsent and due (backoff elapsed) goes out."""
+    sent = services.outbox_send()
+    return f"sent {sent.sent}, failed {sent.failed}, skipped {sent.skipped}"
+
+
+def assignments_sync_daily() -> str:
+    """Requirements whose active-from date has come take effect that day; leavers drop out."""
+    stats = assignments_sync()
+    return (
+        f"created {stats.created}, reactivated {stats.reactivated}, deactivated {stats.deactivated}"
+    )

@@ -1,0 +1,57 @@
+"""OEI sees the outbox in the admin: every reminder and digest, and which failed and why."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from lms.reminders.models import Digest, ReminderLog
+
+
+class ReminderLogViewSet(ModelViewSet):
+    model = ReminderLog
+    icon = "mail"
+    menu_label = _("Reminders sent")
+    name = "reminder-log"
+    list_display = [
+        "employee",
+        "kind",
+        "period",
+        "scan_date",
+        "delivery",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["kind", "delivery", "scan_date", "attempts"]
+    search_fields = ["employee__employee_number", "employee__user__last_name"]
+    ordering = ["-scan_date", "pk"]
+    inspect_view_enabled = True
+    exclude_form_fields = []
+
+    def get_queryset(self, request):
+        return ReminderLog.objects.select_related("employee__user")
+
+
+class DigestViewSet(ModelViewSet):
+    model = Digest
+    icon = "list-ul"
+    menu_label = _("Reminder digests")
+    name = "reminder-digest"
+    list_display = ["recipient", "kind", "period", "sent_at", "attempts", "last_error"]
+    list_filter = ["kind", "period", "attempts"]
+    ordering = ["-period", "pk"]
+    inspect_view_enabled = True
+    exclude_form_fields = []
+
+
+class RemindersViewSetGroup(ViewSetGroup):
+    items = (ReminderLogViewSet, DigestViewSet)
+    menu_icon = "mail"
+    menu_label = _("Reminders")
+    menu_name = "reminders"
+
+
+@hooks.register("register_admin_viewset")
+def register_viewset():
+    return RemindersViewSetGroup()
