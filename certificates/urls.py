@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from certificates import views
 
 app_name = "certificates"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_certificates, name="mine"),
+    path("<int:pk>/pdf/", views.download, name="download"),
+    path("verify/", views.verify_form, name="verify_form"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/<int:pk>/", views.manage_detail, name="manage_detail"),
+    path("manage/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("manage/<int:pk>/reissue/", views.reissue, name="reissue"),
+    path("departments/<str:code>/archive/", views.archive_request, name="archive_request"),
+    path("archives/<uuid:public_id>/", views.archive, name="archive"),
+    path("archives/<uuid:public_id>/progress/", views.archive_progress, name="archive_progress"),
+    path("archives/<uuid:public_id>/download/", views.archive_download, name="archive_download"),
+]

@@ -1,0 +1,304 @@
+"""Writes for certificates: issue, revoke, re-issue, render the PDF, build a department's ZIP.
+
+Every function is keyword-only and atomic. Rendering happens in django-q2 tasks handed over
+with ``transaction.on_commit``, so a rolled-back completion never leaves a PDF behind.
+"""
+
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certificates.models import (
+    Certificate,
+    CertificateArchive,
+    CertificateSerialCounter,
+)
+from courses.models import Completion
+from lms.audit import audit_record
+from lms.models import OrganisationSettings
+
+#: How many certificates the ZIP task adds between two progress writes.
+PROGRESS_EVERY = 20
+REASON_MAX_LENGTH = 1000
+
+
+class CertificateError(Exception):
+    """A request that cannot be carried out; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, *, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _serials_reserve(*, year: int, count: int = 1) -> list[str]:
+    """Reserve ``count`` consecutive serials of ``year``, unique under concurrent issuing.
+
+    The counter row is incremented by one conditional ``UPDATE``: on PostgreSQL it holds the
+    row lock until the transaction ends and a concurrent issuer waits, then increments the
+    committed value; on SQLite the IMMEDIATE transaction already holds the write lock. The
+    serial's unique constraint is the backstop.
+    """
+    CertificateSerialCounter.objects.get_or_create(year=year)
+    CertificateSerialCounter.objects.filter(year=year).update(last_number=F("last_number") + count)
+    last = CertificateSerialCounter.objects.get(year=year).last_number
+    return [f"ABQ-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
+
+
+def _certificate_build(*, completion: Completion, serial: str, now: datetime, office: str, **extra):
+    employee = completion.employee
+    return Certificate(
+        serial=serial,
+        completion=completion,
+        employee=employee,
+        course_id=completion.course_id,
+        employee_name=employee.full_name,
+        course_title=completion.course_title,
+        course_edition=completion.course_edition,
+        completed_at=completion.completed_at,
+        expires_at=completion.expires_at,
+        issuing_office=office,
+        issued_at=now,
+        **extra,
+    )
+
+
+def _render_later(certificate_ids: list[int]) -> None:
+    from django_q.tasks import async_task
+
+    def enqueue():
+        for certificate_id in certificate_ids:
+            async_task("certificates.tasks.certificate_render", certificate_id)
+
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def certificate_issue(
+    *, completion: Completion, now: datetime | None = None, render: bool = True
+) -> Certificate:
+    """Issue the certificate of a completion, once; its PDF is rendered after the commit."""
+    existing = Certificate.objects.filter(completion=completion, reissue_of__isnull=True).first()
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    (serial,) = _serials_reserve(year=timezone.localtime(now).year)
+    certificate = _certificate_build(
+        completion=completion,
+        serial=serial,
+        now=now,
+        office=OrganisationSettings.load().office_name,
+    )
+    certificate.full_clean(exclude=["completion", "employee", "course"], validate_unique=False)
+    certificate.save()
+    if render:
+        _render_later([certificate.pk])
+    return certificate
+
+
+@transaction.atomic
+def certificates_issue_bulk(*, completions: Iterable[Completion]) -> list[Certificate]:
+    """Issue certificates for many completions that have none yet, in a few queries (demo
+    history, benchmarks), each as issued when it was completed. PDFs are rendered on first
+    download or by the department ZIP."""
+    completions = sorted(completions, key=lambda c: (c.completed_at, c.pk))
+    have = set(
+        Certificate.objects.filter(completion__in=completions, reissue_of__isnull=True).values_list(
+            "completion_id", flat=True
+        )
+    )
+    by_year: dict[int, list[Completion]] = {}
+    for completion in completions:
+        if completion.pk not in have:
+            by_year.setdefault(timezone.localtime(completion.completed_at).year, []).append(
+                completion
+            )
+    office = OrganisationSettings.load().office_name
+    certificates = []
+    for year, wanted in sorted(by_year.items()):
+        serials = _serials_reserve(year=year, count=len(wanted))
+        certificates += [
+            _certificate_build(
+                completion=completion, serial=serial, now=completion.completed_at, office=office
+            )
+            for completion, serial in zip(wanted, serials, strict=True)
+        ]
+    return Certificate.objects.bulk_create(certificates, batch_size=1000)
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, user, reason: str) -> Certificate:
+    """Revoke a certificate with a reason; who and when are kept, and the act is audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Give the reason for revoking this certificate."))
+    if len(reason) > REASON_MAX_LENGTH:
+        raise CertificateError(
+            _("Keep the reason under %(count)d characters.") % {"count": REASON_MAX_LENGTH}
+        )
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.revoked_at is not None:
+        raise CertificateError(_("This certificate is already revoked."), status=409)
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = user
+    locked.revocation_reason = reason
+    locked.full_clean(exclude=["completion", "employee", "course", "reissue_of", "revoked_by"])
+    locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    audit_record(
+        instance=locked,
+        action="lms.certificate.revoke",
+        user=user,
+        data={"serial": locked.serial, "reason": reason},
+    )
+    return locked
+
+
+@transaction.atomic
+def certificate_reissue(*, certificate: Certificate, user, reason: str = "") -> Certificate:
+    """Issue a new certificate for the same completion (with the employee's name as it is
+    now, a new serial and a new code); the old one then verifies as replaced."""
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if Certificate.objects.filter(reissue_of=locked).exists():
+        raise CertificateError(
+            _("This certificate was already re-issued; re-issue the newest one."), status=409
+        )
+    now = timezone.now()
+    (serial,) = _serials_reserve(year=timezone.localtime(now).year)
+    new = _certificate_build(
+        completion=locked.completion,
+        serial=serial,
+        now=now,
+        office=OrganisationSettings.load().office_name,
+        reissue_of=locked,
+    )
+    new.full_clean(exclude=["completion", "employee", "course", "reissue_of"])
+    new.save()
+    audit_record(
+        instance=new,
+        action="lms.certificate.reissue",
+        user=user,
+        data={"serial": new.serial, "replaces": locked.serial, "reason": (reason or "").strip()},
+    )
+    _render_later([new.pk])
+    return new
+
+
+def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
+    """Render and cache the PDF unless it is already stored; safe to call twice at once.
+
+    Rendering happens outside any transaction (it takes a while and needs no lock); only the
+    write of the file's name is conditional, so two renderers store one name and the loser's
+    file is removed.
+    """
+    from certificates.rendering import certificate_pdf
+
+    if certificate.pdf and default_storage.exists(certificate.pdf.name):
+        return certificate
+    content = certificate_pdf(certificate=certificate)
+    name = default_storage.save(
+        Certificate._meta.get_field("pdf").generate_filename(certificate, "certificate.pdf"),
+        ContentFile(content),
+    )
+    stale = certificate.pdf.name or ""
+    won = Certificate.objects.filter(pk=certificate.pk, pdf=stale).update(pdf=name)
+    if not won:
+        default_storage.delete(name)
+        certificate.refresh_from_db(fields=["pdf"])
+        return certificate
+    certificate.pdf.name = name
+    return certificate
+
+
+# --- Department archives -------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_archive_request(*, department, user, now: datetime | None = None):
+    """Ask for a ZIP of a department's current certificates; a task builds it."""
+    from django_q.tasks import async_task
+
+    archive = CertificateArchive(
+        department=department, requested_by=user, requested_at=now or timezone.now()
+    )
+    try:
+        archive.full_clean(exclude=["department", "requested_by"])
+    except ValidationError as error:  # pragma: no cover - nothing a person types
+        raise CertificateError(str(error)) from error
+    archive.save()
+    audit_record(
+        instance=department,
+        action="lms.export",
+        user=user,
+        data={"export": "certificates", "archive": str(archive.public_id)},
+    )
+    transaction.on_commit(
+        lambda: async_task("certificates.tasks.certificate_archive_build", archive.pk)
+    )
+    return archive
+
+
+def _archive_certificates(archive: CertificateArchive):
+    return (
+        Certificate.objects.current()
+        .filter(employee__department_id=archive.department_id, employee__is_active=True)
+        .order_by("employee_name", "course_title", "serial")
+    )
+
+
+def certificate_archive_build(*, archive: CertificateArchive) -> CertificateArchive:
+    """Write the ZIP to a temporary file one PDF at a time, then store it.
+
+    Memory holds one PDF's chunk at a time, never the archive. Missing PDFs are rendered on
+    the way. Progress is written every few certificates, for the status page to show.
+    """
+    certificates = _archive_certificates(archive)
+    total = certificates.count()
+    CertificateArchive.objects.filter(pk=archive.pk).update(
+        state=CertificateArchive.State.RUNNING, total=total, done=0
+    )
+    try:
+        with tempfile.TemporaryFile() as spool:
+            with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive_zip:
+                done = 0
+                for certificate in certificates.iterator(chunk_size=200):
+                    certificate = certificate_pdf_ensure(certificate=certificate)
+                    arcname = f"{certificate.serial} {_safe(certificate.employee_name)}.pdf"
+                    with (
+                        certificate.pdf.open("rb") as source,
+                        archive_zip.open(arcname, "w", force_zip64=True) as target,
+                    ):
+                        shutil.copyfileobj(source, target, 64 * 1024)
+                    done += 1
+                    if done % PROGRESS_EVERY == 0:
+                        CertificateArchive.objects.filter(pk=archive.pk).update(done=done)
+            spool.seek(0)
+            name = default_storage.save(
+                CertificateArchive._meta.get_field("file").generate_filename(archive, "a.zip"),
+                File(spool, name="certificates.zip"),
+            )
+    except Exception:
+        CertificateArchive.objects.filter(pk=archive.pk).update(
+            state=CertificateArchive.State.FAILED, finished_at=timezone.now()
+        )
+        raise
+    CertificateArchive.objects.filter(pk=archive.pk).update(
+        state=CertificateArchive.State.READY, done=done, file=name, finished_at=timezone.now()
+    )
+    archive.refresh_from_db()
+    return archive
+
+
+def _safe(name: str) -> str:
+    """A file name part without path separators or control characters."""
+    return "".join(c for c in name if c.isalnum() or c in " .-'")[:80].strip() or "certificate"

@@ -1,0 +1,48 @@
+import pytest
+from django.core.cache import cache
+
+from certificates.services import certificate_issue
+from lms.organisation import roles
+from tests.factories import CompletionFactory, EmployeeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The verification pages count requests per client in the cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def issue(course):
+    """Issue a certificate for a new completion of ``course`` (by ``employee`` if given)."""
+
+    def issue(employee=None, **completion):
+        if employee is not None:
+            completion["enrollment__employee"] = employee
+        return certificate_issue(completion=CompletionFactory(course=course, **completion))
+
+    return issue
+
+
+@pytest.fixture
+def certificate(issue, employee):
+    return issue(employee)
+
+
+@pytest.fixture
+def oei_user(db):
+    roles.roles_sync()
+    return UserFactory(roles=[roles.EMPLOYEE, roles.OEI_ADMIN])
+
+
+@pytest.fixture
+def oei_client(client, oei_user):
+    client.force_login(oei_user)
+    return client
+
+
+@pytest.fixture
+def other_employee(db):
+    return EmployeeFactory()
