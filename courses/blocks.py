@@ -4,6 +4,7 @@ Each block renders accessible HTML with U.S. Web Design System classes; headings
 h2-h4 because the page title is the only h1.
 """
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -129,6 +130,18 @@ class LessonBodyBlock(blocks.StreamBlock):
     scenario = ScenarioBlock()
 
 
+def clause_choices() -> list[tuple[str, str]]:
+    """Every clause of every guidance document, for a question to say which it tests."""
+    from courses.models import Clause
+
+    return [
+        (str(clause.pk), str(clause))
+        for clause in Clause.objects.select_related("document").order_by(
+            "document__title", "sort_order", "pk"
+        )
+    ]
+
+
 class QuizChoiceBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Answer"), max_length=500)
     is_correct = blocks.BooleanBlock(label=_("Correct"), required=False)
@@ -161,7 +174,13 @@ class QuizQuestionBlock(blocks.StructBlock):
         max_length=2000,
         help_text=_("Shown to the learner after they submit the quiz."),
     )
-    policy_reference = blocks.CharBlock(label=_("Policy reference"), max_length=120, required=False)
+    clauses = blocks.MultipleChoiceBlock(
+        label=_("Clauses tested"),
+        choices=clause_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The clauses of guidance documents this question tests."),
+    )
     always_include = blocks.BooleanBlock(
         label=_("Always include"),
         required=False,

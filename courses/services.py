@@ -17,13 +17,17 @@ from django.utils.translation import gettext as _
 from courses import selectors
 from courses.blocks import QuizQuestionBlock
 from courses.models import (
+    DEFAULT_GRACE_DAYS,
+    Acknowledgment,
     Completion,
+    CourseEdition,
     CoursePage,
     Enrollment,
     LessonPage,
     LessonProgress,
     QuizAttempt,
 )
+from lms.audit import audit_record
 from lms.organisation.models import Employee
 
 
@@ -92,7 +96,10 @@ def enrollment_start(
         course=course,
         course_edition=course.edition,
         cycle=cycle,
-        defaults={"started_at": now},
+        defaults={
+            "started_at": now,
+            "is_update": cycle == 1 and selectors.takes_update(employee=employee, course=course),
+        },
     )
     return enrollment
 
@@ -111,14 +118,28 @@ def lesson_complete(
         lesson=lesson,
         defaults={"lesson_title": lesson.title, "completed_at": _now(now)},
     )
-    if not course.has_quiz:
+    if not _quiz_bank(course, enrollment):
         _completion_record(enrollment=enrollment, course=course, now=now)
     return progress
 
 
 def _lessons_left(*, enrollment: Enrollment, course: CoursePage) -> int:
     done = LessonProgress.objects.filter(enrollment=enrollment).values("lesson_id")
-    return course.lessons().exclude(pk__in=done).count()
+    return (
+        selectors.required_lessons(course=course, enrollment=enrollment)
+        .exclude(pk__in=done)
+        .count()
+    )
+
+
+def _quiz_bank(course: CoursePage, enrollment: Enrollment | None) -> list:
+    """The questions this enrollment is tested on: the whole bank, or for an update only the
+    questions on the clauses of the changed lessons."""
+    bank = [block for block in course.quiz if block.block_type == "question"]
+    if enrollment is None or not enrollment.is_update:
+        return bank
+    clause_ids = {str(pk) for pk in selectors.update_clause_ids(enrollment=enrollment)}
+    return [block for block in bank if clause_ids & set(block.value.get("clauses") or [])]
 
 
 def quiz_rules(*, enrollment: Enrollment, course: CoursePage) -> QuizRules:
@@ -136,8 +157,26 @@ def quiz_rules(*, enrollment: Enrollment, course: CoursePage) -> QuizRules:
     return QuizRules(attempts_used=len(submitted), attempts_left=left, next_attempt_at=next_at)
 
 
-def _draw_questions(course: CoursePage, rng: random.Random) -> list[dict]:
-    bank = [block for block in course.quiz if block.block_type == "question"]
+def _clause_snapshots(clause_ids: list[str]) -> list[dict]:
+    from courses.models import Clause
+
+    clauses = Clause.objects.filter(pk__in=[int(pk) for pk in clause_ids if str(pk).isdigit()])
+    return [
+        {
+            "id": clause.pk,
+            "document": clause.document.title,
+            "number": clause.number,
+            "title": clause.title,
+            "label": clause.label,
+        }
+        for clause in clauses.select_related("document").order_by("document__title", "sort_order")
+    ]
+
+
+def _draw_questions(
+    course: CoursePage, rng: random.Random, enrollment: Enrollment | None = None
+) -> list[dict]:
+    bank = _quiz_bank(course, enrollment)
     always = [block for block in bank if block.value["always_include"]]
     others = [block for block in bank if not block.value["always_include"]]
     wanted = course.quiz_question_count or len(bank)
@@ -151,6 +190,7 @@ def _draw_questions(course: CoursePage, rng: random.Random) -> list[dict]:
         ]
         if course.quiz_shuffle_choices and block.value["kind"] != QuizQuestionBlock.TRUE_FALSE:
             rng.shuffle(choices)
+        clauses = _clause_snapshots(block.value.get("clauses") or [])
         questions.append(
             {
                 "id": str(block.id),
@@ -159,7 +199,8 @@ def _draw_questions(course: CoursePage, rng: random.Random) -> list[dict]:
                 "choices": [{"id": c["id"], "text": c["text"]} for c in choices],
                 "correct": [c["id"] for c in choices if c["correct"]],
                 "explanation": block.value["explanation"],
-                "policy_reference": block.value["policy_reference"],
+                "policy_reference": ", ".join(clause["label"] for clause in clauses),
+                "clauses": clauses,
             }
         )
     return questions
@@ -174,6 +215,8 @@ def quiz_attempt_start(
     if not course.has_quiz:
         raise LearningError(_("This course has no quiz."), status=404)
     enrollment = enrollment_start(employee=employee, course=course, now=now)
+    if not _quiz_bank(course, enrollment):
+        raise LearningError(_("Your update has no quiz."), status=404)
     open_attempt = enrollment.attempts.filter(submitted_at__isnull=True).first()
     if open_attempt is not None:
         return open_attempt
@@ -200,7 +243,7 @@ def quiz_attempt_start(
         course_title=course.title,
         course_edition=course.edition,
         number=rules.attempts_used + 1,
-        questions=_draw_questions(course, random.SystemRandom()),
+        questions=_draw_questions(course, random.SystemRandom(), enrollment),
         pass_mark=course.quiz_pass_mark,
         validity_months=course.validity_months,
         started_at=now,
@@ -291,7 +334,8 @@ def quiz_attempt_submit(
         passed,
         now,
     )
-    if passed:
+    # A course with an acknowledgment completes when the learner signs it (acknowledgment_sign).
+    if passed and not selectors.acknowledgment_required(course_id=attempt.course_id):
         # Every lesson was read before the attempt could start (quiz_attempt_start checks),
         # and the attempt holds the course's title, edition and validity as they were then,
         # so completing needs no read of the course.
@@ -329,6 +373,11 @@ def _completion_save(completion: Completion) -> Completion:
             completion.save()
     except IntegrityError:
         return Completion.objects.get(enrollment_id=completion.enrollment_id)
+    # Every completion, first time or recertification, issues its certificate in the same
+    # transaction; the PDF is rendered by a task once it commits.
+    from certificates.services import certificate_issue
+
+    certificate_issue(completion=completion, now=completion.completed_at)
     return completion
 
 
@@ -341,6 +390,8 @@ def _completion_record(
         return existing
     if _lessons_left(enrollment=enrollment, course=course):
         return None
+    if course.acknowledgment_text.strip():
+        return None  # recorded by acknowledgment_sign
     completed_at = _now(now)
     return _completion_save(
         Completion(
@@ -353,3 +404,198 @@ def _completion_record(
             expires_at=_expiry(completed_at, course.validity_months),
         )
     )
+
+
+# --- Acknowledgments ----------------------------------------------------------------------------
+
+
+def _normalized_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@transaction.atomic
+def acknowledgment_sign(
+    *, employee: Employee, course: CoursePage, signature: str, now: datetime | None = None
+) -> Acknowledgment:
+    """Sign a course's acknowledgment by typing one's full name, then record the completion.
+
+    Only once everything else is done (lessons read, quiz passed); the exact text shown, the
+    edition, the typed name and the time are kept as a record that never changes.
+    """
+    now = _now(now)
+    text = selectors.acknowledgment_text(course=course)
+    if not text:
+        raise LearningError(_("This course has no acknowledgment to sign."), status=404)
+    enrollment = enrollment_start(employee=employee, course=course, now=now)
+    if hasattr(enrollment, "acknowledgment"):
+        return enrollment.acknowledgment
+    if _lessons_left(enrollment=enrollment, course=course):
+        raise LearningError(_("Read every lesson before you sign."), status=409)
+    attempt = None
+    if course.has_quiz and _quiz_bank(course, enrollment):
+        attempt = enrollment.attempts.filter(passed=True).order_by("-submitted_at").first()
+        if attempt is None:
+            raise LearningError(_("Pass the quiz before you sign."), status=409)
+    user = employee.user
+    full_name = _normalized_name(f"{user.first_name} {user.last_name}")
+    typed = _normalized_name(signature)
+    if not typed or typed != full_name:
+        raise LearningError(
+            _(
+                "The name you typed does not match the name on your employee record "
+                "(%(name)s). Type your first and last name."
+            )
+            % {"name": user.get_full_name()},
+            status=400,
+            errors={"signature": _("Type your full name as it appears on your record.")},
+        )
+    acknowledgment = Acknowledgment(
+        enrollment=enrollment,
+        employee=employee,
+        course=course,
+        course_title=course.title,
+        course_edition=enrollment.course_edition,
+        text=text,
+        signature=" ".join(signature.split()),
+        signed_at=now,
+    )
+    acknowledgment.full_clean(exclude=["enrollment", "employee", "course"])
+    acknowledgment.save()
+    audit_record(
+        instance=acknowledgment,
+        action="lms.acknowledgment.sign",
+        user=user,
+        data={"edition": enrollment.course_edition, "employee": employee.employee_number},
+    )
+    if attempt is not None:
+        _completion_save(
+            Completion(
+                employee_id=employee.pk,
+                course_id=course.pk,
+                enrollment_id=enrollment.pk,
+                attempt=attempt,
+                course_title=attempt.course_title,
+                course_edition=attempt.course_edition,
+                completed_at=now,
+                score=attempt.score,
+                expires_at=_expiry(now, attempt.validity_months),
+            )
+        )
+    else:
+        _completion_save(
+            Completion(
+                employee_id=employee.pk,
+                course=course,
+                enrollment=enrollment,
+                course_title=course.title,
+                course_edition=enrollment.course_edition,
+                completed_at=now,
+                expires_at=_expiry(now, course.validity_months),
+            )
+        )
+    return acknowledgment
+
+
+# --- Editions -----------------------------------------------------------------------------------
+
+
+class EditionError(Exception):
+    """An edition that cannot be prepared as asked; ``message`` is for the editor."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def course_edition_prepare(
+    *,
+    course: CoursePage,
+    summary: str,
+    changed_lessons: list[LessonPage],
+    user,
+    grace_days: int = DEFAULT_GRACE_DAYS,
+) -> CourseEdition:
+    """Mark the course's next publication as a new edition and submit it for legal approval.
+
+    The edition takes effect when the course is published, that is when a legal reviewer
+    approves it (:func:`course_edition_publish`); until then it is pending and can be revised.
+    """
+    lesson_ids = set(LessonPage.objects.child_of(course).values_list("pk", flat=True))
+    if any(lesson.pk not in lesson_ids for lesson in changed_lessons):
+        raise EditionError(_("Changed lessons must be lessons of this course."))
+    edition = CourseEdition.objects.filter(course=course, published_at__isnull=True).first()
+    if edition is None:
+        edition = CourseEdition(course=course, prepared_by=user)
+    edition.summary = summary.strip()
+    edition.grace_days = grace_days
+    edition.prepared_by = user
+    edition.prepared_at = timezone.now()
+    edition.full_clean(exclude=["course", "prepared_by"], validate_constraints=False)
+    edition.save()
+    edition.changed_lessons.set(changed_lessons)
+    # Logged on the edition (not the page), so OEI, who has no page permissions, reads it.
+    audit_record(
+        instance=edition,
+        action="lms.course.edition_prepare",
+        user=user,
+        data={
+            "course": course.title,
+            "summary": edition.summary,
+            "grace_days": grace_days,
+            "changed_lessons": sorted(lesson.pk for lesson in changed_lessons),
+        },
+    )
+    # The course goes to the City Attorney's Office: its approval publishes the edition.
+    course = course.specific
+    workflow = course.get_workflow()
+    if workflow is not None and not course.workflow_in_progress:
+        # The latest revision (the editor's draft, or the live content) is what is reviewed.
+        if course.latest_revision_id is None:
+            course.save_revision(user=user)
+        workflow.start(course, user)
+    return edition
+
+
+@transaction.atomic
+def course_edition_publish(
+    *, course: CoursePage, user=None, now: datetime | None = None
+) -> CourseEdition | None:
+    """Publish the course's pending edition, if any: called when the course is published.
+
+    The course's edition number goes up; from then on completions of earlier editions no longer
+    count for a requirement using the course, and their holders owe the update by the due
+    date (publication date plus the grace period). Nothing already recorded changes. Without a
+    pending edition (a minor edit), nothing happens.
+    """
+    now = _now(now)
+    edition = (
+        CourseEdition.objects.select_for_update()
+        .filter(course_id=course.pk, published_at__isnull=True)
+        .first()
+    )
+    if edition is None:
+        return None
+    current = CoursePage.objects.filter(pk=course.pk).values_list("edition", flat=True).get()
+    edition.number = current + 1
+    edition.published_at = now
+    edition.published_by = user
+    edition.due_on = edition.due_date_from(now)
+    edition.full_clean(exclude=["course", "prepared_by", "published_by"])
+    edition.save()
+    CoursePage.objects.filter(pk=course.pk).update(edition=edition.number)
+    course.edition = edition.number
+    audit_record(
+        instance=edition,
+        action="lms.course.new_edition",
+        user=user,
+        data={
+            "course": course.title,
+            "edition": edition.number,
+            "summary": edition.summary,
+            "grace_days": edition.grace_days,
+            "due_on": edition.due_on.isoformat(),
+            "changed_lessons": sorted(edition.changed_lessons.values_list("pk", flat=True)),
+        },
+    )
+    return edition

@@ -42,9 +42,12 @@ def _next_step_url(course: CoursePage, progress: selectors.CourseProgress) -> st
     if progress.completion and lessons:
         return lessons[0].url
     for lesson in lessons:
-        if lesson.pk not in progress.completed_lesson_ids:
+        required = progress.required_lesson_ids is None or lesson.pk in progress.required_lesson_ids
+        if required and lesson.pk not in progress.completed_lesson_ids:
             return lesson.url
-    if course.has_quiz:
+    if progress.acknowledgment_due:
+        return reverse("courses:acknowledge", kwargs={"course_id": course.pk})
+    if course.has_quiz and not (progress.is_update and not progress.update_has_quiz):
         return reverse("courses:quiz", kwargs={"course_id": course.pk})
     return course.url
 
@@ -93,6 +96,8 @@ def lesson_complete(request, lesson_id: int):
     )
     if progress.completion:
         return redirect("courses:course_complete", course_id=course.pk)
+    if progress.is_update:
+        return redirect(_next_step_url(course, progress))
     next_lesson = lesson.get_next_siblings().live().first()
     if next_lesson is not None:
         return redirect(next_lesson.url)
@@ -121,7 +126,11 @@ def quiz(request, course_id: int):
             "attempts": attempts,
             "open_attempt": next((a for a in attempts if not a.is_submitted), None),
             "rules": rules,
-            "question_total": course.quiz_question_count or len(course.quiz),
+            "question_total": (
+                progress.update_question_count
+                if progress.is_update
+                else course.quiz_question_count or len(course.quiz)
+            ),
         },
     )
 
@@ -210,7 +219,14 @@ def attempt_result(request, attempt_key):
     return render(
         request,
         "courses/attempt_result.html",
-        {"attempt": quiz_attempt, "questions": questions, "course": quiz_attempt.course},
+        {
+            "attempt": quiz_attempt,
+            "questions": questions,
+            "course": quiz_attempt.course,
+            "acknowledgment_due": quiz_attempt.passed
+            and not hasattr(quiz_attempt, "completion")
+            and selectors.acknowledgment_required(course_id=quiz_attempt.course_id),
+        },
     )
 
 
@@ -227,3 +243,40 @@ def course_complete(request, course_id: int):
         "courses/course_complete.html",
         {"course": course, "completion": progress.completion},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def acknowledge(request, course_id: int):
+    """The acknowledgment at the end of a course, signed by typing one's full name."""
+    course = _live_course(course_id)
+    text = selectors.acknowledgment_text(course=course)
+    if not text:
+        raise Http404
+    progress = selectors.course_progress(
+        user=request.user, course=course, lessons=list(course.lessons())
+    )
+    context = {"course": course, "text": text, "progress": progress, "signature": ""}
+    if request.method == "POST":
+        signature = request.POST.get("signature", "")
+        try:
+            employee = _employee_or_403(request)
+            services.acknowledgment_sign(employee=employee, course=course, signature=signature)
+        except LearningError as error:
+            if error.errors:
+                context.update(signature=signature, error=error)
+                return render(request, "courses/acknowledge.html", context, status=error.status)
+            return _error(request, error)
+        messages.success(request, _("Thank you: your acknowledgment is recorded."))
+        return redirect("courses:course_complete", course_id=course.pk)
+    if progress.completion is not None:
+        return redirect("courses:course_complete", course_id=course.pk)
+    if not progress.acknowledgment_due:
+        return _error(
+            request,
+            LearningError(
+                _("Finish the lessons and the quiz before you sign the acknowledgment."),
+                status=409,
+            ),
+        )
+    return render(request, "courses/acknowledge.html", context)

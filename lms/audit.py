@@ -20,6 +20,8 @@ ACTIONS = {
     "lms.certificate.revoke": (_("Revoke a certificate"), _("Certificate revoked")),
     "lms.certificate.reissue": (_("Re-issue a certificate"), _("Certificate re-issued")),
     "lms.course.new_edition": (_("Publish a new edition"), _("New edition published")),
+    "lms.course.edition_prepare": (_("Prepare a new edition"), _("New edition prepared")),
+    "lms.acknowledgment.sign": (_("Sign an acknowledgment"), _("Acknowledgment signed")),
     "lms.report.publish": (_("Publish a progress report"), _("Progress report published")),
 }
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("compliance/", include("lms.compliance.urls")),
     path("certificates/", include("certificates.urls")),
     path("reports/", include("lms.reports.urls")),
+    path("reminders/", include("lms.reminders.urls")),
     path("healthz/", views.healthz, name="healthz"),
 ]
 

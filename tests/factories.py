@@ -136,3 +136,48 @@ class TrainingRequirementFactory(DjangoModelFactory):
     course = factory.SubFactory(CoursePageFactory)  # pass parent= or course= explicitly
     due_days = 30
     active_from = datetime.date(2025, 7, 21)
+
+
+class EnrollmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "courses.Enrollment"
+
+    employee = factory.SubFactory(EmployeeFactory)
+    course = None  # pass course= (a CoursePage in a tree)
+    course_edition = factory.LazyAttribute(lambda e: e.course.edition)
+    started_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+
+
+class CompletionFactory(DjangoModelFactory):
+    """A completion recorded directly (no certificate is issued: use certificate_issue)."""
+
+    class Meta:
+        model = "courses.Completion"
+
+    enrollment = factory.SubFactory(EnrollmentFactory, course=factory.SelfAttribute("..course"))
+    employee = factory.SelfAttribute("enrollment.employee")
+    course = None  # pass course=
+    course_title = factory.LazyAttribute(lambda c: c.course.title)
+    course_edition = factory.LazyAttribute(lambda c: c.enrollment.course_edition)
+    completed_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+    expires_at = None
+
+
+class GuidanceDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = "courses.GuidanceDocument"
+
+    title = factory.Sequence(lambda n: f"Guidance document {n}")
+    short_name = factory.Sequence(lambda n: f"GD{n}")
+    issuer = "City Attorney's Office"
+    issued_on = datetime.date(2025, 2, 10)
+
+
+class ClauseFactory(DjangoModelFactory):
+    class Meta:
+        model = "courses.Clause"
+
+    document = factory.SubFactory(GuidanceDocumentFactory)
+    number = factory.Sequence(lambda n: str(n + 1))
+    title = factory.Sequence(lambda n: f"Clause {n}")
+    text = "What the clause says."

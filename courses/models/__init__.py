@@ -1,3 +1,10 @@
+from .governance import (
+    DEFAULT_GRACE_DAYS,
+    Acknowledgment,
+    Clause,
+    CourseEdition,
+    GuidanceDocument,
+)
 from .pages import CoursePage, CoursePolicyReference, LessonPage, TrainingIndexPage
 from .progress import (
     Completion,
@@ -8,6 +15,11 @@ from .progress import (
 )
 
 __all__ = [
+    "DEFAULT_GRACE_DAYS",
+    "Acknowledgment",
+    "Clause",
+    "CourseEdition",
+    "GuidanceDocument",
     "Completion",
     "CoursePage",
     "CoursePolicyReference",

@@ -1,10 +1,11 @@
 """The training content tree: TrainingIndexPage > CoursePage > LessonPage."""
 
+from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
     FieldPanel,
     InlinePanel,
@@ -62,11 +63,21 @@ class CoursePage(LoginRequiredMixin, Page):
         blank=True,
         help_text=_("Who must take this course, in plain words."),
     )
+    # Set only by courses.services.course_edition_publish; editing a page never changes it.
     edition = models.PositiveIntegerField(
         _("edition"),
         default=1,
         validators=[MinValueValidator(1)],
         help_text=_("Increases when the guidance changes in a way that requires retraining."),
+    )
+    acknowledgment_text = models.TextField(
+        _("acknowledgment"),
+        blank=True,
+        help_text=_(
+            "If set, learners sign this statement by typing their name before the course counts "
+            "as completed. {date} stands for the date of the guidance, for example: “I have read "
+            "and will follow the City Attorney's guidance of {date}.”"
+        ),
     )
     content_note = models.TextField(
         _("content note"),
@@ -108,7 +119,6 @@ class CoursePage(LoginRequiredMixin, Page):
             [
                 FieldPanel("estimated_minutes"),
                 FieldPanel("audience_note"),
-                FieldPanel("edition"),
                 FieldPanel("validity_months"),
                 FieldPanel("content_note"),
             ],
@@ -116,10 +126,11 @@ class CoursePage(LoginRequiredMixin, Page):
         ),
         InlinePanel(
             "policy_references",
-            heading=_("Policy references"),
-            label=_("Policy reference"),
-            help_text=_("The policies this course implements, for example “EO §7”."),
+            heading=_("Guidance clauses"),
+            label=_("Clause"),
+            help_text=_("The clauses of guidance documents this course implements."),
         ),
+        FieldPanel("acknowledgment_text"),
     ]
     quiz_panels = [
         MultiFieldPanel(
@@ -154,41 +165,51 @@ class CoursePage(LoginRequiredMixin, Page):
     def lessons(self):
         return LessonPage.objects.child_of(self).live().order_by("path")
 
+    def with_content_json(self, content):
+        """The edition is not content: restoring or publishing a revision keeps the live one."""
+        obj = super().with_content_json(content)
+        obj.edition = self.edition
+        return obj
+
     @property
     def has_quiz(self) -> bool:
         return len(self.quiz) > 0
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_progress
+        from courses.selectors import course_approved_at, course_progress
 
         context = super().get_context(request, *args, **kwargs)
         lessons = list(self.lessons().only("id", "title", "path", "url_path"))
         context.update(
             lessons=lessons,
-            policy_references=list(self.policy_references.all()),
+            policy_references=list(
+                self.policy_references.select_related("clause__document").order_by("sort_order")
+            ),
             progress=course_progress(user=request.user, course=self, lessons=lessons),
+            approved_at=course_approved_at(course=self),
         )
         return context
 
 
 class CoursePolicyReference(Orderable):
-    """A policy a course implements, such as a section of the executive order or a memo."""
+    """A clause of a guidance document that a course implements."""
 
     page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="policy_references")
-    reference = models.CharField(
-        _("reference"),
-        max_length=120,
-        help_text=_("For example “EO §7” or “City Attorney memo of 2025-02-10”."),
+    clause = models.ForeignKey(
+        "courses.Clause",
+        on_delete=models.PROTECT,
+        related_name="course_references",
+        verbose_name=_("clause"),
     )
 
-    panels = [FieldPanel("reference")]
+    panels = [FieldPanel("clause")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("policy reference")
         verbose_name_plural = _("policy references")
 
     def __str__(self):
-        return self.reference
+        return self.clause.label
 
 
 class LessonPage(LoginRequiredMixin, Page):
@@ -196,8 +217,20 @@ class LessonPage(LoginRequiredMixin, Page):
 
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
+    clauses = ParentalManyToManyField(
+        "courses.Clause",
+        blank=True,
+        related_name="lessons",
+        verbose_name=_("clauses taught"),
+        help_text=_("The clauses of guidance documents this lesson teaches."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("clauses", widget=forms.CheckboxSelectMultiple),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
 
     parent_page_types = ["courses.CoursePage"]

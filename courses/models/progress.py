@@ -32,6 +32,8 @@ class Enrollment(models.Model):
     course_edition = models.PositiveIntegerField(_("course edition"))
     # 1 for the first time through an edition; each refresher (recertification) is the next.
     cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    # Someone who completed an earlier edition takes only the edition's changed lessons.
+    is_update = models.BooleanField(_("update only"), default=False)
     started_at = models.DateTimeField(_("started at"))
 
     class Meta:
@@ -95,7 +97,9 @@ class QuizAttempt(ImmutableRecord):
     """One attempt at a course's quiz, holding the questions exactly as they were shown.
 
     ``questions`` is the snapshot drawn at the start: ``[{"id", "kind", "text", "choices":
-    [{"id", "text"}], "correct": [choice ids], "explanation", "policy_reference"}]``. The correct
+    [{"id", "text"}], "correct": [choice ids], "explanation", "policy_reference", "clauses":
+    [{"id", "document", "number", "title", "label"}]}]`` (``policy_reference`` is the clause
+    labels joined, or the free text of attempts made before clauses existed). The correct
     ids never leave the server before the attempt is submitted.
     """
 

@@ -12,6 +12,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     F,
     Func,
@@ -28,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Completion, Enrollment
+from courses.models import Acknowledgment, Completion, CourseEdition, Enrollment
 from courses.services import add_months
 from lms.compliance.models import (
     Assignment,
@@ -81,14 +82,46 @@ def departments_for(*, user) -> QuerySet[Department]:
     return Department.objects.filter(is_active=True, liaisons__user=user).distinct()
 
 
-def _latest_completion(field: str):
-    return Subquery(
-        Completion.objects.filter(
-            employee_id=OuterRef("employee_id"),
-            course_id=OuterRef("requirement__course_id"),
+def _latest_completion(field: str, *, editions: bool = False):
+    completions = Completion.objects.filter(
+        employee_id=OuterRef("employee_id"), course_id=OuterRef("requirement__course_id")
+    )
+    if editions:
+        # A completion of an edition that a newer one superseded no longer counts.
+        completions = completions.filter(
+            course_edition__gte=OuterRef("requirement__course__edition")
         )
-        .order_by("-completed_at")
-        .values(field)[:1]
+    return Subquery(completions.order_by("-completed_at").values(field)[:1])
+
+
+def _edition_annotations(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """``update_due_on``: for people whose completion a new edition superseded, the day the
+    update is due (the edition's publication plus its grace period); None for everyone else,
+    who keep their own due dates."""
+    current = OuterRef("requirement__course__edition")
+    return assignments.annotate(
+        held_earlier_edition=Exists(
+            Completion.objects.filter(
+                employee_id=OuterRef("employee_id"),
+                course_id=OuterRef("requirement__course_id"),
+                course_edition__lt=current,
+            )
+        ),
+        edition_due_on=Subquery(
+            CourseEdition.objects.filter(
+                course_id=OuterRef("requirement__course_id"), number=current
+            ).values("due_on")[:1]
+        ),
+    ).annotate(
+        update_due_on=Case(
+            When(
+                last_completed_at__isnull=True,
+                held_earlier_edition=True,
+                then=F("edition_due_on"),
+            ),
+            default=Value(None),
+            output_field=DateField(),
+        )
     )
 
 
@@ -99,6 +132,9 @@ def with_status(
     today: date | None = None,
 ) -> QuerySet[Assignment]:
     """Annotate ``status`` (and the facts behind it) on assignments, in SQL.
+
+    Once a course has a new edition, completions of earlier editions no longer count; the
+    people who held them owe the update by ``update_due_on`` (their ``effective_due_on``).
 
     ``requirements`` are those the queryset can hold: each one's recertification cycle turns
     into a constant date threshold, which keeps the whole status a single CASE expression on
@@ -125,25 +161,48 @@ def with_status(
                     then=Value(Status.DUE_SOON),
                 )
             )
-    return assignments.annotate(
-        last_completed_at=_latest_completion("completed_at"),
-        last_expires_at=_latest_completion("expires_at"),
+    # Course editions: ``editions=False`` is the form before any course had a second edition
+    # (kept for benchmarks' comparison); the default applies the edition rules.
+    editions = True
+    enrollments = Enrollment.objects.filter(
+        employee_id=OuterRef("employee_id"), course_id=OuterRef("requirement__course_id")
+    )
+    if editions:
+        enrollments = enrollments.filter(course_edition=OuterRef("requirement__course__edition"))
+    assignments = assignments.annotate(
+        last_completed_at=_latest_completion("completed_at", editions=editions),
+        last_expires_at=_latest_completion("expires_at", editions=editions),
         extended_due_on=Subquery(
             Extension.objects.filter(assignment_id=OuterRef("pk"))
             .order_by("-granted_at")
             .values("new_due_on")[:1]
         ),
-        effective_due_on=Coalesce(F("extended_due_on"), F("due_on")),
+    )
+    if editions:
+        assignments = _edition_annotations(assignments).annotate(
+            effective_due_on=Case(
+                When(
+                    update_due_on__isnull=False,
+                    extended_due_on__gt=F("update_due_on"),
+                    then=F("extended_due_on"),
+                ),
+                When(update_due_on__isnull=False, then=F("update_due_on")),
+                default=Coalesce(F("extended_due_on"), F("due_on")),
+                output_field=DateField(),
+            )
+        )
+    else:
+        assignments = assignments.annotate(
+            update_due_on=Value(None, output_field=DateField()),
+            effective_due_on=Coalesce(F("extended_due_on"), F("due_on")),
+        )
+    return assignments.annotate(
         exempt=Exists(
             Exemption.objects.filter(assignment_id=OuterRef("pk")).filter(
                 Q(until__isnull=True) | Q(until__gte=today)
             )
         ),
-        started=Exists(
-            Enrollment.objects.filter(
-                employee_id=OuterRef("employee_id"), course_id=OuterRef("requirement__course_id")
-            )
-        ),
+        started=Exists(enrollments),
     ).annotate(
         status=Case(
             When(exempt=True, then=Value(Status.EXEMPT)),
@@ -405,6 +464,25 @@ def roster_order(assignments: QuerySet[Assignment], *, sort: str) -> QuerySet[As
     raise ValueError(f"Unknown roster sort {sort!r}")
 
 
+def _latest_acknowledgment(field: str):
+    return Subquery(
+        Acknowledgment.objects.filter(
+            employee_id=OuterRef("employee_id"), course_id=OuterRef("requirement__course_id")
+        )
+        .order_by("-signed_at")
+        .values(field)[:1]
+    )
+
+
+def with_acknowledgment(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Annotate when each person last signed the acknowledgment of the requirement's course
+    (``acknowledged_at``) and for which edition (``acknowledged_edition``)."""
+    return assignments.annotate(
+        acknowledged_at=_latest_acknowledgment("signed_at"),
+        acknowledged_edition=_latest_acknowledgment("course_edition"),
+    )
+
+
 def roster_rows(
     assignments: QuerySet[Assignment], *, pks: list[int], today: date | None = None
 ) -> list[Assignment]:
@@ -412,7 +490,7 @@ def roster_rows(
     requirement, a ``status_label`` and whether the employee was ``reminded_today``."""
     today = today or timezone.localdate()
     rows = (
-        assignments.filter(pk__in=pks)
+        with_acknowledgment(assignments.filter(pk__in=pks))
         .select_related("employee__user", "requirement")
         .annotate(
             reminded_today=Exists(
@@ -430,18 +508,24 @@ def roster_rows(
 def roster_export_rows(assignments: QuerySet[Assignment]) -> Iterator[tuple]:
     """A roster's rows as plain tuples, streamed from the database in chunks: (employee
     number, last name, first name, job title, requirement, status, effective due date,
-    whether extended, last completed at)."""
-    return assignments.values_list(
-        "employee__employee_number",
-        "employee__user__last_name",
-        "employee__user__first_name",
-        "employee__job_title",
-        "requirement__name",
-        "status",
-        "effective_due_on",
-        "extended_due_on",
-        "last_completed_at",
-    ).iterator(chunk_size=2000)
+    whether extended, last completed at, acknowledged at, acknowledged edition)."""
+    return (
+        with_acknowledgment(assignments)
+        .values_list(
+            "employee__employee_number",
+            "employee__user__last_name",
+            "employee__user__first_name",
+            "employee__job_title",
+            "requirement__name",
+            "status",
+            "effective_due_on",
+            "extended_due_on",
+            "last_completed_at",
+            "acknowledged_at",
+            "acknowledged_edition",
+        )
+        .iterator(chunk_size=2000)
+    )
 
 
 def department_employees(*, user, department: Department) -> QuerySet[Employee]:

@@ -176,6 +176,8 @@ def export(request, code: str):
         _("Due date"),
         _("Extended"),
         _("Last completed"),
+        _("Acknowledged on"),
+        _("Acknowledged edition"),
     ]
     labels = {status: str(label) for status, label in selectors.Status.LABELS.items()}
     yes = _("Yes")
@@ -183,7 +185,19 @@ def export(request, code: str):
     def lines():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow(header)  # the BOM lets spreadsheets read UTF-8
-        for number, last, first, title, requirement, status, due, extended, completed in rows:
+        for (
+            number,
+            last,
+            first,
+            title,
+            requirement,
+            status,
+            due,
+            extended,
+            completed,
+            acknowledged,
+            acknowledged_edition,
+        ) in rows:
             yield writer.writerow(
                 [
                     _cell(number),
@@ -195,6 +209,8 @@ def export(request, code: str):
                     due.isoformat() if due else "",
                     yes if extended else "",
                     timezone.localtime(completed).date().isoformat() if completed else "",
+                    timezone.localtime(acknowledged).isoformat() if acknowledged else "",
+                    acknowledged_edition or "",
                 ]
             )
 

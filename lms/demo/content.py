@@ -108,6 +108,18 @@ class QuizQuestion:
     always_include: bool = False
 
 
+def citations(reference: str) -> list[str]:
+    """The clause citations in a reference: "EO §1, §6" cites "EO §1" and "EO §6"."""
+    found, prefix = [], ""
+    for part in (part.strip() for part in reference.split(",")):
+        if part.startswith("§"):
+            part = f"{prefix}{part}"
+        elif "§" in part:
+            prefix = part[: part.index("§")]
+        found.append(part)
+    return found
+
+
 def right(answer: str) -> tuple[str, bool]:
     return (answer, True)
 
@@ -177,9 +189,13 @@ class CourseContent:
     validity_months: int | None = 12
     edition: int = 1
 
-    def quiz_stream_data(self) -> list[dict]:
+    def quiz_stream_data(self, clause_ids: dict[str, int] | None = None) -> list[dict]:
         """The question bank as raw ``QuizBankBlock`` data, with stable ids: a fresh copy each
-        call, so saving a page (which may write into the data) never touches the constants."""
+        call, so saving a page (which may write into the data) never touches the constants.
+
+        ``clause_ids`` maps a citation ("EO §7") to the id of its clause, which is what a
+        question refers to."""
+        clause_ids = clause_ids or {}
         return [
             {
                 "type": "question",
@@ -196,7 +212,11 @@ class CourseContent:
                         for position, (answer, is_correct) in enumerate(question.choices)
                     ],
                     "explanation": question.explanation,
-                    "policy_reference": question.policy_reference,
+                    "clauses": [
+                        str(clause_ids[citation])
+                        for citation in citations(question.policy_reference)
+                        if citation in clause_ids
+                    ],
                     "always_include": question.always_include,
                 },
             }
@@ -1733,3 +1753,254 @@ REQUIREMENTS: tuple[RequirementContent, ...] = (
         due_days=45,
     ),
 )
+
+
+# --- Guidance documents (clauses) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClauseContent:
+    number: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class GuidanceContent:
+    """A demo guidance document; the loader finds it by ``title``."""
+
+    title: str
+    short_name: str
+    issuer: str
+    issued_on: date | None
+    clauses: tuple[ClauseContent, ...]
+    url: str = ""
+
+
+EXECUTIVE_ORDER = GuidanceContent(
+    title=(
+        "Executive order: Strengthening the City of Albuquerque's Commitment to Defending Our "
+        "Immigrant-Friendly City"
+    ),
+    short_name="EO",
+    issuer="Office of the Mayor Timothy M. Keller",
+    issued_on=date(2025, 7, 21),
+    clauses=(
+        ClauseContent(
+            "1",
+            "No City resources for civil immigration enforcement",
+            (
+                "The City of Albuquerque remains committed to the principles set forth in C/S "
+                "R-18-7, which affirmed Albuquerque's status as an immigrant-friendly city. In "
+                "accordance with that resolution, City agencies, departments, officers, "
+                "employees, or agents shall not use City resources, including but not limited to "
+                "moneys, equipment, personnel, or City facilities to assist in or otherwise "
+                "facilitate the enforcement of federal civil immigration laws, including "
+                "participation in civil immigration raids, detentions, or information-sharing "
+                "efforts, except where required by federal law or court order."
+            ),
+        ),
+        ClauseContent(
+            "2",
+            "OEI leads implementation",
+            (
+                "The Office of Equity and Inclusion (OEI) shall lead the implementation of this "
+                "Executive Order."
+            ),
+        ),
+        ClauseContent(
+            "3",
+            "OIRA Steering Committee gathers feedback",
+            (
+                "The Office of Immigrant and Refugee Affairs (OIRA) Steering Committee, "
+                "established in 2021, will solicit feedback from the community, immigration "
+                "rights organizations, service providers, business owners, health care providers,"
+                " educators, domestic violence advocates, faith leaders, and other community "
+                "partners on federal immigration actions and the City's response, identify ways "
+                "that the City can protect the rights of immigrants, and collaborate with local "
+                "nonprofits, legal service providers, and schools to ensure access to legal "
+                "representation, counseling, and safe shelter options."
+            ),
+        ),
+        ClauseContent(
+            "4",
+            "Know Your Rights information",
+            (
+                "The Office of Equity and Inclusion (OEI) shall continue to disseminate Know Your"
+                " Rights information, shall identify additional opportunities to educate the "
+                "community and, in coordination with other City of Albuquerque departments, shall"
+                " share information on City services and assistance programs for families "
+                "impacted by federal enforcement actions."
+            ),
+        ),
+        ClauseContent(
+            "5",
+            "Department liaisons and progress reports",
+            (
+                "All departments shall designate a liaison to coordinate compliance, training, "
+                "and reporting. OEI shall provide regular progress reports to the mayor and/or "
+                "his designee."
+            ),
+        ),
+        ClauseContent(
+            "6",
+            "No support for secret policing",
+            ("City departments shall not support secret policing tactics by ICE agents."),
+        ),
+        ClauseContent(
+            "7",
+            "Follow the City Attorney's guidance",
+            (
+                "When encountering ICE agents at City facilities, City employees shall follow any"
+                " guidance issued by the City Attorney's Office, including all previous guidance "
+                "from the memorandum issued to all City employees on February 10, 2025."
+            ),
+        ),
+        ClauseContent(
+            "8",
+            "Review programs to support families",
+            (
+                "City departments shall review their existing programs and services to identify "
+                "additional ways to support families that have been impacted by federal "
+                "immigration enforcement actions."
+            ),
+        ),
+        ClauseContent(
+            "9",
+            "Report ICE activity",
+            (
+                "City departments shall report any ICE activity on City properties or facilities "
+                "to the Mayor's Office, the City Attorney's Office, and the OIRA Steering "
+                "Committee."
+            ),
+        ),
+        ClauseContent(
+            "10",
+            "APD and ICE activity",
+            (
+                "The Albuquerque Police Department (APD) cannot legally interfere with ICE "
+                "activity, but upon request from a member of the community who has observed "
+                "activity at a specific location, APD will assist in confirming whether federal "
+                "agents are engaged in immigration enforcement activity."
+            ),
+        ),
+        ClauseContent(
+            "11",
+            "Prosecuting impersonation of law enforcement",
+            (
+                "The City will exhaust all available avenues to prosecute to the highest degree "
+                "allowable those who defraud the public and commit crimes in our community "
+                "through impersonation of law enforcement."
+            ),
+        ),
+        ClauseContent(
+            "12",
+            "Clear identification by ICE agents",
+            (
+                "As a law enforcement agency, ICE and its employees should demonstrate "
+                "professional behavior that is beyond reproach and representative of the special "
+                "public trust they hold. Its employees should demonstrate behavior that promotes "
+                "the highest levels of integrity and professionalism, which should include clear "
+                "communication and clear and consistent identification as ICE agents."
+            ),
+        ),
+        ClauseContent(
+            "13",
+            "No disruption of City public spaces",
+            (
+                "ICE must not disrupt the safety or well-being of City public spaces through "
+                "violent or harmful detainment actions."
+            ),
+        ),
+        ClauseContent(
+            "14",
+            "FOIA requests on enforcement",
+            (
+                "The City Attorney's Office shall file and maintain regular Freedom of "
+                "Information Act (FOIA) requests with the United States Department of Homeland "
+                "Security and ICE regarding immigration enforcement activities within or "
+                "affecting the City of Albuquerque and disseminate relevant information to the "
+                "Mayor's Office, OIRA Steering Committee, and any relevant City department."
+            ),
+        ),
+        ClauseContent(
+            "15",
+            "Trauma-informed protocols for minors",
+            (
+                "Led by the City's Child Wellbeing Impact Officer, in collaboration with OEI, all"
+                " City departments serving children and youth shall develop trauma-informed "
+                "protocols to assist minors impacted by immigration enforcement, including "
+                "unaccompanied and separated children."
+            ),
+        ),
+        ClauseContent(
+            "16",
+            "Support for affected families",
+            (
+                "The City shall direct relevant departments to identify and support families "
+                "disproportionately affected by immigration enforcement, particularly in areas "
+                "such as housing, healthcare, employment, and education."
+            ),
+        ),
+        ClauseContent(
+            "17",
+            "Virtual access to services",
+            (
+                "The City will expand virtual access to services and provide support as needed to"
+                " facilitate secure interactions with other government agencies."
+            ),
+        ),
+    ),
+)
+RESOLUTION = GuidanceContent(
+    title="C/S R-18-7",
+    short_name="",
+    issuer="Albuquerque City Council",
+    issued_on=None,
+    clauses=(
+        ClauseContent(
+            "1",
+            "Albuquerque is an immigrant-friendly city",
+            (
+                "The City Council resolution that affirmed Albuquerque's status as an "
+                "immigrant-friendly city; section 1 of the executive order restates its heart."
+            ),
+        ),
+    ),
+)
+
+CITY_ATTORNEY_MEMO = GuidanceContent(
+    title="City Attorney memo of 2025-02-10",
+    short_name="",
+    issuer="City Attorney's Office",
+    issued_on=date(2025, 2, 10),
+    clauses=(
+        ClauseContent(
+            "1",
+            "Guidance for City employees encountering ICE agents",
+            (
+                "The memorandum the City Attorney's Office issued to all City employees on "
+                "February 10, 2025. Its text is the City Attorney's Office's to publish: this "
+                "sample does not restate it."
+            ),
+        ),
+    ),
+)
+
+GUIDANCE: tuple[GuidanceContent, ...] = (EXECUTIVE_ORDER, RESOLUTION, CITY_ATTORNEY_MEMO)
+
+#: The clauses each demo lesson teaches, cited as the courses cite them ("EO §7").
+LESSON_CLAUSES: dict[str, tuple[str, ...]] = {
+    "why-the-order-exists": ("C/S R-18-7", "EO §1"),
+    "city-resources": ("EO §1",),
+    "who-does-what": ("EO §2", "EO §3", "EO §4", "EO §5"),
+    "in-your-job": ("EO §1", "EO §8"),
+    "the-guidance-you-follow": ("EO §7", "City Attorney memo of 2025-02-10"),
+    "when-agents-are-at-your-facility": ("EO §6", "EO §7", "EO §13"),
+    "reporting-ice-activity": ("EO §9",),
+    "identification-apd-and-impersonators": ("EO §10", "EO §11", "EO §12"),
+    "what-section-15-asks": ("EO §15",),
+    "how-fear-and-loss-affect-children": ("EO §15",),
+    "responding-in-the-moment": ("EO §15",),
+    "supporting-families": ("EO §16", "EO §8"),
+}

@@ -27,7 +27,15 @@ from wagtail.blocks import StreamValue
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
-from courses.models import CoursePage, CoursePolicyReference, LessonPage, TrainingIndexPage
+from courses.approval import approval_workflow_ensure
+from courses.models import (
+    Clause,
+    CoursePage,
+    CoursePolicyReference,
+    GuidanceDocument,
+    LessonPage,
+    TrainingIndexPage,
+)
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.services import assignments_sync
 from lms.demo import content
@@ -46,6 +54,7 @@ from lms.organisation.roles import LIAISON, roles_sync
 #: What the loader counts, in the order the command reports it.
 KINDS = (
     "pages",
+    "guidance documents",
     "sites",
     "departments",
     "users",
@@ -54,6 +63,8 @@ KINDS = (
     "group memberships",
     "requirements",
     "assignments",
+    "completions",
+    "certificates",
 )
 
 DEFAULT_SITE_HOSTNAME = "localhost"
@@ -90,6 +101,8 @@ def demo_load() -> DemoStats:
     # The root page first: roles_sync() grants page permissions on it, and skips them if absent.
     root = _tree_root_ensure(stats=stats)
     roles_sync()
+    approval_workflow_ensure()  # on the root page, which a test flush recreates
+    clauses = _guidance_ensure(stats=stats)
 
     home = _home_page_ensure(root=root, stats=stats)
     _default_site_ensure(home=home, stats=stats)
@@ -106,18 +119,18 @@ def demo_load() -> DemoStats:
             parent=index,
             model=CoursePage,
             slug=course.slug,
-            build=lambda course=course: _course_page_build(course),
+            build=lambda course=course: _course_page_build(course, clauses),
             stats=stats,
             later_slugs=[later.slug for later in content.COURSES[position + 1 :]],
         )
-        _course_quiz_fill_in(page=course_page, course=course, stats=stats)
+        _course_quiz_fill_in(page=course_page, course=course, clauses=clauses, stats=stats)
         course_pages[course.slug] = course_page
         for lesson_position, lesson in enumerate(course.lessons):
             _child_page_ensure(
                 parent=course_page,
                 model=LessonPage,
                 slug=lesson.slug,
-                build=lambda lesson=lesson: _lesson_page_build(lesson),
+                build=lambda lesson=lesson: _lesson_page_build(lesson, clauses),
                 stats=stats,
                 later_slugs=[later.slug for later in course.lessons[lesson_position + 1 :]],
             )
@@ -147,6 +160,7 @@ def demo_load() -> DemoStats:
             stats=stats,
         )
     _assignments_ensure(stats=stats)
+    _history_ensure(stats=stats)
     return stats
 
 
@@ -259,7 +273,32 @@ def _child_page_ensure(
     return page
 
 
-def _course_page_build(course: content.CourseContent) -> CoursePage:
+def _guidance_ensure(*, stats: DemoStats) -> dict[str, Clause]:
+    """The demo's guidance documents and their clauses, by citation ("EO §7")."""
+    clauses: dict[str, Clause] = {}
+    for guidance in content.GUIDANCE:
+        document = GuidanceDocument.objects.filter(title=guidance.title).first()
+        stats.record("guidance documents", created=document is None)
+        if document is None:
+            document = GuidanceDocument(
+                title=guidance.title,
+                short_name=guidance.short_name,
+                issuer=guidance.issuer,
+                issued_on=guidance.issued_on,
+                url=guidance.url,
+                clauses=[
+                    Clause(number=c.number, title=c.title, text=c.text, sort_order=position)
+                    for position, c in enumerate(guidance.clauses)
+                ],
+            )
+            document.full_clean()
+            document.save()
+        for clause in document.clauses.select_related("document"):
+            clauses[clause.label] = clause
+    return clauses
+
+
+def _course_page_build(course: content.CourseContent, clauses: dict[str, Clause]) -> CoursePage:
     return CoursePage(
         title=course.title,
         summary=course.summary,
@@ -268,17 +307,18 @@ def _course_page_build(course: content.CourseContent) -> CoursePage:
         edition=course.edition,
         content_note=course.content_note,
         policy_references=[
-            CoursePolicyReference(reference=reference, sort_order=position)
+            CoursePolicyReference(clause=clauses[reference], sort_order=position)
             for position, reference in enumerate(course.policy_references)
         ],
-        quiz=_quiz_build(course),
+        quiz=_quiz_build(course, clauses),
         **_quiz_settings(course),
     )
 
 
-def _quiz_build(course: content.CourseContent) -> StreamValue:
+def _quiz_build(course: content.CourseContent, clauses: dict[str, Clause]) -> StreamValue:
     stream_block = CoursePage._meta.get_field("quiz").stream_block
-    quiz = stream_block.to_python(course.quiz_stream_data())
+    clause_ids = {label: clause.pk for label, clause in clauses.items()}
+    quiz = stream_block.to_python(course.quiz_stream_data(clause_ids))
     stream_block.clean(quiz)  # raises ValidationError if a sample question is malformed
     return quiz
 
@@ -296,7 +336,11 @@ def _quiz_settings(course: content.CourseContent) -> dict[str, object]:
 
 
 def _course_quiz_fill_in(
-    *, page: CoursePage, course: content.CourseContent, stats: DemoStats
+    *,
+    page: CoursePage,
+    course: content.CourseContent,
+    clauses: dict[str, Clause],
+    stats: DemoStats,
 ) -> None:
     """Give a demo course that has no quiz yet the demo quiz and settings, in one new revision.
 
@@ -306,19 +350,21 @@ def _course_quiz_fill_in(
     """
     if not course.quiz or page.has_quiz or not page.live or page.has_unpublished_changes:
         return
-    page.quiz = _quiz_build(course)
+    page.quiz = _quiz_build(course, clauses)
     for name, value in _quiz_settings(course).items():
         setattr(page, name, value)
     page.save_revision().publish()
     stats.updated["pages"] += 1
 
 
-def _lesson_page_build(lesson: content.LessonContent) -> LessonPage:
+def _lesson_page_build(lesson: content.LessonContent, clauses: dict[str, Clause]) -> LessonPage:
     stream_block = LessonPage._meta.get_field("body").stream_block
     # A copy: saving assigns block ids into the raw data, which must not touch the constants.
     body = stream_block.to_python(copy.deepcopy(list(lesson.body)))
     stream_block.clean(body)  # raises ValidationError if the sample content is malformed
-    return LessonPage(title=lesson.title, summary=lesson.summary, body=body)
+    page = LessonPage(title=lesson.title, summary=lesson.summary, body=body)
+    page.clauses = [clauses[label] for label in content.LESSON_CLAUSES.get(lesson.slug, ())]
+    return page
 
 
 # --- Departments and people ---------------------------------------------------------------------
@@ -441,6 +487,18 @@ def _requirement_ensure(
         created.save()  # a ParentalManyToManyField is written on save
     stats.record("requirements", created=True)
     return created
+
+
+def _history_ensure(*, stats: DemoStats) -> None:
+    """Past completions with their certificates (lms.demo.history), created once."""
+    from certificates.models import Certificate
+    from courses.models import Completion
+    from lms.demo.history import demo_history_load
+
+    created = demo_history_load()
+    for kind, model in (("completions", Completion), ("certificates", Certificate)):
+        stats.created[kind] += created[kind]
+        stats.found[kind] += model.objects.count() - created[kind]
 
 
 def _assignments_ensure(*, stats: DemoStats) -> None:

@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "compliance.add_exemption",
         "compliance.add_rosterconfirmation",
         "compliance.add_reminderrequest",
+        "certificates.archive_certificates",
     ],
     OEI_ADMIN: [
         "wagtailadmin.access_admin",
@@ -58,17 +59,39 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "compliance.view_exemption",
         "compliance.view_rosterconfirmation",
         "compliance.add_reminderrequest",
+        "reminders.change_reminderpolicy",
+        "reminders.view_reminderlog",
+        "reminders.view_digest",
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",
+        "courses.view_guidancedocument",
+        "courses.view_courseedition",
+        "courses.view_acknowledgment",
+        "certificates.view_certificate",
+        "certificates.revoke_certificate",
+        "certificates.archive_certificates",
+        "certificates.change_certificatesettings",
     ],
-    CONTENT_EDITOR: ["wagtailadmin.access_admin"],
-    LEGAL_REVIEWER: ["wagtailadmin.access_admin"],
+    CONTENT_EDITOR: [
+        "wagtailadmin.access_admin",
+        "courses.add_guidancedocument",
+        "courses.change_guidancedocument",
+        "courses.view_guidancedocument",
+        "courses.add_courseedition",
+        "courses.view_courseedition",
+    ],
+    LEGAL_REVIEWER: [
+        "wagtailadmin.access_admin",
+        "courses.view_guidancedocument",
+        "courses.view_courseedition",
+    ],
 }
 
 #: Page permissions per role, granted on the root page (so on the whole tree).
 ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
-    CONTENT_EDITOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+    # Editors submit guidance to the "City Attorney approval" workflow; they never publish it.
+    CONTENT_EDITOR: ["add_page", "change_page", "lock_page", "unlock_page"],
     LEGAL_REVIEWER: ["change_page", "publish_page", "lock_page", "unlock_page"],
 }
 

@@ -99,3 +99,160 @@ class AttemptScreen(Screen):
 class ResultScreen(Screen):
     def verdict(self) -> str:
         return self.page.locator(".usa-alert__heading").first.inner_text()
+
+
+class MyCertificatesScreen(Screen):
+    def open_from_the_menu(self):
+        self.page.get_by_role("link", name="My certificates").click()
+        return self
+
+    def download(self, serial: str) -> bytes:
+        from pathlib import Path
+
+        with self.page.expect_download() as download:
+            self.page.get_by_role("link", name=f"Download PDF of certificate {serial}").click()
+        return Path(download.value.path()).read_bytes()
+
+    def manage(self):
+        self.page.get_by_role("link", name="Manage all certificates").click()
+        return ManageCertificatesScreen(self.page)
+
+
+class VerificationScreen(Screen):
+    def status(self) -> str:
+        return self.page.locator("#certificate-status .usa-alert__heading").inner_text()
+
+
+class ManageCertificatesScreen(Screen):
+    def search(self, text: str):
+        self.page.get_by_label("Serial number, name or course").fill(text)
+        self.page.get_by_role("button", name="Search").click()
+        return self
+
+    def open(self, serial: str):
+        self.page.get_by_role("link", name=serial).click()
+        return self
+
+    def revoke(self, reason: str):
+        self.page.get_by_label("Reason for revoking").fill(reason)
+        self.page.get_by_role("button", name="Revoke the certificate").click()
+        return self
+
+
+class ReportsDashboardScreen(Screen):
+    """OEI's citywide dashboard (/reports/)."""
+
+    def open_from_the_menu(self):
+        self.page.get_by_role("link", name="Reports", exact=True).click()
+        return self
+
+    def filter(self, *, department: str):
+        self.page.get_by_label("Department", exact=True).select_option(label=department)
+        self.page.get_by_role("button", name="Show").click()
+        return self
+
+    def figure(self, key: str) -> str:
+        return self.page.locator(f'.lms-figures [data-figure="{key}"]').inner_text()
+
+    def download(self, link_name: str):
+        with self.page.expect_download() as download:
+            self.page.get_by_role("link", name=link_name).click()
+        return download.value
+
+    def open_progress_reports(self):
+        self.page.get_by_role("link", name="Progress reports").click()
+        return ProgressReportsScreen(self.page)
+
+
+class ProgressReportsScreen(Screen):
+    def draft(self):
+        self.page.get_by_role("button", name="Draft a progress report now").click()
+        return ProgressReportScreen(self.page)
+
+
+class ProgressReportScreen(Screen):
+    def write_narrative(self, text: str):
+        self.page.get_by_role("textbox", name="Narrative").fill(text)
+        self.page.get_by_role("button", name="Save the draft").click()
+        return self
+
+    def publish(self):
+        # Publishing renders the PDF by a task, which the test settings run inline.
+        self.page.get_by_role("button", name="Publish this report").click(timeout=60_000)
+        return self
+
+    def status(self) -> str:
+        return self.page.locator("#report-status-heading").inner_text()
+
+    def download_pdf(self):
+        with self.page.expect_download() as download:
+            self.page.get_by_role("link", name="Download the PDF").click()
+        return download.value
+
+
+class AdminLoginScreen(Screen):
+    def open(self):
+        self.page.goto("/admin/login/")
+        return self
+
+    def log_in(self, username: str, password: str):
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_url(re.compile(r"/admin/$"))
+
+
+class AdminPageEditorScreen(Screen):
+    """Wagtail's page editor, as an editor or a legal reviewer sees it."""
+
+    def open(self, page_id: int):
+        self.page.goto(f"/admin/pages/{page_id}/edit/")
+        return self
+
+    def set_acknowledgment(self, text: str):
+        self.page.locator("#id_acknowledgment_text").fill(text)
+        return self
+
+    def save_draft(self):
+        self.page.get_by_role("button", name="Save draft").click()
+        self.page.wait_for_load_state()
+        return self
+
+    def new_edition(self):
+        self.page.get_by_role("button", name="More actions").click()
+        self.page.get_by_role("link", name="Publish as a new edition").click()
+        return NewEditionScreen(self.page)
+
+    def approve(self):
+        self.page.get_by_role("button", name="More actions").click()
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Approve and Publish").click()
+        return self
+
+
+class NewEditionScreen(Screen):
+    def submit(self, *, summary: str, changed: list[str], grace_days: int | None = None):
+        self.page.get_by_label("What changed").fill(summary)
+        if grace_days is not None:
+            self.page.get_by_label("Grace period (days)").fill(str(grace_days))
+        for title in changed:
+            self.page.get_by_label(title, exact=True).check()
+        self.page.get_by_role("button", name="Submit the new edition for approval").click()
+        self.page.wait_for_load_state()
+
+
+class MyTrainingScreen(Screen):
+    def open(self):
+        self.page.goto("/learn/")
+        return self
+
+    def row(self, course_title: str):
+        """The course's row in "Assigned to you"."""
+        assigned = self.page.locator('section[aria-labelledby="assigned-heading"] tbody tr')
+        return assigned.filter(has_text=course_title)
+
+
+class AcknowledgmentScreen(Screen):
+    def sign(self, name: str):
+        self.page.get_by_label("Your full name").fill(name)
+        self.page.get_by_role("button", name="Sign the acknowledgment").click()
