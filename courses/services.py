@@ -557,6 +557,21 @@ def course_edition_prepare(
     return edition
 
 
+def _superseded_reassign(*, course_id: int, edition: CourseEdition) -> int:
+    """Give everyone who completed an earlier edition the update's due date, in one UPDATE.
+
+    People who never completed keep their own due dates; nothing recorded changes.
+    """
+    from lms.compliance.models import Assignment
+
+    holders = Completion.objects.filter(
+        course_id=course_id, course_edition__lt=edition.number
+    ).values("employee_id")
+    return Assignment.objects.filter(
+        requirement__course_id=course_id, employee_id__in=holders
+    ).update(update_due_on=edition.due_on)
+
+
 @transaction.atomic
 def course_edition_publish(
     *, course: CoursePage, user=None, now: datetime | None = None
@@ -585,6 +600,7 @@ def course_edition_publish(
     edition.save()
     CoursePage.objects.filter(pk=course.pk).update(edition=edition.number)
     course.edition = edition.number
+    _superseded_reassign(course_id=course.pk, edition=edition)
     audit_record(
         instance=edition,
         action="lms.course.new_edition",

@@ -112,6 +112,9 @@ class Assignment(models.Model):
     )
     assigned_on = models.DateField(_("assigned on"))
     due_on = models.DateField(_("due on"))
+    # Set when a new edition of the course superseded this person's completion: they owe the
+    # update by this date instead of ``due_on`` (written by courses' edition publishing).
+    update_due_on = models.DateField(_("update due on"), null=True, blank=True)
     is_active = models.BooleanField(
         _("active"),
         default=True,

@@ -13,6 +13,7 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    DateTimeField,
     Exists,
     F,
     Func,
@@ -29,7 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Acknowledgment, Completion, CourseEdition, Enrollment
+from courses.models import Acknowledgment, Completion, Enrollment
 from courses.services import add_months
 from lms.compliance.models import (
     Assignment,
@@ -82,46 +83,16 @@ def departments_for(*, user) -> QuerySet[Department]:
     return Department.objects.filter(is_active=True, liaisons__user=user).distinct()
 
 
-def _latest_completion(field: str, *, editions: bool = False):
-    completions = Completion.objects.filter(
-        employee_id=OuterRef("employee_id"), course_id=OuterRef("requirement__course_id")
-    )
-    if editions:
-        # A completion of an edition that a newer one superseded no longer counts.
-        completions = completions.filter(
-            course_edition__gte=OuterRef("requirement__course__edition")
+def _latest_completion(field: str):
+    """The latest completion of the assignment's course that counts: its current edition."""
+    return Subquery(
+        Completion.objects.filter(
+            employee_id=OuterRef("employee_id"),
+            course_id=OuterRef("requirement__course_id"),
+            course_edition__gte=OuterRef("requirement__course__edition"),
         )
-    return Subquery(completions.order_by("-completed_at").values(field)[:1])
-
-
-def _edition_annotations(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
-    """``update_due_on``: for people whose completion a new edition superseded, the day the
-    update is due (the edition's publication plus its grace period); None for everyone else,
-    who keep their own due dates."""
-    current = OuterRef("requirement__course__edition")
-    return assignments.annotate(
-        held_earlier_edition=Exists(
-            Completion.objects.filter(
-                employee_id=OuterRef("employee_id"),
-                course_id=OuterRef("requirement__course_id"),
-                course_edition__lt=current,
-            )
-        ),
-        edition_due_on=Subquery(
-            CourseEdition.objects.filter(
-                course_id=OuterRef("requirement__course_id"), number=current
-            ).values("due_on")[:1]
-        ),
-    ).annotate(
-        update_due_on=Case(
-            When(
-                last_completed_at__isnull=True,
-                held_earlier_edition=True,
-                then=F("edition_due_on"),
-            ),
-            default=Value(None),
-            output_field=DateField(),
-        )
+        .order_by("-completed_at")
+        .values(field)[:1]
     )
 
 
@@ -134,7 +105,7 @@ def with_status(
     """Annotate ``status`` (and the facts behind it) on assignments, in SQL.
 
     Once a course has a new edition, completions of earlier editions no longer count; the
-    people who held them owe the update by ``update_due_on`` (their ``effective_due_on``).
+    people who held them owe the update by the assignment's ``update_due_on``.
 
     ``requirements`` are those the queryset can hold: each one's recertification cycle turns
     into a constant date threshold, which keeps the whole status a single CASE expression on
@@ -142,60 +113,57 @@ def with_status(
     """
     today = today or timezone.localdate()
     now = timezone.now()
-    expired, window = [], []
+    # Each requirement's recertification cycle as two date thresholds, chosen by requirement in
+    # one CASE each: SQLite repeats a subquery for every reference, so the latest completion is
+    # compared once per threshold rather than once per requirement.
+    expired_before, window_before = [], []
     for requirement in requirements:
         if requirement.recertify_months:
-            expires_before = add_months(now, -requirement.recertify_months)
-            window_before = expires_before + timedelta(days=requirement.window_days)
-            expired.append(
+            expires = add_months(now, -requirement.recertify_months)
+            expired_before.append(When(requirement_id=requirement.pk, then=Value(expires)))
+            window_before.append(
                 When(
                     requirement_id=requirement.pk,
-                    last_completed_at__lt=expires_before,
-                    then=Value(Status.EXPIRED),
+                    then=Value(expires + timedelta(days=requirement.window_days)),
                 )
             )
-            window.append(
-                When(
-                    requirement_id=requirement.pk,
-                    last_completed_at__lt=window_before,
-                    then=Value(Status.DUE_SOON),
-                )
-            )
-    # Course editions: ``editions=False`` is the form before any course had a second edition
-    # (kept for benchmarks' comparison); the default applies the edition rules.
-    editions = True
+    cycles = []
+    if expired_before:
+        cycles = [
+            When(
+                last_completed_at__lt=Case(*expired_before, output_field=DateTimeField()),
+                then=Value(Status.EXPIRED),
+            ),
+            When(
+                last_completed_at__lt=Case(*window_before, output_field=DateTimeField()),
+                then=Value(Status.DUE_SOON),
+            ),
+        ]
+    # Only completions of the course's current edition count: a new edition supersedes the
+    # earlier ones, and their holders owe the update by ``update_due_on``.
+    current_edition = OuterRef("requirement__course__edition")
     enrollments = Enrollment.objects.filter(
-        employee_id=OuterRef("employee_id"), course_id=OuterRef("requirement__course_id")
+        employee_id=OuterRef("employee_id"),
+        course_id=OuterRef("requirement__course_id"),
+        course_edition=current_edition,
     )
-    if editions:
-        enrollments = enrollments.filter(course_edition=OuterRef("requirement__course__edition"))
     assignments = assignments.annotate(
-        last_completed_at=_latest_completion("completed_at", editions=editions),
-        last_expires_at=_latest_completion("expires_at", editions=editions),
+        last_completed_at=_latest_completion("completed_at"),
+        last_expires_at=_latest_completion("expires_at"),
         extended_due_on=Subquery(
             Extension.objects.filter(assignment_id=OuterRef("pk"))
             .order_by("-granted_at")
             .values("new_due_on")[:1]
         ),
+    ).annotate(
+        # An extension granted since the update was due moves it; an older one does not.
+        effective_due_on=Case(
+            When(update_due_on__isnull=True, then=Coalesce(F("extended_due_on"), F("due_on"))),
+            When(extended_due_on__gt=F("update_due_on"), then=F("extended_due_on")),
+            default=F("update_due_on"),
+            output_field=DateField(),
+        )
     )
-    if editions:
-        assignments = _edition_annotations(assignments).annotate(
-            effective_due_on=Case(
-                When(
-                    update_due_on__isnull=False,
-                    extended_due_on__gt=F("update_due_on"),
-                    then=F("extended_due_on"),
-                ),
-                When(update_due_on__isnull=False, then=F("update_due_on")),
-                default=Coalesce(F("extended_due_on"), F("due_on")),
-                output_field=DateField(),
-            )
-        )
-    else:
-        assignments = assignments.annotate(
-            update_due_on=Value(None, output_field=DateField()),
-            effective_due_on=Coalesce(F("extended_due_on"), F("due_on")),
-        )
     return assignments.annotate(
         exempt=Exists(
             Exemption.objects.filter(assignment_id=OuterRef("pk")).filter(
@@ -209,8 +177,7 @@ def with_status(
             When(
                 last_completed_at__isnull=False, last_expires_at__lt=now, then=Value(Status.EXPIRED)
             ),
-            *expired,
-            *window,
+            *cycles,
             When(last_completed_at__isnull=False, then=Value(Status.COMPLETED)),
             When(effective_due_on__lt=today, then=Value(Status.OVERDUE)),
             When(
