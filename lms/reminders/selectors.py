@@ -19,7 +19,10 @@ def preference_of(*, employee: Employee) -> str:
 
 def notices_for(*, user, assignments, today: date | None = None) -> list[ReminderLog]:
     """The latest reminder of each of the user's own open assignments (``assignments`` as
-    "My training" lists them, with their status), the newest first."""
+    "My training" lists them, with their status), the newest first.
+
+    No upper bound on the scan date: a day run ahead by hand (``send_reminders --date``) sent
+    its emails, and the notices show what those emails said."""
     if not user.is_authenticated:
         return []
     today = today or timezone.localdate()
@@ -32,7 +35,6 @@ def notices_for(*, user, assignments, today: date | None = None) -> list[Reminde
             assignment_id__in=open_ids,
             kind__in=ReminderLog.EMPLOYEE_KINDS,
             scan_date__gte=today - timedelta(days=NOTICE_DAYS),
-            scan_date__lte=today,
         )
         .select_related("assignment__requirement__course")
         .order_by("-period", "-pk")

@@ -256,3 +256,29 @@ class AcknowledgmentScreen(Screen):
     def sign(self, name: str):
         self.page.get_by_label("Your full name").fill(name)
         self.page.get_by_role("button", name="Sign the acknowledgment").click()
+
+
+class ReminderNoticesScreen(MyTrainingScreen):
+    """The reminders area on "My training"."""
+
+    def notices(self) -> list[str]:
+        items = self.page.locator('section[aria-labelledby="notices-heading"] li')
+        return [" ".join(text.split()) for text in items.all_inner_texts()]
+
+    def open_preferences(self):
+        self.page.get_by_role("link", name="Choose how you receive reminders").click()
+        return ReminderPreferencesScreen(self.page)
+
+
+class ReminderPreferencesScreen(Screen):
+    def choose(self, label: str):
+        # USWDS hides the radio itself; a person clicks its label.
+        self.page.get_by_text(label, exact=True).click()
+        return self
+
+    def chosen(self, label: str):
+        return self.page.get_by_label(label, exact=True)
+
+    def save(self):
+        self.page.get_by_role("button", name="Save").click()
+        return ReminderNoticesScreen(self.page)

@@ -53,6 +53,21 @@ def test_my_training_shows_the_same_reminders_as_notices(ana, assign, day, clien
     assert reverse("reminders:preferences") in content
 
 
+def test_notices_of_a_day_run_ahead_show_now_and_old_ones_fade(ana, assign, day, client):
+    """``send_reminders --date`` a month ahead emailed the employee: My training shows it
+    today; 31 days after that scan the notice is gone."""
+    assign(ana, day + timedelta(days=37))
+    services.reminder_scan(today=day + timedelta(days=30))
+    services.outbox_send()
+    client.force_login(ana.user)
+    sentence = "Encountering federal agents is due within 7 days, by Oct. 8, 2025."
+    for today, shown in [(day, True), (day + timedelta(days=61), False)]:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("django.utils.timezone.localdate", lambda *a, _t=today, **k: _t)
+            content = client.get(reverse("courses:my_training")).content.decode()
+        assert (sentence in content) is shown, today
+
+
 def test_no_notices_for_someone_else(ana, assign, day, client, parks):
     assign(ana, day + timedelta(days=7))
     services.reminder_scan(today=day)
@@ -102,6 +117,10 @@ def test_preference_page_rejects_nonsense_and_changes_nothing(ana, client):
     response = client.post(reverse("reminders:preferences"), {"delivery": "never"})
     assert response.status_code == 400
     assert not ReminderPreference.objects.exists()
+    # The error summary links to the group of choices, and each choice names the error.
+    content = response.content.decode()
+    assert 'href="#id_delivery"' in content and 'id="id_delivery"' in content
+    assert content.count('aria-describedby="id_delivery-error"') == 2
 
 
 def test_preference_page_needs_an_employee(client, oei_user):
