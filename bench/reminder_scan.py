@@ -44,7 +44,7 @@ MAX_RATIO = 1.2
 SEND_SAMPLE = 2_000
 
 
-def baseline(*, today, rows: list[ReminderLog]) -> float:
+def baseline(*, today, rows: list[services.LogRow]) -> float:
     """The bare candidate query, read in full, and the bulk insert of the log rows."""
     policy = services.policy_current()
     in_window, _months, _windows = services._in_window(today=today)
@@ -56,7 +56,7 @@ def baseline(*, today, rows: list[ReminderLog]) -> float:
                     policy=policy, today=today, in_window=in_window
                 ).iterator(chunk_size=5000)
             )
-            ReminderLog.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+            services.log_rows_insert(rows, scan_date=today)
         assert found and ReminderLog.objects.count() == len(rows)
         transaction.set_rollback(True)
     return lap.seconds
@@ -75,13 +75,7 @@ def main() -> None:
         flush=True,
     )
     rows = services.candidate_rows(policy=services.policy_current(), today=today)
-    copies = [
-        ReminderLog(
-            **{f.attname: getattr(row, f.attname) for f in ReminderLog._meta.concrete_fields}
-        )
-        for row in rows
-    ]
-    base = baseline(today=today, rows=copies)
+    base = baseline(today=today, rows=rows)
     with stopwatch() as lap:
         result = services.reminder_scan(today=today)
     scan = lap.seconds

@@ -14,10 +14,11 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -122,10 +123,26 @@ def candidate_query(*, policy: ReminderPolicy, today: date, in_window: Q) -> Que
     return open_assignments(today=today).filter(wanted).values_list(*CANDIDATE_FIELDS)
 
 
+class LogRow(NamedTuple):
+    """A reminder to log: the outbox row's own columns, before it exists.
+
+    Plain tuples, not model instances: the first scan of a city logs hundreds of thousands,
+    and building and saving a model instance for each costs more than the query that finds them.
+    """
+
+    assignment_id: int
+    employee_id: int
+    kind: str
+    period: date
+    due_on: date
+    milestone: int
+    delivery: str
+
+
 def classify(
     rows, *, policy: ReminderPolicy, today: date, weekly: set[int], months: dict, windows: dict
-) -> list[ReminderLog]:
-    """The reminders each candidate has on ``today``, as unsaved log rows.
+) -> list[LogRow]:
+    """The reminders each candidate has on ``today``, as rows to log.
 
     Each row's ``period`` is its milestone, computed from the due date alone, so the unique key
     (assignment, kind, period) makes any rerun, catch-up or concurrent scan a no-op:
@@ -145,22 +162,13 @@ def classify(
         )
         if after
     ]
-    logs: list[ReminderLog] = []
+    logs: list[LogRow] = []
     for pk, employee_id, requirement_id, due, completed_at, expires_at in rows:
         delivery = Delivery.WEEKLY if employee_id in weekly else Delivery.SINGLE
 
         def add(kind, period, due_on, milestone, delivery=delivery, pk=pk, who=employee_id):
             logs.append(
-                ReminderLog(
-                    assignment_id=pk,
-                    employee_id=who,
-                    kind=kind,
-                    period=period,
-                    due_on=due_on,
-                    milestone=min(milestone, 32767),
-                    delivery=delivery,
-                    scan_date=today,
-                )
+                LogRow(pk, who, kind.value, period, due_on, min(milestone, 32767), delivery.value)
             )
 
         if completed_at is not None:
@@ -188,7 +196,7 @@ def classify(
     return logs
 
 
-def candidate_rows(*, policy: ReminderPolicy, today: date) -> list[ReminderLog]:
+def candidate_rows(*, policy: ReminderPolicy, today: date) -> list[LogRow]:
     """Every reminder due on ``today`` (logged already or not), as unsaved log rows: one query,
     none per employee."""
     in_window, months, windows = _in_window(today=today)
@@ -287,7 +295,7 @@ def _digests_build(*, today: date) -> int:
     return created
 
 
-def _not_logged(rows: list[ReminderLog]) -> list[ReminderLog]:
+def _not_logged(rows: list[LogRow]) -> list[LogRow]:
     """Leave out the rows whose key is logged already (one query over their periods)."""
     if not rows:
         return rows
@@ -299,6 +307,48 @@ def _not_logged(rows: list[ReminderLog]) -> list[ReminderLog]:
         .iterator(chunk_size=10000)
     )
     return [row for row in rows if (row.assignment_id, row.kind, row.period) not in logged]
+
+
+LOG_COLUMNS = (*LogRow._fields, "scan_date", "created_at", "attempts", "last_error")
+
+
+def log_rows_insert(rows: list[LogRow], *, scan_date: date, batch: int = 5000) -> None:
+    """Insert outbox rows in bulk, skipping any whose key (assignment, kind, period) exists: a
+    concurrent scan may have logged some since, and its rows win.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING`` per batch, the same statement on SQLite and
+    PostgreSQL, with the values adapted as the ORM would.
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    table = connection.ops.quote_name(ReminderLog._meta.db_table)
+    columns = ", ".join(ops.quote_name(column) for column in LOG_COLUMNS)
+    marks = ", ".join(["%s"] * len(LOG_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
+    day = ops.adapt_datefield_value(scan_date)
+    now = ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            cursor.executemany(
+                sql,
+                [
+                    (
+                        row.assignment_id,
+                        row.employee_id,
+                        row.kind,
+                        ops.adapt_datefield_value(row.period),
+                        ops.adapt_datefield_value(row.due_on),
+                        row.milestone,
+                        row.delivery,
+                        day,
+                        now,
+                        0,
+                        "",
+                    )
+                    for row in rows[start : start + batch]
+                ],
+            )
 
 
 def reminder_scan(*, today: date | None = None, dry_run: bool = False) -> ScanResult:
@@ -316,8 +366,7 @@ def reminder_scan(*, today: date | None = None, dry_run: bool = False) -> ScanRe
         if dry_run:
             transaction.set_rollback(True)
             return result
-        # A concurrent scan may have logged some since: its rows win, ours are ignored.
-        ReminderLog.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        log_rows_insert(rows, scan_date=today)
         result.digests = _digests_build(today=today)
     return result
 
