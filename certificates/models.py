@@ -97,10 +97,17 @@ class CertificateQuerySet(models.QuerySet):
             revoked_at__isnull=True,
         )
         reissued = Certificate.objects.filter(reissue_of_id=OuterRef("pk"))
+        from courses.models import CourseEdition
+
+        published_edition = CourseEdition.objects.filter(
+            course_id=OuterRef("course_id"),
+            number__gt=OuterRef("course_edition"),
+            published_at__isnull=False,
+        )
         return self.filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now),
             revoked_at__isnull=True,
-        ).exclude(Exists(newer_edition) | Exists(reissued))
+        ).exclude(Exists(newer_edition) | Exists(reissued) | Exists(published_edition))
 
 
 class Certificate(models.Model):
@@ -252,6 +259,12 @@ class Certificate(models.Model):
             .values_list("course_edition", flat=True)
             .first()
         )
+        if newer is None:
+            # A new edition supersedes the completion the day it publishes, before anyone
+            # holds a certificate of it.
+            from courses.selectors import superseded_by_edition
+
+            newer = superseded_by_edition(course_id=self.course_id, edition=self.course_edition)
         if newer is not None:
             return VerificationStatus(VerificationStatus.SUPERSEDED, edition=newer)
         if self.expires_at is not None and self.expires_at <= now:

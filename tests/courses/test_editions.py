@@ -245,3 +245,24 @@ def test_changed_lessons_must_belong_to_the_course(course, editor, training_inde
             course=course, summary="x", changed_lessons=[stranger], user=editor
         )
     assert not CourseEdition.objects.exists()
+
+
+def test_a_superseded_completions_certificate_verifies_as_superseded_at_once(
+    course, requirement, editor
+):
+    from certificates.models import Certificate, VerificationStatus
+
+    completer = EmployeeFactory()
+    assignments_sync()
+    take(completer, course, timezone.now() - timedelta(days=20))
+    certificate = Certificate.objects.get(employee=completer)
+    assert certificate.verification_status().code == VerificationStatus.VALID
+    assert Certificate.objects.current().filter(pk=certificate.pk).exists()
+
+    publish_edition(course, editor, [course.guidance_lesson])
+
+    certificate.refresh_from_db()
+    status = certificate.verification_status()
+    assert (status.code, status.edition) == (VerificationStatus.SUPERSEDED, 2)
+    assert not Certificate.objects.current().filter(pk=certificate.pk).exists()
+    assert certificate.course_edition == 1, "the certificate itself is never rewritten"
