@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from lms.reports import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("items/", views.items, name="items"),
+    re_path(r"^export/(?P<table>[a-z]+)\.(?P<kind>csv|xlsx)$", views.export, name="export"),
+    path("exports/", views.export_list, name="exports"),
+    path("exports/<int:pk>/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("progress-reports/", views.report_list, name="reports"),
+    path("progress-reports/<int:pk>/", views.report, name="report"),
+    path("progress-reports/<int:pk>/edit/", views.report_update, name="report_update"),
+    path("progress-reports/<int:pk>/publish/", views.report_publish, name="report_publish"),
+    path("progress-reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
+]

@@ -1,0 +1,287 @@
+"""OEI reporting: every export as a record, and the Mayor's progress report as a frozen snapshot.
+
+A progress report copies its figures into rows when it is drafted; nothing on it is ever
+recomputed. Once published (EO §5) it never changes and is never deleted, whatever happens to
+the completions it counted afterwards.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lms.organisation.models import Department
+
+#: Counts below this show as "fewer than N" where publication asks for privacy.
+DEFAULT_SMALL_COUNT = 5
+
+
+class ReportError(Exception):
+    """A reporting rule refused an action; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, *, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class ReportExport(models.Model):
+    """One export of a report table: who asked, when, with which filters; large files are
+    built by a task into storage, which reports its progress here."""
+
+    class Kind(models.TextChoices):
+        CSV = "csv", _("CSV")
+        XLSX = "xlsx", _("Excel (XLSX)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        STREAMED = "streamed", _("Downloaded directly")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    table = models.CharField(_("table"), max_length=30)
+    kind = models.CharField(_("format"), max_length=10, choices=Kind.choices)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    rows_total = models.PositiveIntegerField(_("rows to write"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="reports/exports/", blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
+
+    def __str__(self):
+        return f"{self.table}.{self.kind} ({self.requested_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return self.rows_done * 100 // self.rows_total if self.rows_total else 0
+
+
+class PublishedReportError(Exception):
+    """Raised when code tries to change or delete a published report or any report's rows."""
+
+
+class ProgressReport(models.Model):
+    """The Mayor's progress report (EO §5): a snapshot of the citywide figures on a date."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    as_of = models.DateTimeField(_("figures as of"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    narrative = models.TextField(_("narrative"), blank=True, max_length=20_000)
+    suppress_small_counts = models.BooleanField(
+        _("hide small counts"),
+        default=True,
+        help_text=_("Show counts below the threshold as “fewer than N” to protect privacy."),
+    )
+    small_count_threshold = models.PositiveSmallIntegerField(
+        _("small count threshold"),
+        default=DEFAULT_SMALL_COUNT,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    scheduled_for = models.DateField(
+        _("monthly report of"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Set on the reports the monthly schedule drafts: one per month."),
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous published report"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
+    )
+    created_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="reports/progress/", blank=True)
+
+    class Meta:
+        ordering = ["-as_of", "-pk"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="draft", published_at__isnull=True)
+                    | models.Q(status="published", published_at__isnull=False)
+                ),
+                name="progress_report_published_consistently",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Publishing is a conditional UPDATE in the service; after it, nothing saves this row.
+        if (
+            not self._state.adding
+            and ProgressReport.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()
+        ):
+            raise PublishedReportError(_("A published progress report is never changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PublishedReportError(_("Progress reports are never deleted."))
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class ReportRow(models.Model):
+    """A row of a report's snapshot: written once when the report is drafted, never again."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PublishedReportError(_("The figures of a progress report are never changed."))
+        if self.report.is_published:
+            raise PublishedReportError(_("A published progress report is never changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PublishedReportError(_("The figures of a progress report are never deleted."))
+
+
+class ProgressReportFigure(ReportRow):
+    """One citywide figure (assigned, compliant, overdue...) of a report."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="figures")
+    key = models.CharField(_("figure"), max_length=40)
+    value = models.IntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("progress report figure")
+        verbose_name_plural = _("progress report figures")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "key"], name="report_figure_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.key}={self.value}"
+
+
+class ProgressReportDepartmentRow(ReportRow):
+    """How one department stood when the report was drafted (name and code copied)."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.PROTECT, related_name="department_rows"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    department_name = models.CharField(_("department name"), max_length=200)
+    department_code = models.CharField(_("department code"), max_length=20)
+    assigned = models.PositiveIntegerField(_("assigned"))
+    compliant = models.PositiveIntegerField(_("compliant"))
+    overdue = models.PositiveIntegerField(_("overdue"))
+    expiring = models.PositiveIntegerField(_("expiring within 30 days"))
+
+    class Meta:
+        ordering = ["department_name"]
+        verbose_name = _("progress report department row")
+        verbose_name_plural = _("progress report department rows")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "department"], name="report_department_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.department_code}: {self.compliant}/{self.assigned}"
+
+    @property
+    def percent_compliant(self) -> int | None:
+        return self.compliant * 100 // self.assigned if self.assigned else None
+
+
+class ProgressReportRequirementRow(ReportRow):
+    """How one training requirement stood citywide when the report was drafted."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.PROTECT, related_name="requirement_rows"
+    )
+    requirement_name = models.CharField(_("requirement"), max_length=200)
+    course_title = models.CharField(_("course"), max_length=255)
+    assigned = models.PositiveIntegerField(_("assigned"))
+    compliant = models.PositiveIntegerField(_("compliant"))
+    overdue = models.PositiveIntegerField(_("overdue"))
+
+    class Meta:
+        ordering = ["requirement_name", "pk"]
+        verbose_name = _("progress report requirement row")
+        verbose_name_plural = _("progress report requirement rows")
+
+    def __str__(self):
+        return f"{self.requirement_name}: {self.compliant}/{self.assigned}"
+
+    @property
+    def percent_compliant(self) -> int | None:
+        return self.compliant * 100 // self.assigned if self.assigned else None
+
+
+class ProgressReportWeekRow(ReportRow):
+    """One week of the trend: completions that week and % compliant at its end."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="week_rows")
+    week_start = models.DateField(_("week starting"))
+    completions = models.PositiveIntegerField(_("completions"))
+    assigned = models.PositiveIntegerField(_("assigned at the end of the week"))
+    compliant = models.PositiveIntegerField(_("compliant at the end of the week"))
+
+    class Meta:
+        ordering = ["week_start"]
+        verbose_name = _("progress report week")
+        verbose_name_plural = _("progress report weeks")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "week_start"], name="report_week_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.week_start}: {self.completions}"
+
+    @property
+    def percent_compliant(self) -> int | None:
+        return self.compliant * 100 // self.assigned if self.assigned else None
