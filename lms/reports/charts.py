@@ -162,7 +162,7 @@ def department_chart(rows: list[tuple[str, int | None]]) -> Chart:
         summary=summary,
         labels=[name for name, _p in shown],
         values=[percent for _n, percent in shown],
-        columns=[_("Department"), _("% compliant")],
+        columns=[_("Department"), _("Compliant (%)")],
     )
 
 
@@ -217,7 +217,7 @@ def compliance_trend_chart(weeks: list[tuple]) -> Chart:
         summary=summary,
         labels=labels,
         values=values,
-        columns=[_("Week starting"), _("% compliant")],
+        columns=[_("Week starting"), _("Compliant (%)")],
         rows=[
             [label, "—" if value is None else value]
             for label, value in zip(labels, values, strict=True)

@@ -41,11 +41,11 @@ def _departments(*, user, filters: ReportFilters, threshold: int) -> Table:
         _("Assigned"),
         _("Completed"),
         _("Compliant"),
-        _("% compliant"),
+        _("Compliant (%)"),
         _("Overdue"),
         _("Expiring within 30 days"),
         *(
-            _("%(requirement)s: %% compliant") % {"requirement": r.name}
+            _("%(requirement)s: compliant (%%)") % {"requirement": r.name}
             for r in figures.requirements
         ),
         _("Liaisons"),
@@ -89,7 +89,7 @@ def _courses(*, user, filters: ReportFilters, threshold: int) -> Table:
         _("Assigned"),
         _("Completed"),
         _("Compliant"),
-        _("% compliant"),
+        _("Compliant (%)"),
         _("Overdue"),
         _("Expiring within 30 days"),
     ]
@@ -120,7 +120,7 @@ def _weeks(*, user, filters: ReportFilters, threshold: int) -> Table:
         _("Completions"),
         _("Assigned at the end of the week"),
         _("Compliant at the end of the week"),
-        _("% compliant"),
+        _("Compliant (%)"),
     ]
 
     def rows():
