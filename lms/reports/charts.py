@@ -83,10 +83,10 @@ def _options(**extra) -> dict:
     }
 
 
-def bar_chart(
-    *, title: str, summary: str, labels: list[str], values: list, columns: list[str], rows=None
+def _chart(
+    chart, *, title: str, summary: str, labels: list[str], values: list, columns: list, rows
 ) -> Chart:
-    chart = pygal.Bar(**_options(title=title))
+    """One series of ``values`` over ``labels``, rendered, with its data table."""
     chart.x_labels = labels
     chart.add(columns[-1], values)
     return Chart(
@@ -100,40 +100,20 @@ def bar_chart(
     )
 
 
-def horizontal_bar_chart(
-    *, title: str, summary: str, labels: list[str], values: list, columns: list[str], rows=None
-) -> Chart:
-    chart = pygal.HorizontalBar(
-        **_options(title=title, height=max(240, 40 + 28 * len(labels)), range=(0, 100))
-    )
-    chart.x_labels = labels
-    chart.add(columns[-1], values)
-    return Chart(
-        title=title,
-        summary=summary,
-        svg=_render(chart, title=title, summary=summary),
-        columns=columns,
-        rows=rows
-        if rows is not None
-        else [[label, value] for label, value in zip(labels, values, strict=True)],
+def bar_chart(*, title: str, labels: list[str], rows=None, **kwargs) -> Chart:
+    return _chart(
+        pygal.Bar(**_options(title=title)), title=title, labels=labels, rows=rows, **kwargs
     )
 
 
-def line_chart(
-    *, title: str, summary: str, labels: list[str], values: list, columns: list[str], rows=None
-) -> Chart:
-    chart = pygal.Line(**_options(title=title, range=(0, 100), show_dots=True, dots_size=4))
-    chart.x_labels = labels
-    chart.add(columns[-1], values)
-    return Chart(
-        title=title,
-        summary=summary,
-        svg=_render(chart, title=title, summary=summary),
-        columns=columns,
-        rows=rows
-        if rows is not None
-        else [[label, value] for label, value in zip(labels, values, strict=True)],
-    )
+def horizontal_bar_chart(*, title: str, labels: list[str], rows=None, **kwargs) -> Chart:
+    options = _options(title=title, height=max(240, 40 + 28 * len(labels)), range=(0, 100))
+    return _chart(pygal.HorizontalBar(**options), title=title, labels=labels, rows=rows, **kwargs)
+
+
+def line_chart(*, title: str, labels: list[str], rows=None, **kwargs) -> Chart:
+    options = _options(title=title, range=(0, 100), show_dots=True, dots_size=4)
+    return _chart(pygal.Line(**options), title=title, labels=labels, rows=rows, **kwargs)
 
 
 # --- The report's three charts, from live figures or from a snapshot's rows ----------------
