@@ -11,7 +11,7 @@ from wagtail.models import Page, Site
 
 from courses.models import Completion, CoursePage, Enrollment, TrainingIndexPage
 from lms.compliance.models import TrainingRequirement
-from lms.compliance.services import assignments_sync
+from lms.compliance.services import assignment_facts_refresh, assignments_sync
 from lms.models import HomePage
 from lms.organisation.models import Employee
 
@@ -58,7 +58,8 @@ def assign_over_five_weeks(today) -> None:
 
 def complete_some(requirements, now) -> int:
     """About 40% of assignments completed (some long ago, so expired or due for renewal) and
-    6% started: bulk_create, as Completion.save() refuses anything but a first insert."""
+    6% started: bulk_create, as Completion.save() refuses anything but a first insert, then one
+    set-based refresh of the assignments' latest completions."""
     employees = list(Employee.objects.filter(is_active=True).values_list("pk", flat=True))
     enrollments, ages = [], []
     for n, course_id in enumerate(r.course_id for r in requirements):
@@ -90,4 +91,6 @@ def complete_some(requirements, now) -> int:
         if age is not None
     ]
     Completion.objects.bulk_create(completions, batch_size=5000)
+    # bulk_create goes around the services, which keep each assignment's latest completion.
+    assignment_facts_refresh()
     return len(completions)

@@ -43,6 +43,7 @@ from bench._city import assign_over_five_weeks, build_requirements, complete_som
 from courses.models import Completion  # noqa: E402
 from lms.compliance import selectors  # noqa: E402
 from lms.compliance.models import Assignment, Exemption, Extension  # noqa: E402
+from lms.compliance.services import assignment_facts_refresh  # noqa: E402
 from lms.organisation.models import Department, Employee, Liaison  # noqa: E402
 from lms.organisation.roles import LIAISON  # noqa: E402
 
@@ -66,6 +67,9 @@ def grant_some(department, granted_by, today) -> None:
         )
         for a in assignments[:200]
     )  # fmt: skip
+    assignment_facts_refresh(
+        assignments=Assignment.objects.filter(pk__in=[a.pk for a in assignments[:200]])
+    )
     Exemption.objects.bulk_create(
         Exemption(assignment=a, reason="Seasonal", granted_by=granted_by) for a in assignments[200:]
     )

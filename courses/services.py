@@ -373,6 +373,9 @@ def _completion_save(completion: Completion) -> Completion:
             completion.save()
     except IntegrityError:
         return Completion.objects.get(enrollment_id=completion.enrollment_id)
+    from lms.compliance.services import assignment_completion_record
+
+    assignment_completion_record(completion=completion)
     # Every completion, first time or recertification, issues its certificate in the same
     # transaction; the PDF is rendered by a task once it commits.
     from certificates.services import certificate_issue

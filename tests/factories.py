@@ -153,6 +153,7 @@ class CompletionFactory(DjangoModelFactory):
 
     class Meta:
         model = "courses.Completion"
+        skip_postgeneration_save = True  # a completion is saved once
 
     enrollment = factory.SubFactory(EnrollmentFactory, course=factory.SelfAttribute("..course"))
     employee = factory.SelfAttribute("enrollment.employee")
@@ -161,6 +162,14 @@ class CompletionFactory(DjangoModelFactory):
     course_edition = factory.LazyAttribute(lambda c: c.enrollment.course_edition)
     completed_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
     expires_at = None
+
+    @factory.post_generation
+    def assignments(completion, create, extracted, **kwargs):
+        """Keep the employee's assignments up to date, as the course services do."""
+        if create:
+            from lms.compliance.services import assignment_completion_record
+
+            assignment_completion_record(completion=completion)
 
 
 class GuidanceDocumentFactory(DjangoModelFactory):

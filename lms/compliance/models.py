@@ -115,6 +115,24 @@ class Assignment(models.Model):
     # Set when a new edition of the course superseded this person's completion: they owe the
     # update by this date instead of ``due_on`` (written by courses' edition publishing).
     update_due_on = models.DateField(_("update due on"), null=True, blank=True)
+    # The facts the status is computed from, copied here when they are recorded so that the
+    # status is a CASE over this row's columns instead of correlated subqueries (which SQLite
+    # evaluates once per reference): the latest completion of the requirement's course (highest
+    # edition, then latest) and the latest extension's due date. Written only by
+    # ``compliance.services`` (``assignment_completion_record``, ``extension_grant``,
+    # ``assignment_facts_refresh``); the records themselves stay the source of truth.
+    latest_completion_edition = models.PositiveIntegerField(
+        _("latest completion's edition"), null=True, blank=True, editable=False
+    )
+    latest_completed_at = models.DateTimeField(
+        _("latest completed at"), null=True, blank=True, editable=False
+    )
+    latest_expires_at = models.DateTimeField(
+        _("latest completion expires at"), null=True, blank=True, editable=False
+    )
+    extended_due_on = models.DateField(
+        _("extended due date"), null=True, blank=True, editable=False
+    )
     is_active = models.BooleanField(
         _("active"),
         default=True,

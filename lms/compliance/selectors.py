@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Acknowledgment, Completion, Enrollment
+from courses.models import Acknowledgment, Enrollment
 from courses.services import add_months
 from lms.compliance.models import (
     Assignment,
@@ -83,19 +83,6 @@ def departments_for(*, user) -> QuerySet[Department]:
     return Department.objects.filter(is_active=True, liaisons__user=user).distinct()
 
 
-def _latest_completion(field: str):
-    """The latest completion of the assignment's course that counts: its current edition."""
-    return Subquery(
-        Completion.objects.filter(
-            employee_id=OuterRef("employee_id"),
-            course_id=OuterRef("requirement__course_id"),
-            course_edition__gte=OuterRef("requirement__course__edition"),
-        )
-        .order_by("-completed_at")
-        .values(field)[:1]
-    )
-
-
 def with_status(
     assignments: QuerySet[Assignment],
     *,
@@ -114,8 +101,8 @@ def with_status(
     today = today or timezone.localdate()
     now = timezone.now()
     # Each requirement's recertification cycle as two date thresholds, chosen by requirement in
-    # one CASE each: SQLite repeats a subquery for every reference, so the latest completion is
-    # compared once per threshold rather than once per requirement.
+    # one CASE each, so the latest completion is compared once per threshold rather than once
+    # per requirement.
     expired_before, window_before = [], []
     for requirement in requirements:
         if requirement.recertify_months:
@@ -140,29 +127,30 @@ def with_status(
             ),
         ]
     # Only completions of the course's current edition count: a new edition supersedes the
-    # earlier ones, and their holders owe the update by ``update_due_on``.
-    current_edition = OuterRef("requirement__course__edition")
+    # earlier ones, and their holders owe the update by ``update_due_on``. The latest
+    # completion and extension are columns of the assignment (see its model), so this is a
+    # CASE over one row, whatever the number of references to it.
+    current_edition = F("requirement__course__edition")
+    counts = Q(latest_completion_edition__gte=current_edition)
     enrollments = Enrollment.objects.filter(
         employee_id=OuterRef("employee_id"),
         course_id=OuterRef("requirement__course_id"),
-        course_edition=current_edition,
+        course_edition=OuterRef("requirement__course__edition"),
     )
     assignments = assignments.annotate(
-        last_completed_at=_latest_completion("completed_at"),
-        last_expires_at=_latest_completion("expires_at"),
-        extended_due_on=Subquery(
-            Extension.objects.filter(assignment_id=OuterRef("pk"))
-            .order_by("-granted_at")
-            .values("new_due_on")[:1]
+        last_completed_at=Case(
+            When(counts, then=F("latest_completed_at")), output_field=DateTimeField()
         ),
-    ).annotate(
+        last_expires_at=Case(
+            When(counts, then=F("latest_expires_at")), output_field=DateTimeField()
+        ),
         # An extension granted since the update was due moves it; an older one does not.
         effective_due_on=Case(
             When(update_due_on__isnull=True, then=Coalesce(F("extended_due_on"), F("due_on"))),
             When(extended_due_on__gt=F("update_due_on"), then=F("extended_due_on")),
             default=F("update_due_on"),
             output_field=DateField(),
-        )
+        ),
     )
     return assignments.annotate(
         exempt=Exists(

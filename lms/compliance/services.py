@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from courses.models import Completion
 from lms.audit import audit_record
 from lms.compliance.models import (
     Assignment,
@@ -112,8 +113,78 @@ def assignments_sync(
             ],
             batch_size=2000,
         )
+        if created:
+            # Someone newly in the audience may have completed the course already.
+            _completion_facts_update(
+                Assignment.objects.filter(
+                    requirement=requirement, latest_completion_edition__isnull=True
+                ).filter(
+                    Exists(
+                        Completion.objects.filter(
+                            employee_id=OuterRef("employee_id"), course_id=requirement.course_id
+                        )
+                    )
+                ),
+                course_id=requirement.course_id,
+            )
         total += SyncStats(len(created), reactivated, deactivated)
     return total
+
+
+# --- The facts an assignment's status is computed from -------------------------------------------
+
+
+def _latest_completion(*, course_id: int, field: str) -> Subquery:
+    return Subquery(
+        Completion.objects.filter(employee_id=OuterRef("employee_id"), course_id=course_id)
+        .order_by("-course_edition", "-completed_at")
+        .values(field)[:1]
+    )
+
+
+def _completion_facts_update(assignments: QuerySet[Assignment], *, course_id: int) -> int:
+    """Copy each assignment's latest completion of ``course_id`` onto it, in one UPDATE."""
+    return assignments.update(
+        latest_completion_edition=_latest_completion(course_id=course_id, field="course_edition"),
+        latest_completed_at=_latest_completion(course_id=course_id, field="completed_at"),
+        latest_expires_at=_latest_completion(course_id=course_id, field="expires_at"),
+    )
+
+
+def assignment_completion_record(*, completion: Completion) -> int:
+    """Bring the assignments a new completion counts for up to date (one UPDATE); called in
+    the transaction that records the completion (``courses.services``)."""
+    assignments = Assignment.objects.filter(
+        employee_id=completion.employee_id, requirement__course_id=completion.course_id
+    )
+    return _completion_facts_update(assignments, course_id=completion.course_id)
+
+
+def assignment_facts_refresh(*, assignments: QuerySet[Assignment] | None = None) -> int:
+    """Recompute the latest completion and extension of ``assignments`` (default: all) from
+    the records, set-based: one UPDATE per requirement and one for extensions.
+
+    For writes that go around the services in bulk (the demo's history, benchmark cities, the
+    migration that introduced the columns); the services keep the columns current themselves.
+    """
+    if assignments is None:
+        assignments = Assignment.objects.all()
+    updated = 0
+    requirements = (
+        assignments.order_by().values_list("requirement_id", "requirement__course_id").distinct()
+    )
+    for requirement_id, course_id in list(requirements):
+        updated += _completion_facts_update(
+            assignments.filter(requirement_id=requirement_id), course_id=course_id
+        )
+    assignments.update(
+        extended_due_on=Subquery(
+            Extension.objects.filter(assignment_id=OuterRef("pk"))
+            .order_by("-granted_at", "-pk")
+            .values("new_due_on")[:1]
+        )
+    )
+    return updated
 
 
 class ComplianceError(Exception):
@@ -147,6 +218,9 @@ def extension_grant(
     )
     extension.full_clean()
     extension.save()
+    # The latest extension is the one that counts: a column of the assignment (see its model).
+    Assignment.objects.filter(pk=assignment.pk).update(extended_due_on=new_due_on)
+    assignment.extended_due_on = new_due_on
     audit_record(
         instance=assignment,
         action="lms.extension.grant",

@@ -21,6 +21,8 @@ from django.utils import timezone
 from certificates.services import certificates_issue_bulk
 from courses.models import Completion, CoursePage, Enrollment
 from courses.services import add_months
+from lms.compliance.models import Assignment
+from lms.compliance.services import assignment_facts_refresh
 from lms.demo import content
 from lms.demo.people import EMPLOYEES
 from lms.organisation.models import Employee
@@ -104,5 +106,8 @@ def demo_history_load(*, today=None) -> dict[str, int]:
     Enrollment.objects.bulk_create(enrollments)
     # Completion.save() refuses anything but a first insert; bulk_create is that insert.
     Completion.objects.bulk_create(completions)
+    assignment_facts_refresh(
+        assignments=Assignment.objects.filter(employee_id__in={c.employee_id for c in completions})
+    )
     certificates = certificates_issue_bulk(completions=completions)
     return {"completions": len(completions), "certificates": len(certificates)}

@@ -113,7 +113,6 @@ def export(request, table: str, kind: str):
         return response
 
     header = [str(title) for title in data.header]
-    safe = exports.spreadsheet_safe
 
     def lines():
         # Rows go out in chunks of a few thousand: one chunk per row costs more than the rows.
@@ -121,9 +120,9 @@ def export(request, table: str, kind: str):
         writer = csv.writer(buffer)
         buffer.write("\ufeff")  # the BOM lets spreadsheets read UTF-8
         writer.writerow(header)
-        rows = iter(data.rows)
+        rows = exports.csv_rows(data)
         while batch := list(islice(rows, CSV_CHUNK_ROWS)):
-            writer.writerows([safe(value) for value in row] for row in batch)
+            writer.writerows(batch)
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

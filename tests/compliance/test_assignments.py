@@ -8,7 +8,12 @@ from django.utils import timezone
 from courses import services as course_services
 from lms.compliance.models import Assignment, Exemption, Extension, TrainingRequirement
 from lms.compliance.selectors import Status, assignments_for, with_status
-from lms.compliance.services import assignments_sync, due_date
+from lms.compliance.services import (
+    assignment_facts_refresh,
+    assignments_sync,
+    due_date,
+    extension_grant,
+)
 from tests.factories import (
     DepartmentFactory,
     EmployeeFactory,
@@ -124,7 +129,7 @@ def test_statuses(course):
     )
     Assignment.objects.filter(employee=extended).update(due_on=TODAY - timedelta(days=1))
     oei = UserFactory()
-    Extension.objects.create(
+    extension_grant(
         assignment=Assignment.objects.get(employee=extended),
         new_due_on=TODAY + timedelta(days=60),
         reason="Medical leave",
@@ -159,9 +164,11 @@ def test_recertification_window_and_expiry(course):
     assert statuses(requirement)[employee.pk] == Status.DUE_SOON
     from courses.models import Completion
 
+    # Age the record (the LMS never changes one) and the assignment's copy of it.
     Completion.objects.filter(employee=employee).update(
         completed_at=timezone.now() - timedelta(days=400)
     )
+    assignment_facts_refresh()
     assert statuses(requirement)[employee.pk] == Status.EXPIRED
 
 

@@ -18,7 +18,7 @@ from lms.compliance.models import (
     ReminderRequest,
     RosterConfirmation,
 )
-from lms.compliance.services import assignments_sync
+from lms.compliance.services import assignments_sync, extension_grant
 from lms.organisation import roles
 from lms.organisation.models import Employee
 from tests.factories import (
@@ -161,7 +161,7 @@ def test_summary_counts_each_status(liaison_client, mix):
 def test_roster_shows_status_as_text_and_effective_due_date(liaison_client, mix, today):
     person_ = mix["people"]["overdue1"]
     assignment = Assignment.objects.get(employee=person_, requirement=mix["induction"])
-    Extension.objects.create(
+    extension_grant(
         assignment=assignment,
         new_due_on=today + timedelta(days=90),
         reason="Leave",

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from courses import services as course_services
-from lms.compliance.models import Assignment, Extension
-from lms.compliance.services import assignments_sync
+from lms.compliance.models import Assignment
+from lms.compliance.services import assignments_sync, extension_grant
 from tests.factories import (
     CoursePageFactory,
     DepartmentFactory,
@@ -109,7 +109,7 @@ def test_overdue_and_extended_assignments_show_their_effective_due_date(
     TrainingRequirementFactory(course=late)
     TrainingRequirementFactory(course=extended)
     assignments_sync(today=today - timedelta(days=40))  # both were due ten days ago
-    Extension.objects.create(
+    extension_grant(
         assignment=Assignment.objects.get(requirement__course=extended),
         new_due_on=today + timedelta(days=45),
         reason="Medical leave",

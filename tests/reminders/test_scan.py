@@ -9,7 +9,8 @@ from django.db import connections
 from django.utils import timezone
 
 from courses import services as course_services
-from lms.compliance.models import Assignment, Exemption, Extension
+from lms.compliance.models import Assignment, Exemption
+from lms.compliance.services import extension_grant
 from lms.reminders import services, tasks
 from lms.reminders.models import Delivery, Digest, ReminderLog, ReminderPolicy
 from tests.factories import EmployeeFactory
@@ -129,7 +130,7 @@ def test_exempt_extended_and_inactive_are_respected(parks, assign, day, liaison)
     Exemption.objects.create(
         assignment=Assignment.objects.get(employee=exempt), reason="Leave", granted_by=liaison
     )
-    Extension.objects.create(
+    extension_grant(
         assignment=Assignment.objects.get(employee=extended),
         new_due_on=day + timedelta(days=60),
         reason="Leave",

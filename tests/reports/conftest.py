@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from courses.models import Completion, Enrollment
 from lms.compliance.models import Assignment
-from lms.compliance.services import assignments_sync
+from lms.compliance.services import assignment_completion_record, assignments_sync
 from lms.organisation import roles
 from tests.factories import (
     DepartmentFactory,
@@ -22,7 +22,7 @@ def complete(employee, course, *, days_ago=0, expires_in_days=None):
     enrollment = Enrollment.objects.create(
         employee=employee, course=course, course_edition=course.edition, started_at=when
     )
-    return Completion.objects.create(
+    completion = Completion.objects.create(
         employee=employee,
         course=course,
         enrollment=enrollment,
@@ -31,6 +31,8 @@ def complete(employee, course, *, days_ago=0, expires_in_days=None):
         completed_at=when,
         expires_at=None if expires_in_days is None else when + timedelta(days=expires_in_days),
     )
+    assignment_completion_record(completion=completion)
+    return completion
 
 
 def set_due(employee, requirement, due_on):

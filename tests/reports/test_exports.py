@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from lms.compliance.models import Assignment
 from lms.reports.models import ReportExport
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +102,23 @@ def test_pending_export_page_refreshes_and_download_waits(city, oei_client):
 def test_bad_filters_export_nothing(city, oei_client):
     assert oei_client.get(url("departments", "csv"), {"department": "NOPE"}).status_code == 400
     assert not ReportExport.objects.exists()
+
+
+def test_assignment_csv_dates_are_the_city_s_local_dates(city, oei_client):
+    """Completed at 03:30 UTC on 10 March is the evening of 9 March in Albuquerque."""
+    from datetime import UTC, datetime
+
+    from tests.factories import CompletionFactory
+
+    employee = city["people"]["parks"][4]
+    CompletionFactory(
+        course=city["course"],
+        enrollment__employee=employee,
+        completed_at=datetime(2026, 3, 10, 3, 30, tzinfo=UTC),
+    )
+    header, *rows = read_csv(oei_client.get(url("assignments", "csv")))
+    [row] = [r for r in rows if r[header.index("Employee number")] == employee.employee_number]
+    assert row[header.index("Last completed")] == "2026-03-09"
+    assert row[header.index("Status")] == "Completed"
+    due = Assignment.objects.get(employee=employee).due_on
+    assert row[header.index("Due date")] == due.isoformat()
