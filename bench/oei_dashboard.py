@@ -15,8 +15,8 @@ weeks of assignments and completions of every age (``bench/_city.py``), then pri
 
 The PostgreSQL run starts a throwaway server (initdb in a temporary folder, 127.0.0.1, a free
 port from 54339) in a child process, as ``bin/test`` does, and removes it afterwards. It runs
-with ``jit=off``, as docs/operations.md recommends: the status query has dozens of correlated
-subqueries and PostgreSQL's JIT spends about 10 s compiling it on every run, for nothing. Each
+with ``jit=off``, as docs/operations.md recommends: PostgreSQL's JIT spends seconds compiling
+the dashboard's long CASE expressions on every run, for nothing. Each
 database runs in its own child process, because Django sets up once per process.
 """
 

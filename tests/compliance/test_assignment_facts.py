@@ -122,3 +122,20 @@ def test_a_refresh_from_the_records_gives_what_the_services_kept(course):
     )
     assert statuses[people[0].pk] == Status.EXPIRED
     assert statuses[people[1].pk] == Status.COMPLETED
+
+
+def test_refresh_command_repairs_facts_changed_outside_the_lms(course):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    requirement = TrainingRequirementFactory(course=course)
+    employee = EmployeeFactory()
+    assignments_sync(today=TODAY)
+    complete_by_reading(employee, course)
+    Assignment.objects.update(latest_completion_edition=None, latest_completed_at=None)
+    out = StringIO()
+    call_command("refresh_assignments", stdout=out)
+    assert "1 assignments recomputed." in out.getvalue()
+    assignment = Assignment.objects.get(employee=employee, requirement=requirement)
+    assert assignment.latest_completion_edition == course.edition
