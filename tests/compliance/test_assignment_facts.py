@@ -136,6 +136,6 @@ def test_refresh_command_repairs_facts_changed_outside_the_lms(course):
     Assignment.objects.update(latest_completion_edition=None, latest_completed_at=None)
     out = StringIO()
     call_command("refresh_assignments", stdout=out)
-    assert "1 assignments recomputed." in out.getvalue()
+    assert "1 assignment recomputed." in out.getvalue()
     assignment = Assignment.objects.get(employee=employee, requirement=requirement)
     assert assignment.latest_completion_edition == course.edition
