@@ -152,47 +152,89 @@ def classify(
     - overdue cycle k starts on due + 1 + k x every, and only the current cycle is logged;
     - escalations happen once per due date; a refresher once per completion (its expiry).
     """
-    days = policy.days_before_list
     every = policy.overdue_every_days
     escalations = [
-        (kind, after)
+        (kind.value, after)
         for kind, after in (
             (Kind.LIAISON, policy.liaison_after_days),
             (Kind.OEI, policy.oei_after_days),
         )
         if after
     ]
+    # Hundreds of thousands of candidates on a first scan: the loop reads only locals (plain
+    # strings for the kinds, a table of each day's milestone), with no call per row but the
+    # tuple's.
+    days = sorted(policy.days_before_list)
+    horizon = days[-1] if days else 0
+    milestone_for = [None] * (horizon + 1)  # days left -> the smallest milestone >= it
+    for left in range(1, horizon + 1):
+        milestone_for[left] = next(d for d in days if d >= left)
+    on_due_date = policy.on_due_date
+    before_due, due_kind, overdue, refresher = (
+        Kind.BEFORE_DUE.value,
+        Kind.DUE.value,
+        Kind.OVERDUE.value,
+        Kind.REFRESHER.value,
+    )
+    single, weekly_, digest = Delivery.SINGLE.value, Delivery.WEEKLY.value, Delivery.DIGEST.value
+    one_day, largest = timedelta(days=1), 32767  # milestone is a small integer column
+    localdate = timezone.localdate
     logs: list[LogRow] = []
+    append = logs.append
     for pk, employee_id, requirement_id, due, completed_at, expires_at in rows:
-        delivery = Delivery.WEEKLY if employee_id in weekly else Delivery.SINGLE
-
-        def add(kind, period, due_on, milestone, delivery=delivery, pk=pk, who=employee_id):
-            logs.append(
-                LogRow(pk, who, kind.value, period, due_on, min(milestone, 32767), delivery.value)
-            )
-
+        delivery = weekly_ if employee_id in weekly else single
         if completed_at is not None:
-            expires = expires_at or add_months(completed_at, months[requirement_id])
-            expires_on = timezone.localdate(expires)
+            expires_on = localdate(expires_at or add_months(completed_at, months[requirement_id]))
             window = windows[requirement_id]
-            add(Kind.REFRESHER, expires_on - timedelta(days=window), expires_on, window)
+            append(
+                LogRow(
+                    pk,
+                    employee_id,
+                    refresher,
+                    expires_on - timedelta(days=window),
+                    expires_on,
+                    min(window, largest),
+                    delivery,
+                )
+            )
             continue
         left = (due - today).days
         if left > 0:
-            milestone = min((d for d in days if d >= left), default=None)
+            milestone = milestone_for[left] if left <= horizon else None
             if milestone is not None:
-                add(Kind.BEFORE_DUE, due - timedelta(days=milestone), due, milestone)
+                append(
+                    LogRow(
+                        pk,
+                        employee_id,
+                        before_due,
+                        due - timedelta(days=milestone),
+                        due,
+                        milestone,
+                        delivery,
+                    )
+                )
         elif left == 0:
-            if policy.on_due_date:
-                add(Kind.DUE, due, due, 0)
+            if on_due_date:
+                append(LogRow(pk, employee_id, due_kind, due, due, 0, delivery))
         else:
             late = -left
+            milestone = min(late, largest)
             if every:
                 cycle = (late - 1) // every
-                add(Kind.OVERDUE, due + timedelta(days=1 + cycle * every), due, late)
+                append(
+                    LogRow(
+                        pk,
+                        employee_id,
+                        overdue,
+                        due + one_day + timedelta(days=cycle * every),
+                        due,
+                        milestone,
+                        delivery,
+                    )
+                )
             for kind, after in escalations:
                 if late >= after:
-                    add(kind, due, due, late, Delivery.DIGEST)
+                    append(LogRow(pk, employee_id, kind, due, due, milestone, digest))
     return logs
 
 
