@@ -9,9 +9,11 @@ marks each row sent as soon as its message is out. A failure is counted, retried
 backoff and shown to OEI in the admin.
 """
 
+import gc
 import logging
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
@@ -178,63 +180,37 @@ def classify(
     )
     single, weekly_, digest = Delivery.SINGLE.value, Delivery.WEEKLY.value, Delivery.DIGEST.value
     one_day, largest = timedelta(days=1), 32767  # milestone is a small integer column
-    localdate = timezone.localdate
+    zone = timezone.get_current_timezone()  # once: each lookup goes through asgiref's Local
     logs: list[LogRow] = []
-    append = logs.append
+    append, new = logs.append, tuple.__new__  # new(LogRow, values): one C call a row
     for pk, employee_id, requirement_id, due, completed_at, expires_at in rows:
         delivery = weekly_ if employee_id in weekly else single
         if completed_at is not None:
-            expires_on = localdate(expires_at or add_months(completed_at, months[requirement_id]))
+            expires = expires_at or add_months(completed_at, months[requirement_id])
+            expires_on = expires.astimezone(zone).date()
             window = windows[requirement_id]
-            append(
-                LogRow(
-                    pk,
-                    employee_id,
-                    refresher,
-                    expires_on - timedelta(days=window),
-                    expires_on,
-                    min(window, largest),
-                    delivery,
-                )
-            )
+            start = expires_on - timedelta(days=window)
+            values = (pk, employee_id, refresher, start, expires_on, min(window, largest), delivery)
+            append(new(LogRow, values))
             continue
         left = (due - today).days
         if left > 0:
             milestone = milestone_for[left] if left <= horizon else None
             if milestone is not None:
-                append(
-                    LogRow(
-                        pk,
-                        employee_id,
-                        before_due,
-                        due - timedelta(days=milestone),
-                        due,
-                        milestone,
-                        delivery,
-                    )
-                )
+                start = due - timedelta(days=milestone)
+                append(new(LogRow, (pk, employee_id, before_due, start, due, milestone, delivery)))
         elif left == 0:
             if on_due_date:
-                append(LogRow(pk, employee_id, due_kind, due, due, 0, delivery))
+                append(new(LogRow, (pk, employee_id, due_kind, due, due, 0, delivery)))
         else:
             late = -left
             milestone = min(late, largest)
             if every:
-                cycle = (late - 1) // every
-                append(
-                    LogRow(
-                        pk,
-                        employee_id,
-                        overdue,
-                        due + one_day + timedelta(days=cycle * every),
-                        due,
-                        milestone,
-                        delivery,
-                    )
-                )
+                start = due + one_day + timedelta(days=(late - 1) // every * every)
+                append(new(LogRow, (pk, employee_id, overdue, start, due, milestone, delivery)))
             for kind, after in escalations:
                 if late >= after:
-                    append(LogRow(pk, employee_id, kind, due, due, milestone, digest))
+                    append(new(LogRow, (pk, employee_id, kind, due, due, milestone, digest)))
     return logs
 
 
@@ -348,6 +324,8 @@ def _not_logged(rows: list[LogRow]) -> list[LogRow]:
         .values_list("assignment_id", "kind", "period")
         .iterator(chunk_size=10000)
     )
+    if not logged:
+        return rows
     return [row for row in rows if (row.assignment_id, row.kind, row.period) not in logged]
 
 
@@ -393,6 +371,20 @@ def log_rows_insert(rows: list[LogRow], *, scan_date: date, batch: int = 5000) -
             )
 
 
+@contextmanager
+def _collector_paused():
+    """A first scan of a large city holds hundreds of thousands of rows, none of them in a
+    reference cycle; left on, the cyclic garbage collector walks them all again each time its
+    oldest generation grows by a quarter."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def reminder_scan(*, today: date | None = None, dry_run: bool = False) -> ScanResult:
     """Log every reminder due on ``today`` (default: today in the city) and build the digests.
 
@@ -402,9 +394,9 @@ def reminder_scan(*, today: date | None = None, dry_run: bool = False) -> ScanRe
     result = ScanResult(day=today)
     with transaction.atomic():
         policy = policy_current()
-        rows = _not_logged(candidate_rows(policy=policy, today=today))
-        for row in rows:
-            result.logged[row.kind] = result.logged.get(row.kind, 0) + 1
+        with _collector_paused():
+            rows = _not_logged(candidate_rows(policy=policy, today=today))
+        result.logged = dict(Counter(row.kind for row in rows))
         if dry_run:
             transaction.set_rollback(True)
             return result
