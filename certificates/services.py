@@ -50,9 +50,11 @@ def _serials_reserve(*, year: int, count: int = 1) -> list[str]:
     committed value; on SQLite the IMMEDIATE transaction already holds the write lock. The
     serial's unique constraint is the backstop.
     """
-    CertificateSerialCounter.objects.get_or_create(year=year)
-    CertificateSerialCounter.objects.filter(year=year).update(last_number=F("last_number") + count)
-    last = CertificateSerialCounter.objects.get(year=year).last_number
+    counter = CertificateSerialCounter.objects.filter(year=year)
+    if not counter.update(last_number=F("last_number") + count):  # a new year: its first
+        CertificateSerialCounter.objects.get_or_create(year=year)
+        counter.update(last_number=F("last_number") + count)
+    last = counter.values_list("last_number", flat=True).get()
     return [f"ABQ-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
@@ -100,7 +102,13 @@ def certificate_issue(
         now=now,
         office=OrganisationSettings.load().office_name,
     )
-    certificate.full_clean(exclude=["completion", "employee", "course"], validate_unique=False)
+    # Uniqueness and constraints are the database's to enforce (the serial's unique key is the
+    # backstop under concurrency): checking them here would cost queries on every completion.
+    certificate.full_clean(
+        exclude=["completion", "employee", "course"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     certificate.save()
     if render:
         _render_later([certificate.pk])

@@ -341,7 +341,7 @@ def quiz_attempt_submit(
         # so completing needs no read of the course.
         _completion_save(
             Completion(
-                employee_id=attempt.employee_id,
+                employee=employee,  # loaded with its user: the certificate copies the name
                 course_id=attempt.course_id,
                 enrollment_id=attempt.enrollment_id,
                 attempt=attempt,

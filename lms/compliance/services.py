@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
@@ -152,12 +152,29 @@ def _completion_facts_update(assignments: QuerySet[Assignment], *, course_id: in
 
 
 def assignment_completion_record(*, completion: Completion) -> int:
-    """Bring the assignments a new completion counts for up to date (one UPDATE); called in
-    the transaction that records the completion (``courses.services``)."""
-    assignments = Assignment.objects.filter(
-        employee_id=completion.employee_id, requirement__course_id=completion.course_id
+    """Copy a new completion onto the assignments it counts for, in one UPDATE of constants;
+    called in the transaction that records the completion (``courses.services``).
+
+    Only where it is the latest (highest edition, then latest), so concurrent completions of
+    the same course (cycles, editions) leave the latest in place whatever their order.
+    """
+    edition, completed_at = completion.course_edition, completion.completed_at
+    latest = (
+        Q(latest_completion_edition__isnull=True)
+        | Q(latest_completion_edition__lt=edition)
+        | Q(latest_completion_edition=edition, latest_completed_at__lte=completed_at)
     )
-    return _completion_facts_update(assignments, course_id=completion.course_id)
+    return (
+        Assignment.objects.filter(
+            employee_id=completion.employee_id, requirement__course_id=completion.course_id
+        )
+        .filter(latest)
+        .update(
+            latest_completion_edition=edition,
+            latest_completed_at=completed_at,
+            latest_expires_at=completion.expires_at,
+        )
+    )
 
 
 def assignment_facts_refresh(*, assignments: QuerySet[Assignment] | None = None) -> int:
