@@ -7,6 +7,8 @@ dashboard, certificates). Import it after Django is set up (``bench._common``).
 
 from datetime import timedelta
 
+from django.core.management import call_command
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from courses.models import Completion, CoursePage, Enrollment, TrainingIndexPage
@@ -94,3 +96,13 @@ def complete_some(requirements, now) -> int:
     # bulk_create goes around the services, which keep each assignment's latest completion.
     assignment_facts_refresh()
     return len(completions)
+
+
+def build_city(*, employees: int, seed: int) -> int:
+    """``generate_city`` with ``employees`` people, the ten requirements, five weeks of
+    assignments and completions of every age; returns how many completions."""
+    today, now = timezone.localdate(), timezone.now()
+    call_command("generate_city", employees=employees, seed=seed, verbosity=0)
+    requirements = build_requirements(today)
+    assign_over_five_weeks(today)
+    return complete_some(requirements, now)

@@ -31,7 +31,6 @@ django_on_fresh_database()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q, Subquery  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -39,7 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench._city import assign_over_five_weeks, build_requirements, complete_some  # noqa: E402
+from bench._city import build_city  # noqa: E402
 from courses.models import Completion  # noqa: E402
 from lms.compliance import selectors  # noqa: E402
 from lms.compliance.models import Assignment, Exemption, Extension  # noqa: E402
@@ -146,12 +145,9 @@ def export_peak(client: Client, url: str) -> tuple[float, int]:
 
 
 def main() -> None:
-    today, now = timezone.localdate(), timezone.now()
+    today = timezone.localdate()
     with stopwatch() as lap:
-        call_command("generate_city", employees=EMPLOYEES, seed=SEED, verbosity=0)
-        requirements = build_requirements(today)
-        assign_over_five_weeks(today)
-        completions = complete_some(requirements, now)
+        completions = build_city(employees=EMPLOYEES, seed=SEED)
     department = min(
         Department.objects.annotate(size=Count("employees", filter=Q(employees__is_active=True))),
         key=lambda d: abs(d.size - TARGET_DEPARTMENT_SIZE),

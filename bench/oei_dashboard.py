@@ -76,25 +76,21 @@ def child(database: str) -> None:
 
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
 
-    from bench._city import assign_over_five_weeks, build_requirements, complete_some
+    from bench._city import build_city
     from bench._common import ratio_result_line, stopwatch
     from lms.compliance.models import Assignment
     from lms.organisation.roles import OEI_ADMIN
     from lms.reports import selectors, services
     from lms.reports.pdf import progress_report_pdf
 
-    today, now = timezone.localdate(), timezone.now()
+    today = timezone.localdate()
     with stopwatch() as lap:
-        call_command("generate_city", employees=EMPLOYEES, seed=SEED, verbosity=0)
-        requirements = build_requirements(today)
-        assign_over_five_weeks(today)
-        completions = complete_some(requirements, now)
+        completions = build_city(employees=EMPLOYEES, seed=SEED)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

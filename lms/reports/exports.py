@@ -57,17 +57,36 @@ def csv_rows(data: Table) -> Iterator[list]:
         yield row
 
 
-def _departments(*, user, filters: ReportFilters, threshold: int) -> Table:
-    figures = selectors.citywide_figures(user=user, filters=filters)
-    header = [
-        _("Department"),
-        _("Code"),
+def _count_header() -> list[str]:
+    """The counts every figures table shows, in this order (see :func:`_count_cells`)."""
+    return [
         _("Assigned"),
         _("Completed"),
         _("Compliant"),
         _("Compliant (%)"),
         _("Overdue"),
         _("Expiring within 30 days"),
+    ]
+
+
+def _count_cells(counts: selectors.Counts, threshold: int) -> list:
+    """One row's counts, each shown as "fewer than N" below the privacy threshold."""
+    return [
+        shown_count(counts.assigned, threshold),
+        shown_count(counts.completed, threshold),
+        shown_count(counts.compliant, threshold),
+        shown_percent(counts.percent_compliant, out_of=counts.assigned, threshold=threshold),
+        shown_count(counts.overdue, threshold),
+        shown_count(counts.expiring, threshold),
+    ]
+
+
+def _departments(*, user, filters: ReportFilters, threshold: int) -> Table:
+    figures = selectors.citywide_figures(user=user, filters=filters)
+    header = [
+        _("Department"),
+        _("Code"),
+        *_count_header(),
         *(
             _("%(requirement)s: compliant (%%)") % {"requirement": r.name}
             for r in figures.requirements
@@ -78,18 +97,10 @@ def _departments(*, user, filters: ReportFilters, threshold: int) -> Table:
 
     def rows():
         for row in figures.departments:
-            counts = row.counts
             yield [
                 row.department.name,
                 row.department.code,
-                shown_count(counts.assigned, threshold),
-                shown_count(counts.completed, threshold),
-                shown_count(counts.compliant, threshold),
-                shown_percent(
-                    counts.percent_compliant, out_of=counts.assigned, threshold=threshold
-                ),
-                shown_count(counts.overdue, threshold),
-                shown_count(counts.expiring, threshold),
+                *_count_cells(row.counts, threshold),
                 *(
                     shown_percent(cell.percent_compliant, out_of=cell.assigned, threshold=threshold)
                     if (cell := row.by_requirement.get(r.requirement_id))
@@ -110,28 +121,15 @@ def _courses(*, user, filters: ReportFilters, threshold: int) -> Table:
     header = [
         _("Course"),
         _("Requirements"),
-        _("Assigned"),
-        _("Completed"),
-        _("Compliant"),
-        _("Compliant (%)"),
-        _("Overdue"),
-        _("Expiring within 30 days"),
+        *_count_header(),
     ]
 
     def rows():
         for row in figures.courses:
-            counts = row.counts
             yield [
                 row.title,
                 "; ".join(row.requirements),
-                shown_count(counts.assigned, threshold),
-                shown_count(counts.completed, threshold),
-                shown_count(counts.compliant, threshold),
-                shown_percent(
-                    counts.percent_compliant, out_of=counts.assigned, threshold=threshold
-                ),
-                shown_count(counts.overdue, threshold),
-                shown_count(counts.expiring, threshold),
+                *_count_cells(row.counts, threshold),
             ]
 
     return Table(header=header, rows=rows(), count=len(figures.courses))
