@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from wagtail.models import Page, TaskState, WorkflowPage, WorkflowState
+from wagtail.models import Page, PageLogEntry, TaskState, WorkflowPage, WorkflowState
 
 from courses import selectors, services
 from courses.approval import WORKFLOW_NAME, approval_workflow_ensure
@@ -134,6 +134,36 @@ def test_an_editor_submits_and_a_legal_reviewer_approves_with_a_comment(
     client.force_login(learner.user)
     page = client.get(governed.url).content.decode()
     assert "Approved by the City Attorney" in page and "Office on" in page
+
+
+def test_a_replayed_approval_changes_nothing(client, governed, editor, reviewer):
+    """A double-clicked "Approve with comment" posts twice: the second post is refused
+    quietly (a redirect, never a 500) and approves, publishes and logs nothing more."""
+    client.force_login(editor)
+    client.post(
+        edit_url(governed),
+        form_data(client, governed, title="Revised course", **{"action-submit": "1"}),
+    )
+    task_state = WorkflowState.objects.get(
+        status=WorkflowState.STATUS_IN_PROGRESS
+    ).current_task_state
+    client.force_login(reviewer)
+    url = reverse(
+        "wagtailadmin_pages:workflow_action", args=[governed.pk, "approve", task_state.pk]
+    )
+    assert client.post(url, {"comment": "First click."}).status_code == 302
+    governed.refresh_from_db()
+    published = governed.live_revision_id
+    approvals = PageLogEntry.objects.filter(page=governed, action="wagtail.workflow.approve")
+    assert approvals.count() == 1
+
+    replay = client.post(url, {"comment": "Second click."})
+    assert replay.status_code == 302
+    governed.refresh_from_db()
+    assert governed.live_revision_id == published
+    assert approvals.count() == 1
+    task_state.refresh_from_db()
+    assert task_state.get_comment() == "First click."
 
 
 def test_a_reviewer_rejects_and_nothing_publishes(client, governed, editor, reviewer):
