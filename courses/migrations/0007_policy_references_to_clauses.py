@@ -1,8 +1,9 @@
 """Free-text policy references become clauses of guidance documents, losing nothing.
 
-Each distinct reference text (on courses and on quiz questions) becomes a clause of one
-"Legacy references" document, numbered in order and titled with the text itself; courses and
-questions then point at those clauses. Editors can later re-point them at real documents.
+Each distinct reference text, trimmed (on courses and on quiz questions, live or in a page's
+latest revision), becomes a clause of one "Legacy references" document, numbered in order and
+titled with the text itself; courses and questions then point at those clauses, and blank
+references are dropped. Editors can later re-point them at real documents.
 """
 
 import json
@@ -27,6 +28,10 @@ def _raw(value):
     return [dict(block) for block in value.raw_data] if hasattr(value, "raw_data") else value
 
 
+def _text(value) -> str:
+    return (value or "").strip()
+
+
 def forwards(apps, schema_editor):
     CoursePage = apps.get_model("courses", "CoursePage")
     CoursePolicyReference = apps.get_model("courses", "CoursePolicyReference")
@@ -34,55 +39,82 @@ def forwards(apps, schema_editor):
     Clause = apps.get_model("courses", "Clause")
     Revision = apps.get_model("wagtailcore", "Revision")
 
-    CoursePolicyReference.objects.filter(reference="").delete()
-    texts = set(
-        CoursePolicyReference.objects.exclude(reference="").values_list("reference", flat=True)
-    )
     pages = list(CoursePage.objects.all())
-    for page in pages:
-        for question in _questions(_raw(page.quiz)):
-            if (question.get("policy_reference") or "").strip():
-                texts.add(question["policy_reference"].strip())
-    if not texts:
-        return
-    document = GuidanceDocument.objects.create(
-        title=LEGACY_TITLE,
-        short_name="",
-        issuer="—",
-        issued_on=None,
-    )
-    clause_ids = {}
-    for position, text in enumerate(sorted(texts), start=1):
-        clause = Clause.objects.create(
-            document=document, number=str(position), title=text[:255], text=text, sort_order=position
+    # A page's latest revision may be a draft citing texts the live page does not: they count.
+    revisions = {
+        revision.pk: revision
+        for revision in Revision.objects.filter(
+            pk__in=[page.latest_revision_id for page in pages if page.latest_revision_id]
         )
-        clause_ids[text] = clause.pk
+    }
+    references = list(CoursePolicyReference.objects.all())
+    texts = {_text(reference.reference) for reference in references}
+    for page in pages:
+        texts.update(_text(q.get("policy_reference")) for q in _questions(_raw(page.quiz)))
+    for revision in revisions.values():
+        content = revision.content
+        texts.update(
+            _text(q.get("policy_reference")) for q in _questions(_raw(content.get("quiz")))
+        )
+        texts.update(_text(r.get("reference")) for r in content.get("policy_references") or [])
+    texts.discard("")
 
-    for reference in CoursePolicyReference.objects.all():
-        reference.clause_id = clause_ids[reference.reference]
-        reference.save(update_fields=["clause"])
+    clause_ids = {}
+    if texts:
+        document = GuidanceDocument.objects.create(
+            title=LEGACY_TITLE,
+            short_name="",
+            issuer="—",
+            issued_on=None,
+        )
+        for position, text in enumerate(sorted(texts), start=1):
+            clause = Clause.objects.create(
+                document=document,
+                number=str(position),
+                title=text[:255],
+                text=text,
+                sort_order=position,
+            )
+            clause_ids[text] = clause.pk
+
+    # Blank references (whitespace only, too) carry nothing: they go.
+    for reference in references:
+        text = _text(reference.reference)
+        if text:
+            reference.clause_id = clause_ids[text]
+            reference.save(update_fields=["clause"])
+        else:
+            reference.delete()
 
     def convert(raw):
         for question in _questions(raw):
-            text = (question.get("policy_reference") or "").strip()
-            question["clauses"] = [str(clause_ids[text])] if text in clause_ids else []
+            text = _text(question.get("policy_reference"))
+            question["clauses"] = [str(clause_ids[text])] if text else []
         return raw
 
     for page in pages:
-        raw = convert(_raw(page.quiz))
-        CoursePage.objects.filter(pk=page.pk).update(quiz=raw)
-        if page.latest_revision_id:
-            revision = Revision.objects.get(pk=page.latest_revision_id)
-            content = revision.content
-            if content.get("quiz"):
-                converted = convert(_raw(content["quiz"]))
-                content["quiz"] = (
-                    json.dumps(converted) if isinstance(content["quiz"], str) else converted
-                )
-            for reference in content.get("policy_references") or []:
-                reference["clause"] = clause_ids.get(reference.get("reference"))
-            revision.content = content
-            revision.save(update_fields=["content"])
+        CoursePage.objects.filter(pk=page.pk).update(quiz=convert(_raw(page.quiz)))
+        revision = revisions.get(page.latest_revision_id)
+        if revision is None:
+            continue
+        content = revision.content
+        if content.get("quiz"):
+            converted = convert(_raw(content["quiz"]))
+            content["quiz"] = (
+                json.dumps(converted) if isinstance(content["quiz"], str) else converted
+            )
+        # As in the table: each reference gets its clause, blank ones are dropped (the clause
+        # becomes required, and a revision holding a reference without one could not publish).
+        kept = []
+        for reference in content.get("policy_references") or []:
+            text = _text(reference.get("reference"))
+            if text:
+                reference["clause"] = clause_ids[text]
+                kept.append(reference)
+        if "policy_references" in content:
+            content["policy_references"] = kept
+        revision.content = content
+        revision.save(update_fields=["content"])
 
 
 class Migration(migrations.Migration):

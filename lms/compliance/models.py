@@ -117,10 +117,15 @@ class Assignment(models.Model):
     update_due_on = models.DateField(_("update due on"), null=True, blank=True)
     # The facts the status is computed from, copied here when they are recorded so that the
     # status is a CASE over this row's columns instead of correlated subqueries (which SQLite
-    # evaluates once per reference): the latest completion of the requirement's course (highest
-    # edition, then latest) and the latest extension's due date. Written only by
-    # ``compliance.services`` (``assignment_completion_record``, ``extension_grant``,
-    # ``assignment_facts_refresh``); the records themselves stay the source of truth.
+    # evaluates once per reference): the first and the latest completion of the requirement's
+    # course (latest: highest edition, then latest) and the latest extension's due date.
+    # Written only by ``compliance.services`` (``assignment_completion_record``,
+    # ``extension_grant``, ``assignment_facts_refresh``); the records stay the source of truth.
+    # The first completion of the course (any edition): when the assignment first became
+    # compliant, which the OEI dashboard's weekly history replays.
+    first_completed_at = models.DateTimeField(
+        _("first completed at"), null=True, blank=True, editable=False
+    )
     latest_completion_edition = models.PositiveIntegerField(
         _("latest completion's edition"), null=True, blank=True, editable=False
     )

@@ -1,5 +1,5 @@
-"""Each assignment keeps a copy of the facts its status is computed from (its latest
-completion and extension), written in the same transaction as the records themselves."""
+"""Each assignment keeps a copy of the facts its status is computed from (its first and
+latest completion, its latest extension), written in the same transaction as the records themselves."""
 
 from datetime import date, timedelta
 
@@ -19,7 +19,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 2)
-FACTS = ("latest_completion_edition", "latest_completed_at", "latest_expires_at", "extended_due_on")
+FACTS = (
+    "first_completed_at",
+    "latest_completion_edition",
+    "latest_completed_at",
+    "latest_expires_at",
+    "extended_due_on",
+)
 
 
 def facts() -> dict[int, tuple]:
@@ -97,6 +103,23 @@ def test_the_highest_edition_counts_before_a_later_completion_of_an_older_one(co
     assert assignment.latest_completed_at == now - timedelta(days=10)
 
 
+def test_the_first_completion_stays_the_earliest_whatever_the_order_recorded(course):
+    TrainingRequirementFactory(course=course)
+    employee = EmployeeFactory()
+    assignments_sync(today=TODAY)
+    now = timezone.now()
+    for cycle, days_ago in enumerate((30, 400, 2), start=1):  # refresher cycles
+        CompletionFactory(
+            course=course,
+            enrollment__employee=employee,
+            enrollment__cycle=cycle,
+            completed_at=now - timedelta(days=days_ago),
+        )
+    assignment = Assignment.objects.get(employee=employee)
+    assert assignment.first_completed_at == now - timedelta(days=400)
+    assert assignment.latest_completed_at == now - timedelta(days=2)
+
+
 def test_a_refresh_from_the_records_gives_what_the_services_kept(course):
     """What the migration and the bulk writers (demo history, benchmarks) rely on."""
     requirement = TrainingRequirementFactory(course=course, recertify_months=12)
@@ -111,7 +134,7 @@ def test_a_refresh_from_the_records_gives_what_the_services_kept(course):
         granted_by=UserFactory(),
     )
     kept = facts()
-    assert sum(1 for row in kept.values() if row[1] is not None) == 2
+    assert sum(1 for row in kept.values() if row[0] is not None) == 2
     Assignment.objects.update(**dict.fromkeys(FACTS))
     assignment_facts_refresh()
     assert facts() == kept

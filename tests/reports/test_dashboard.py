@@ -1,6 +1,7 @@
 """The OEI dashboard: citywide figures, the department and course tables, trends, filters."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from lms.compliance.models import RosterConfirmation
 from lms.compliance.services import assignment_facts_refresh
 from lms.reports import selectors
 from lms.reports.selectors import ReportFilters
+from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +87,43 @@ def test_trend_counts_completions_per_week_and_compliance_at_each_week_end(city,
     assert weeks[-1].assigned == 8
     assert weeks[-1].compliant == 3
     assert weeks[0].start.weekday() == 0
+
+
+def test_trend_weeks_are_the_citys_local_weeks(city, oei):
+    """A completion at 23:30 on a Sunday in Albuquerque (06:30 UTC on Monday) belongs to the
+    week it ends, and one at 00:30 on Monday to the next; the trend starts and ends at local
+    midnight."""
+    from datetime import datetime, time
+
+    from courses.models import Completion, Enrollment
+
+    today = timezone.localdate()
+    weeks = selectors.trend_weeks(ReportFilters(), today=today)
+    first_monday, last_monday = weeks[0], weeks[-1]
+    zone = timezone.get_current_timezone()
+    before = [week.completions for week in selectors.citywide_trend(user=oei, today=today)]
+    for day, at in (
+        (last_monday - timedelta(days=1), time(23, 30)),
+        (last_monday, time(0, 30)),
+        (last_monday + timedelta(days=6), time(23, 30)),  # the trend's last local minute
+        (first_monday - timedelta(days=1), time(23, 30)),  # before the trend: not counted
+    ):
+        employee = EmployeeFactory(department=city["parks"])
+        enrollment = Enrollment.objects.create(
+            employee=employee, course=city["course"], course_edition=1, started_at=timezone.now()
+        )
+        Completion.objects.create(
+            employee=employee,
+            course=city["course"],
+            enrollment=enrollment,
+            course_title=city["course"].title,
+            course_edition=1,
+            completed_at=datetime.combine(day, at, tzinfo=zone),
+        )
+    after = [week.completions for week in selectors.citywide_trend(user=oei, today=today)]
+    assert after[-1] == before[-1] + 2
+    assert after[-2] == before[-2] + 1
+    assert sum(after) == sum(before) + 3
 
 
 def test_page_shows_figures_tables_and_accessible_charts(city, oei_client):
