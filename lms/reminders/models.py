@@ -1,9 +1,10 @@
 """Reminders: OEI's policy, each employee's delivery choice and the outbox.
 
 The outbox (``ReminderLog`` and ``Digest``) is written by the daily scan *before* anything is
-sent. Its unique keys say what "once" means: one reminder per assignment, kind and milestone
-(``period``), one digest per recipient, kind and period. Running the scan twice, after a crash
-or after an outage, or from two clusters at once, can only find the rows already there.
+sent. Its unique keys say what "once" means: one reminder per assignment, kind, due date and
+milestone (``period``), one digest per recipient, kind and period. Running the scan twice,
+after a crash or after an outage, or from two clusters at once, can only find the rows
+already there.
 """
 
 from django.conf import settings
@@ -153,7 +154,8 @@ class ReminderLog(Outbox):
 
     ``period`` is the date of the milestone it is for (the day "7 days before", the due date,
     the first day of an overdue cycle, the day a recertification window opened), never the day
-    of the scan: after a three-day outage the scan finds the same milestone, not three.
+    of the scan: after a three-day outage the scan finds the same milestone, not three. The
+    milestone belongs to a due date (``due_on``): an extension gives the assignment new ones.
     """
 
     class Kind(models.TextChoices):
@@ -189,8 +191,12 @@ class ReminderLog(Outbox):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
+            # The due date is part of the key: an extension moves every milestone, and the new
+            # date's may fall on a day already logged for the old one (30 days before the new
+            # date = 7 days before the old). Unchanged, the due date keys the same row as before.
             models.UniqueConstraint(
-                fields=["assignment", "kind", "period"], name="reminder_once_per_milestone"
+                fields=["assignment", "kind", "due_on", "period"],
+                name="reminder_once_per_due_milestone",
             ),
         ]
         indexes = [

@@ -22,13 +22,18 @@ def notices_for(*, user, assignments, today: date | None = None) -> list[Reminde
     "My training" lists them, with their status), the newest first.
 
     No upper bound on the scan date: a day run ahead by hand (``send_reminders --date``) sent
-    its emails, and the notices show what those emails said."""
+    its emails, and the notices show what those emails said.
+
+    A reminder about a due date an extension has since moved is not shown: its date is no
+    longer the one to meet, and the new date's reminders are logged on their own milestones."""
     if not user.is_authenticated:
         return []
     today = today or timezone.localdate()
     open_ids = {a.pk for a in assignments if a.status not in Status.COMPLIANT}
     if not open_ids:
         return []
+    due_on = {a.pk: getattr(a, "effective_due_on", None) for a in assignments}
+    about_due_date = (ReminderLog.Kind.BEFORE_DUE, ReminderLog.Kind.DUE, ReminderLog.Kind.OVERDUE)
     logs = (
         ReminderLog.objects.filter(
             employee__user=user,
@@ -41,5 +46,8 @@ def notices_for(*, user, assignments, today: date | None = None) -> list[Reminde
     )
     latest: dict[int, ReminderLog] = {}
     for log in logs:
+        current = due_on[log.assignment_id]
+        if log.kind in about_due_date and current is not None and log.due_on != current:
+            continue
         latest.setdefault(log.assignment_id, log)
     return list(latest.values())

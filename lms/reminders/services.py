@@ -21,7 +21,7 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from courses.services import add_months
@@ -147,7 +147,8 @@ def classify(
     """The reminders each candidate has on ``today``, as rows to log.
 
     Each row's ``period`` is its milestone, computed from the due date alone, so the unique key
-    (assignment, kind, period) makes any rerun, catch-up or concurrent scan a no-op:
+    (assignment, kind, due date, period) makes any rerun, catch-up or concurrent scan a no-op,
+    and a due date moved by an extension gets milestones of its own (``due_on`` is the date):
 
     - before the due date, the band (today + next smaller milestone, today + milestone] is the
       milestone's, so after an outage only the latest milestone passed is sent;
@@ -277,9 +278,51 @@ def _attach(kind: str, period: date, pairs: list[tuple[int, int]]) -> int:
     return created
 
 
+def _told(kind: str, *, since: date) -> tuple[set[tuple[int, int]], set[int]]:
+    """Who has which escalation logged since ``since`` in a digest of ``kind`` (sent or not):
+    the (recipient, log) pairs, and the logs in anyone's digest."""
+    pairs = set(
+        Digest.entries.through.objects.filter(
+            digest__kind=kind, reminderlog__scan_date__gte=since
+        ).values_list("digest__recipient_id", "reminderlog_id")
+    )
+    return pairs, {log_id for _recipient, log_id in pairs}
+
+
+def _escalations_owed(logs, *, kind: str, since: date) -> list[tuple[int, int]]:
+    """The (recipient, log) pairs still owed: each escalation to each of its recipients once.
+
+    ``logs`` are (log, day logged, recipients), the recipients as (user, from_day) pairs,
+    ``from_day`` being when the user started hearing of such escalations (None: not known).
+    A user is owed a log unless one of their digests holds it already, and only when they were
+    a recipient by the day it was logged, or nobody has been told of it yet: a liaison
+    designated later, or a new OEI administrator, hears of what is new from then on (and of
+    escalations nobody heard of, within DIGEST_LOOKBACK, as before), not of everything the
+    others were told.
+
+    The pair, not the log, is what is "told": a log in one liaison's digest may still be owed
+    to another, whose digest of that day had gone out before the log was written.
+    """
+    told, told_logs = _told(kind, since=since)
+    return [
+        (user_id, log_id)
+        for log_id, logged_on, recipients in logs
+        for user_id, from_day in recipients
+        if (user_id, log_id) not in told
+        and (log_id not in told_logs or (from_day is not None and from_day <= logged_on))
+    ]
+
+
 def _digests_build(*, today: date) -> int:
     """Gather outbox rows meant for digests into them: last week's reminders of employees who
-    chose a weekly digest, and escalations for the liaisons and OEI."""
+    chose a weekly digest, and escalations for the liaisons and OEI.
+
+    An escalation owed to someone whose digest of today has been sent already (logged by a
+    later scan the same day) waits for their next day's digest: one digest a day per recipient
+    is what the policy promises and what the digest's unique key (recipient, kind, day) holds;
+    a second one the same day would need another key, and would mail a liaison again for each
+    scan run by hand. The log stays owed to them (see ``_escalations_owed``) until then.
+    """
     created = 0
     monday = today - timedelta(days=today.weekday())
     weekly = ReminderLog.objects.filter(
@@ -290,51 +333,73 @@ def _digests_build(*, today: date) -> int:
     ).values_list("employee__user_id", "pk")
     created += _attach(Digest.Kind.WEEKLY, monday, list(weekly))
 
-    recent = ReminderLog.objects.filter(
-        scan_date__gte=today - DIGEST_LOOKBACK, digests__isnull=True
-    )
+    since = today - DIGEST_LOOKBACK
+    recent = ReminderLog.objects.filter(scan_date__gte=since)
+
     liaisons = defaultdict(list)
-    for department_id, user_id in Liaison.objects.filter(
+    for department_id, user_id, designated_on in Liaison.objects.filter(
         department__is_active=True, user__is_active=True
-    ).values_list("department_id", "user_id"):
-        liaisons[department_id].append(user_id)
-    pairs = [
-        (user_id, log_id)
-        for log_id, department_id in recent.filter(kind=Kind.LIAISON).values_list(
-            "pk", "employee__department_id"
-        )
-        for user_id in liaisons.get(department_id, ())
-    ]
+    ).values_list("department_id", "user_id", "designated_on"):
+        liaisons[department_id].append((user_id, designated_on))
+    escalated = recent.filter(kind=Kind.LIAISON).values_list(
+        "pk", "scan_date", "employee__department_id"
+    )
+    pairs = _escalations_owed(
+        [
+            (log_id, day, liaisons.get(department_id, ()))
+            for log_id, day, department_id in escalated
+        ],
+        kind=Digest.Kind.LIAISON,
+        since=since,
+    )
     created += _attach(Digest.Kind.LIAISON, today, pairs)
 
-    oei = list(_oei_users().values_list("pk", flat=True))
-    escalated = list(recent.filter(kind=Kind.OEI).values_list("pk", flat=True))
-    created += _attach(Digest.Kind.OEI, today, [(u, log) for u in oei for log in escalated])
+    # OEI's role has no date of its own: an administrator's first OEI digest is when they
+    # started hearing of escalations (a later log is owed to them; an earlier one only if
+    # nobody was told).
+    first_digest = dict(
+        Digest.objects.filter(kind=Digest.Kind.OEI)
+        .values("recipient_id")
+        .annotate(first=Min("period"))
+        .values_list("recipient_id", "first")
+    )
+    oei = [
+        (user_id, first_digest.get(user_id))
+        for user_id in _oei_users().values_list("pk", flat=True)
+    ]
+    escalated = recent.filter(kind=Kind.OEI).values_list("pk", "scan_date")
+    pairs = _escalations_owed(
+        [(log_id, day, oei) for log_id, day in escalated], kind=Digest.Kind.OEI, since=since
+    )
+    created += _attach(Digest.Kind.OEI, today, pairs)
     return created
 
 
 def _not_logged(rows: list[LogRow]) -> list[LogRow]:
-    """Leave out the rows whose key is logged already (one query over their periods)."""
+    """Leave out the rows whose key (assignment, kind, due date, milestone) is logged already
+    (one query over their periods)."""
     if not rows:
         return rows
     logged = set(
         ReminderLog.objects.filter(
             period__gte=min(row.period for row in rows), period__lte=max(row.period for row in rows)
         )
-        .values_list("assignment_id", "kind", "period")
+        .values_list("assignment_id", "kind", "due_on", "period")
         .iterator(chunk_size=10000)
     )
     if not logged:
         return rows
-    return [row for row in rows if (row.assignment_id, row.kind, row.period) not in logged]
+    return [
+        row for row in rows if (row.assignment_id, row.kind, row.due_on, row.period) not in logged
+    ]
 
 
 LOG_COLUMNS = (*LogRow._fields, "scan_date", "created_at", "attempts", "last_error")
 
 
 def log_rows_insert(rows: list[LogRow], *, scan_date: date, batch: int = 5000) -> None:
-    """Insert outbox rows in bulk, skipping any whose key (assignment, kind, period) exists: a
-    concurrent scan may have logged some since, and its rows win.
+    """Insert outbox rows in bulk, skipping any whose key (assignment, kind, due date, period)
+    exists: a concurrent scan may have logged some since, and its rows win.
 
     One ``INSERT ... ON CONFLICT DO NOTHING`` per batch, the same statement on SQLite and
     PostgreSQL, with the values adapted as the ORM would.

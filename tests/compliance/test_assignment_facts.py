@@ -1,5 +1,6 @@
 """Each assignment keeps a copy of the facts its status is computed from (its first and
-latest completion, its latest extension), written in the same transaction as the records themselves."""
+latest completion, its latest extension), written in the same transaction as the records
+themselves."""
 
 from datetime import date, timedelta
 

@@ -58,7 +58,10 @@ def ana(parks):
 @pytest.fixture
 def liaison(parks):
     return LiaisonFactory(
-        department=parks, user__first_name="Lia", user__username="liaison.parks"
+        department=parks,
+        user__first_name="Lia",
+        user__username="liaison.parks",
+        designated_on=DAY - timedelta(days=365),
     ).user
 
 
