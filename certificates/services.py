@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,12 +50,36 @@ def _serials_reserve(*, year: int, count: int = 1) -> list[str]:
     committed value; on SQLite the IMMEDIATE transaction already holds the write lock. The
     serial's unique constraint is the backstop.
     """
-    counter = CertificateSerialCounter.objects.filter(year=year)
-    if not counter.update(last_number=F("last_number") + count):  # a new year: its first
+    last = _counter_increment(year=year, count=count)
+    if last is None:  # a new year: its first
         CertificateSerialCounter.objects.get_or_create(year=year)
-        counter.update(last_number=F("last_number") + count)
-    last = counter.values_list("last_number", flat=True).get()
+        last = _counter_increment(year=year, count=count)
     return [f"ABQ-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
+
+
+def _counter_increment(*, year: int, count: int) -> int | None:
+    """Add ``count`` to the year's counter and return its new value (None: no row yet).
+
+    One ``UPDATE ... RETURNING`` statement on SQLite (3.35+) and PostgreSQL, the engines the
+    project runs on; elsewhere the update and a read of the row it locked.
+    """
+    alias = router.db_for_write(CertificateSerialCounter)
+    connection = connections[alias]
+    if connection.vendor not in ("sqlite", "postgresql"):  # pragma: no cover - other engines
+        counter = CertificateSerialCounter.objects.using(alias).filter(year=year)
+        if not counter.update(last_number=F("last_number") + count):
+            return None
+        return counter.values_list("last_number", flat=True).get()
+    meta, quote = CertificateSerialCounter._meta, connection.ops.quote_name
+    last_number = quote(meta.get_field("last_number").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {last_number} = {last_number} + %s "  # noqa: S608 - names from the model
+            f"WHERE {quote(meta.get_field('year').column)} = %s RETURNING {last_number}",
+            [count, year],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def _certificate_build(*, completion: Completion, serial: str, now: datetime, office: str, **extra):
@@ -76,31 +100,77 @@ def _certificate_build(*, completion: Completion, serial: str, now: datetime, of
     )
 
 
+def _issuing_office() -> str:
+    """The office named on new certificates, from OrganisationSettings.
+
+    Read with one plain SELECT: it runs in every completion's transaction, and Wagtail's
+    ``load()`` costs several times the query in Python. Without a settings row yet, ``load()``
+    creates it with its defaults, as before.
+    """
+    alias = router.db_for_read(OrganisationSettings)
+    connection = connections[alias]
+    meta, quote = OrganisationSettings._meta, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote(meta.get_field('office_name').column)} "  # noqa: S608 - names from the model
+            f"FROM {quote(meta.db_table)} ORDER BY {quote(meta.pk.column)} LIMIT 1"
+        )
+        row = cursor.fetchone()
+    return row[0] if row is not None else OrganisationSettings.load().office_name
+
+
 def _render_later(certificate_ids: list[int]) -> None:
+    """Queue the render tasks so that they run once the certificates are committed.
+
+    With django-q2's ORM broker on the certificates' own database the queue is a table of that
+    database: its rows are written in the same transaction, so they become visible to the
+    cluster with the certificates (and vanish with them on a rollback), without a second
+    transaction after the commit. Any other broker (Redis) is handed the tasks after the commit.
+    """
+    from django_q.brokers import get_broker
+    from django_q.brokers.orm import ORM
+    from django_q.conf import Conf
     from django_q.tasks import async_task
 
-    def enqueue():
+    def enqueue(broker=None):
         for certificate_id in certificate_ids:
-            async_task("certificates.tasks.certificate_render", certificate_id)
+            async_task("certificates.tasks.certificate_render", certificate_id, broker=broker)
 
-    transaction.on_commit(enqueue)
+    alias = router.db_for_write(Certificate)
+    if not Conf.SYNC and Conf.ORM == alias and transaction.get_connection(alias).in_atomic_block:
+        broker = get_broker()
+        if isinstance(broker, ORM):
+            enqueue(broker)
+            return
+    transaction.on_commit(enqueue, using=alias)
 
 
-@transaction.atomic
+# Nested in the completion's transaction it needs no savepoint of its own: any error here undoes
+# the completion too.
+@transaction.atomic(savepoint=False)
 def certificate_issue(
-    *, completion: Completion, now: datetime | None = None, render: bool = True
+    *,
+    completion: Completion,
+    now: datetime | None = None,
+    render: bool = True,
+    completion_is_new: bool = False,
 ) -> Certificate:
-    """Issue the certificate of a completion, once; its PDF is rendered after the commit."""
-    existing = Certificate.objects.filter(completion=completion, reissue_of__isnull=True).first()
-    if existing is not None:
-        return existing
+    """Issue the certificate of a completion, once; its PDF is rendered after the commit.
+
+    ``completion_is_new``: the caller inserted the completion in the current transaction, so
+    no certificate can exist for it yet and none is looked for (the constraint
+    ``certificate_once_per_completion`` still guarantees one).
+    """
+    if not completion_is_new:
+        existing = Certificate.objects.filter(
+            completion=completion, reissue_of__isnull=True
+        ).first()
+        if existing is not None:
+            return existing
     now = now or timezone.now()
     (serial,) = _serials_reserve(year=timezone.localtime(now).year)
     certificate = _certificate_build(
-        completion=completion,
-        serial=serial,
-        now=now,
-        office=OrganisationSettings.load().office_name,
+        completion=completion, serial=serial, now=now, office=_issuing_office()
     )
     # Uniqueness and constraints are the database's to enforce (the serial's unique key is the
     # backstop under concurrency): checking them here would cost queries on every completion.

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -310,7 +311,11 @@ def quiz_attempt_submit(
     """
     now = _now(now)
     try:
-        attempt = QuizAttempt.objects.get(public_id=attempt_key, employee=employee)
+        # The course's acknowledgment text comes along (one join, not a second query): a course
+        # with one completes when the learner signs it, not on the pass.
+        attempt = QuizAttempt.objects.annotate(
+            course_acknowledgment_text=F("course__acknowledgment_text")
+        ).get(public_id=attempt_key, employee=employee)
     except QuizAttempt.DoesNotExist:
         raise LearningError(_("This quiz attempt does not exist."), status=404) from None
     cleaned = _validated_answers(attempt, answers)
@@ -334,8 +339,9 @@ def quiz_attempt_submit(
         passed,
         now,
     )
-    # A course with an acknowledgment completes when the learner signs it (acknowledgment_sign).
-    if passed and not selectors.acknowledgment_required(course_id=attempt.course_id):
+    # A course with an acknowledgment completes when the learner signs it (acknowledgment_sign);
+    # the same test as selectors.acknowledgment_required, on the text read with the attempt.
+    if passed and not (attempt.course_acknowledgment_text or "").strip():
         # Every lesson was read before the attempt could start (quiz_attempt_start checks),
         # and the attempt holds the course's title, edition and validity as they were then,
         # so completing needs no read of the course.
@@ -377,10 +383,11 @@ def _completion_save(completion: Completion) -> Completion:
 
     assignment_completion_record(completion=completion)
     # Every completion, first time or recertification, issues its certificate in the same
-    # transaction; the PDF is rendered by a task once it commits.
+    # transaction; the PDF is rendered by a task once it commits. The completion was inserted
+    # just above, so it has no certificate yet: no need to look for one.
     from certificates.services import certificate_issue
 
-    certificate_issue(completion=completion, now=completion.completed_at)
+    certificate_issue(completion=completion, now=completion.completed_at, completion_is_new=True)
     return completion
 
 

@@ -140,6 +140,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="City Training <training@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Auth -----------------------------------------------------------------------------------
+# Django's model backend, loading the user's employee record with the user (one query, not two).
+AUTHENTICATION_BACKENDS = ["lms.organisation.backends.EmployeeModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
