@@ -15,7 +15,6 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connections, router, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,16 +59,10 @@ def _serials_reserve(*, year: int, count: int = 1) -> list[str]:
 def _counter_increment(*, year: int, count: int) -> int | None:
     """Add ``count`` to the year's counter and return its new value (None: no row yet).
 
-    One ``UPDATE ... RETURNING`` statement on SQLite (3.35+) and PostgreSQL, the engines the
-    project runs on; elsewhere the update and a read of the row it locked.
+    One ``UPDATE ... RETURNING`` statement (SQLite 3.35+ and PostgreSQL, the engines the
+    project runs on); the ORM's ``update()`` returns only a row count.
     """
-    alias = router.db_for_write(CertificateSerialCounter)
-    connection = connections[alias]
-    if connection.vendor not in ("sqlite", "postgresql"):  # pragma: no cover - other engines
-        counter = CertificateSerialCounter.objects.using(alias).filter(year=year)
-        if not counter.update(last_number=F("last_number") + count):
-            return None
-        return counter.values_list("last_number", flat=True).get()
+    connection = connections[router.db_for_write(CertificateSerialCounter)]
     meta, quote = CertificateSerialCounter._meta, connection.ops.quote_name
     last_number = quote(meta.get_field("last_number").column)
     with connection.cursor() as cursor:

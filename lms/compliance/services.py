@@ -221,8 +221,8 @@ def _completion_record_sql(alias: str) -> str:
 
 
 def assignment_facts_refresh(*, assignments: QuerySet[Assignment] | None = None) -> int:
-    """Recompute the latest completion and extension of ``assignments`` (default: all) from
-    the records, set-based: one UPDATE per requirement and one for extensions.
+    """Recompute the first and latest completion and the latest extension of ``assignments``
+    (default: all) from the records, set-based: one UPDATE per requirement and one for extensions.
 
     For writes that go around the services in bulk (the demo's history, benchmark cities, the
     migration that introduced the columns); the services keep the columns current themselves.
