@@ -67,6 +67,7 @@ def index(request):
         selectors.departments_for(user=request.user)
         .only("name", "code")
         .annotate(last_confirmed_at=Max("roster_confirmations__confirmed_at"))
+        .order_by("name")  # an aggregate's GROUP BY drops Meta.ordering's guarantee on PostgreSQL
     )
     if len(departments) == 1 and not selectors.can_see_citywide(request.user):
         return redirect(_department_url(departments[0]))
