@@ -21,6 +21,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from courses.models import Completion, ImmutableRecordError
 from lms.organisation.models import Department, Employee
+from lms.storage import private_storage
 
 #: Verification codes: URL-safe base64 of 24 random bytes (192 bits), 32 characters.
 CODE_BYTES = 24
@@ -167,7 +168,12 @@ class Certificate(models.Model):
         verbose_name=_("re-issue of"),
     )
     pdf = models.FileField(
-        _("PDF"), upload_to=certificate_pdf_path, max_length=200, blank=True, editable=False
+        _("PDF"),
+        upload_to=certificate_pdf_path,
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+        editable=False,
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -308,13 +314,30 @@ class CertificateArchive(models.Model):
     )
     done = models.PositiveIntegerField(_("certificates added"), default=0)
     total = models.PositiveIntegerField(_("certificates to add"), default=0)
-    file = models.FileField(_("ZIP file"), upload_to=archive_path, max_length=200, blank=True)
+    file = models.FileField(
+        _("ZIP file"), upload_to=archive_path, storage=private_storage, max_length=200, blank=True
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    #: The states of an archive still to be built: at most one per department at a time.
+    BUILDING = (State.PENDING, State.RUNNING)
 
     class Meta:
         ordering = ["-requested_at"]
         verbose_name = _("certificate archive")
         verbose_name_plural = _("certificate archives")
+        constraints = [
+            # Two requests for the same department's ZIP share the one being built (its
+            # contents depend on the department only; access is checked on the department).
+            models.UniqueConstraint(
+                fields=["department"],
+                condition=Q(state__in=["pending", "running"]),
+                name="certificate_archive_one_building_per_department",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requested_by", "state"], name="certificate_archive_requester"),
+        ]
 
     def __str__(self):
         return f"{self.department} – {self.requested_at:%Y-%m-%d %H:%M}"

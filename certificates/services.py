@@ -8,13 +8,14 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from certificates.models import (
 from courses.models import Completion
 from lms.audit import audit_record
 from lms.models import OrganisationSettings
+from lms.storage import private_storage
 
 #: How many certificates the ZIP task adds between two progress writes.
 PROGRESS_EVERY = 20
@@ -274,17 +276,18 @@ def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
     """
     from certificates.rendering import certificate_pdf
 
-    if certificate.pdf and default_storage.exists(certificate.pdf.name):
+    storage = private_storage()
+    if certificate.pdf and storage.exists(certificate.pdf.name):
         return certificate
     content = certificate_pdf(certificate=certificate)
-    name = default_storage.save(
+    name = storage.save(
         Certificate._meta.get_field("pdf").generate_filename(certificate, "certificate.pdf"),
         ContentFile(content),
     )
     stale = certificate.pdf.name or ""
     won = Certificate.objects.filter(pk=certificate.pk, pdf=stale).update(pdf=name)
     if not won:
-        default_storage.delete(name)
+        storage.delete(name)
         certificate.refresh_from_db(fields=["pdf"])
         return certificate
     certificate.pdf.name = name
@@ -294,19 +297,68 @@ def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
 # --- Department archives -------------------------------------------------------------------
 
 
+def _builds_expire(*, now: datetime) -> None:
+    """Mark archives still waiting or being built ``BUILD_STALE_MINUTES`` after they were
+    asked for as failed: their task died, and they must not block new requests forever."""
+    CertificateArchive.objects.filter(
+        state__in=CertificateArchive.BUILDING,
+        requested_at__lt=now - timedelta(minutes=settings.BUILD_STALE_MINUTES),
+    ).update(state=CertificateArchive.State.FAILED, finished_at=now)
+
+
+def _building_for_department(department) -> CertificateArchive | None:
+    return CertificateArchive.objects.filter(
+        department=department, state__in=CertificateArchive.BUILDING
+    ).first()
+
+
 @transaction.atomic
-def certificate_archive_request(*, department, user, now: datetime | None = None):
-    """Ask for a ZIP of a department's current certificates; a task builds it."""
+def certificate_archive_request(
+    *, department, user, now: datetime | None = None
+) -> tuple[CertificateArchive, bool]:
+    """Ask for a ZIP of a department's current certificates; a task builds it.
+
+    Returns ``(archive, created)``. A ZIP of the department still being built is returned
+    instead of a new one (its contents depend on the department only, and whoever sees it must
+    have access to that department). A person may have ``MAX_BUILDS_PER_USER`` ZIPs in progress;
+    one more is refused (429) and creates nothing. Race-safe: the person's row is locked for
+    the count (SQLite's IMMEDIATE transactions serialise all writers anyway), and a conditional
+    unique constraint keeps one building archive per department.
+    """
     from django_q.tasks import async_task
 
-    archive = CertificateArchive(
-        department=department, requested_by=user, requested_at=now or timezone.now()
-    )
+    now = now or timezone.now()
+    _builds_expire(now=now)
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    existing = _building_for_department(department)
+    if existing is not None:
+        return existing, False
+    building = CertificateArchive.objects.filter(
+        requested_by=user, state__in=CertificateArchive.BUILDING
+    ).count()
+    if building >= settings.MAX_BUILDS_PER_USER:
+        raise CertificateError(
+            _(
+                "You already have %(count)d certificate archives being built. Wait until one "
+                "is ready, then ask again."
+            )
+            % {"count": building},
+            status=429,
+        )
+    archive = CertificateArchive(department=department, requested_by=user, requested_at=now)
     try:
-        archive.full_clean(exclude=["department", "requested_by"])
+        archive.full_clean(exclude=["department", "requested_by"], validate_constraints=False)
     except ValidationError as error:  # pragma: no cover - nothing a person types
         raise CertificateError(str(error)) from error
-    archive.save()
+    try:
+        with transaction.atomic():
+            archive.save()
+    except IntegrityError:
+        # Someone else asked for this department's ZIP at the same moment: share theirs.
+        existing = _building_for_department(department)
+        if existing is None:  # pragma: no cover - the constraint names no other cause
+            raise
+        return existing, False
     audit_record(
         instance=department,
         action="lms.export",
@@ -316,7 +368,7 @@ def certificate_archive_request(*, department, user, now: datetime | None = None
     transaction.on_commit(
         lambda: async_task("certificates.tasks.certificate_archive_build", archive.pk)
     )
-    return archive
+    return archive, True
 
 
 def _archive_certificates(archive: CertificateArchive):
@@ -354,7 +406,7 @@ def certificate_archive_build(*, archive: CertificateArchive) -> CertificateArch
                     if done % PROGRESS_EVERY == 0:
                         CertificateArchive.objects.filter(pk=archive.pk).update(done=done)
             spool.seek(0)
-            name = default_storage.save(
+            name = private_storage().save(
                 CertificateArchive._meta.get_field("file").generate_filename(archive, "a.zip"),
                 File(spool, name="certificates.zip"),
             )

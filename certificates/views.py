@@ -213,7 +213,25 @@ def archive_request(request, code: str):
     department = selectors.department_for_archive(user=request.user, code=code)
     if department is None:
         raise Http404
-    archive = services.certificate_archive_request(department=department, user=request.user)
+    try:
+        archive, created = services.certificate_archive_request(
+            department=department, user=request.user
+        )
+    except CertificateError as error:
+        response = render(
+            request,
+            "certificates/archive_refused.html",
+            {"department": department, "message": error.message},
+            status=error.status,
+        )
+        if error.status == 429:
+            response["Retry-After"] = "60"
+        return response
+    if not created:
+        messages.info(
+            request,
+            _("A ZIP of this department's certificates is already being built: here it is."),
+        )
     return redirect("certificates:archive", public_id=archive.public_id)
 
 

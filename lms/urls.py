@@ -1,6 +1,8 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -30,8 +32,15 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Development only, and only Wagtail's public images (PUBLIC_MEDIA_PREFIXES): documents go
+    # through /documents/, and generated records live in the private storage, served only by
+    # the views that check access. Production publishes MEDIA_ROOT/images/ from the proxy.
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
+            views.public_media,
+            name="public_media",
+        )
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]

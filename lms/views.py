@@ -1,9 +1,12 @@
+import posixpath
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 
 class LoginView(auth_views.LoginView):
@@ -33,3 +36,18 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def public_media(request, path: str):
+    """Development only: a public file of MEDIA_ROOT (Wagtail's image renditions).
+
+    Anything outside ``PUBLIC_MEDIA_PREFIXES`` is a 404, whether it exists or not, and so is a
+    path that is not already normal (``..``, ``.``, doubled slashes), so no path can step out of
+    the public folders.
+    """
+    if not settings.DEBUG:
+        raise Http404
+    normal = posixpath.normpath(path)
+    if normal != path or not normal.startswith(tuple(settings.PUBLIC_MEDIA_PREFIXES)):
+        raise Http404
+    return serve(request, normal, document_root=settings.MEDIA_ROOT)

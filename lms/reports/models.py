@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lms.organisation.models import Department
+from lms.storage import private_storage
 
 #: Counts below this show as "fewer than N" where publication asks for privacy.
 DEFAULT_SMALL_COUNT = 5
@@ -55,14 +56,32 @@ class ReportExport(models.Model):
     )
     rows_total = models.PositiveIntegerField(_("rows to write"), default=0)
     rows_done = models.PositiveIntegerField(_("rows written"), default=0)
-    file = models.FileField(_("file"), upload_to="reports/exports/", blank=True)
+    file = models.FileField(
+        _("file"), upload_to="reports/exports/", storage=private_storage, max_length=200, blank=True
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    #: A digest of (table, format, filters): identical requests have the same key.
+    build_key = models.CharField(_("build key"), max_length=64, blank=True, editable=False)
+
+    #: The statuses of an export still to be built by a task.
+    BUILDING = (Status.PENDING, Status.RUNNING)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
         verbose_name = _("report export")
         verbose_name_plural = _("report exports")
+        constraints = [
+            # A person asking again for an export still being built gets that one.
+            models.UniqueConstraint(
+                fields=["requested_by", "build_key"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="report_export_one_building_per_request",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requested_by", "status"], name="report_export_requester"),
+        ]
 
     def __str__(self):
         return f"{self.table}.{self.kind} ({self.requested_at:%Y-%m-%d %H:%M})"
@@ -134,7 +153,9 @@ class ProgressReport(models.Model):
         verbose_name=_("published by"),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    pdf = models.FileField(_("PDF"), upload_to="reports/progress/", blank=True)
+    pdf = models.FileField(
+        _("PDF"), upload_to="reports/progress/", storage=private_storage, max_length=200, blank=True
+    )
 
     class Meta:
         ordering = ["-as_of", "-pk"]

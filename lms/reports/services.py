@@ -1,9 +1,13 @@
 """Writes of OEI reporting: recording exports, and drafting, editing and publishing the Mayor's
 progress report."""
 
-from datetime import date, datetime
+import hashlib
+import json
+from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -38,9 +42,21 @@ FIGURE_KEYS = (
 # --- Exports -------------------------------------------------------------------------------
 
 
+def export_build_key(*, table: str, kind: str, filters: dict) -> str:
+    """The same digest for the same table, format and filters, whatever their order."""
+    canonical = json.dumps([table, kind, filters], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 @transaction.atomic
 def export_record(
-    *, user, table: str, kind: str, filters: dict, status: str = ReportExport.Status.STREAMED
+    *,
+    user,
+    table: str,
+    kind: str,
+    filters: dict,
+    status: str = ReportExport.Status.STREAMED,
+    build_key: str = "",
 ) -> ReportExport:
     """Record an export (who, when, which filters) here and in the audit log."""
     selectors.check_access(user)
@@ -50,9 +66,10 @@ def export_record(
         kind=kind,
         filters=filters,
         status=status,
+        build_key=build_key,
         finished_at=timezone.now() if status == ReportExport.Status.STREAMED else None,
     )
-    export.full_clean()
+    export.full_clean(validate_constraints=False)
     export.save()
     audit_record(
         instance=export,
@@ -63,20 +80,75 @@ def export_record(
     return export
 
 
+def _exports_expire(*, now: datetime) -> None:
+    """Exports still waiting or being built ``BUILD_STALE_MINUTES`` after they were asked for
+    are marked failed: their task died, and they must not block new requests forever."""
+    ReportExport.objects.filter(
+        status__in=ReportExport.BUILDING,
+        requested_at__lt=now - timedelta(minutes=settings.BUILD_STALE_MINUTES),
+    ).update(
+        status=ReportExport.Status.FAILED,
+        error="Not finished in time: the task stopped.",
+        finished_at=now,
+    )
+
+
+def _building(*, user, build_key: str) -> ReportExport | None:
+    return ReportExport.objects.filter(
+        requested_by=user, build_key=build_key, status__in=ReportExport.BUILDING
+    ).first()
+
+
 @transaction.atomic
-def export_build_start(*, user, table: str, filters: dict) -> ReportExport:
-    """Record an XLSX export and hand its building to a task, once the record is committed."""
+def export_build_start(*, user, table: str, filters: dict) -> tuple[ReportExport, bool]:
+    """Record an XLSX export and hand its building to a task, once the record is committed.
+
+    Returns ``(export, created)``. The same person asking again for the same table and filters
+    while it is still being built gets that export back, not a second build (exports are
+    records of who asked, so two people never share one). A person may have
+    ``MAX_BUILDS_PER_USER`` exports in progress; one more is refused with a 429 and creates
+    nothing. Race-safe: the person's row is locked for the count, and a conditional unique
+    constraint keeps one building export per person and request.
+    """
     from django_q.tasks import async_task
 
-    export = export_record(
-        user=user,
-        table=table,
-        kind=ReportExport.Kind.XLSX,
-        filters=filters,
-        status=ReportExport.Status.PENDING,
-    )
+    selectors.check_access(user)
+    kind = ReportExport.Kind.XLSX
+    key = export_build_key(table=table, kind=kind, filters=filters)
+    _exports_expire(now=timezone.now())
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    existing = _building(user=user, build_key=key)
+    if existing is not None:
+        return existing, False
+    building = ReportExport.objects.filter(
+        requested_by=user, status__in=ReportExport.BUILDING
+    ).count()
+    if building >= settings.MAX_BUILDS_PER_USER:
+        raise ReportError(
+            _(
+                "You already have %(count)d exports being built. Wait until one is ready, "
+                "then ask again."
+            )
+            % {"count": building},
+            status=429,
+        )
+    try:
+        with transaction.atomic():
+            export = export_record(
+                user=user,
+                table=table,
+                kind=kind,
+                filters=filters,
+                status=ReportExport.Status.PENDING,
+                build_key=key,
+            )
+    except IntegrityError:  # pragma: no cover - the user's row lock serialises these
+        existing = _building(user=user, build_key=key)
+        if existing is None:
+            raise
+        return existing, False
     transaction.on_commit(lambda: async_task("lms.reports.tasks.export_build", export.pk))
-    return export
+    return export, True
 
 
 # --- The progress report -------------------------------------------------------------------

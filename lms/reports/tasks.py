@@ -16,6 +16,7 @@ from lms.reports import exports, selectors, services
 from lms.reports.models import ProgressReport, ReportExport
 from lms.reports.pdf import progress_report_pdf, progress_report_pdf_name
 from lms.reports.selectors import ReportFilters
+from lms.storage import unguessable_name
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +63,12 @@ def export_build(export_id: int) -> str:
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "export.xlsx")
             written = exports.write_xlsx(path, data, sheet=label, progress=progress)
-            name = f"{export.table}-{timezone.localdate().isoformat()}-{export.pk}.xlsx"
+            # A random token in the name: never guessable from the table, date or row id.
+            name = unguessable_name(
+                "reports/exports", f"{export.table}-{timezone.localdate().isoformat()}", ".xlsx"
+            )
             with open(path, "rb") as handle:
-                export.file.save(name, File(handle), save=False)
+                export.file.name = export.file.storage.save(name, File(handle))
         ReportExport.objects.filter(pk=export_id).update(
             file=export.file.name,
             status=ReportExport.Status.DONE,
@@ -86,8 +90,9 @@ def progress_report_pdf_store(report_id: int) -> str:
     report = ProgressReport.objects.get(pk=report_id)
     if report.pdf or not report.is_published:
         return report.pdf.name
+    stem = progress_report_pdf_name(report).removesuffix(".pdf")
     name = report.pdf.storage.save(
-        f"reports/progress/{progress_report_pdf_name(report)}",
+        unguessable_name("reports/progress", stem, ".pdf"),
         ContentFile(progress_report_pdf(report)),
     )
     # The one field a published report ever gets, and only when empty: an UPDATE, not save().

@@ -100,7 +100,19 @@ def export(request, table: str, kind: str):
     filename = f"{table}-{timezone.localdate().isoformat()}"
     label = str(exports.TABLES[table][0])
     if kind == ReportExport.Kind.XLSX and table in exports.LARGE_TABLES:
-        built = services.export_build_start(user=request.user, table=table, filters=record)
+        try:
+            built, created = services.export_build_start(
+                user=request.user, table=table, filters=record
+            )
+        except ReportError as error:
+            response = _problem(request, error.message, status=error.status)
+            if error.status == 429:
+                response["Retry-After"] = "60"
+            return response
+        if not created:
+            messages.info(
+                request, _("The same export is already being built: here is its progress.")
+            )
         return redirect("reports:export_status", pk=built.pk)
     data = exports.table(table, user=request.user, filters=filters, threshold=form.threshold)
     services.export_record(user=request.user, table=table, kind=kind, filters=record)
@@ -161,10 +173,10 @@ def export_download(request, pk: int):
     export = _export_or_404(request, pk)
     if export.status != ReportExport.Status.DONE or not export.file:
         return _problem(request, _("This export is not ready yet."), status=409)
+    # The stored name carries a random token; the person gets a plain one.
+    day = timezone.localtime(export.requested_at).date().isoformat()
     return FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=export.file.name.rsplit("/", 1)[-1],
+        export.file.open("rb"), as_attachment=True, filename=f"{export.table}-{day}.{export.kind}"
     )
 
 

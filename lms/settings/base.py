@@ -179,6 +179,25 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Private files and expensive builds (issue 14) ------------------------------------------
+# Generated records (certificate PDFs, department ZIPs, report exports, progress report PDFs)
+# live in their own storage, outside MEDIA_ROOT and without a URL: only the views that check
+# access serve them. In development /media/ serves only PUBLIC_MEDIA_PREFIXES of MEDIA_ROOT
+# (Wagtail's image renditions; documents go through /documents/).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+PRIVATE_STORAGE = {
+    "BACKEND": "lms.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+}
+STORAGES["private"] = PRIVATE_STORAGE
+PUBLIC_MEDIA_PREFIXES = ("images/",)
+# At most this many department ZIPs, and this many XLSX exports, in progress per person; one
+# more is refused with a 429 until one finishes.
+MAX_BUILDS_PER_USER = env.int("MAX_BUILDS_PER_USER", default=3)
+# A build still waiting or being built this long after it was asked for is taken as failed
+# (its task died), so that it blocks nobody.
+BUILD_STALE_MINUTES = env.int("BUILD_STALE_MINUTES", default=60)
+
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env("SITE_NAME", default="City of Albuquerque Training")
 WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")

@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from certificates import rendering, tasks
 from certificates.models import Certificate
 from certificates.rendering import FetchRefused, ProjectFilesFetcher
+from lms.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,9 @@ def test_the_render_task_caches_the_pdf_under_a_random_path(certificate):
     name = tasks.certificate_render(certificate.pk)
     assert re.fullmatch(r"certificates/pdf/[A-Za-z0-9_-]{24}\.pdf", name)
     assert certificate.serial not in name and certificate.code not in name
-    assert default_storage.open(name).read().startswith(b"%PDF-")
+    # kept in the private storage, never under the public media folder
+    assert private_storage().open(name).read().startswith(b"%PDF-")
+    assert not default_storage.exists(name)
     # a second run renders nothing new
     assert tasks.certificate_render(certificate.pk) == name
     assert Certificate.objects.get(pk=certificate.pk).pdf.name == name
@@ -110,4 +113,5 @@ def test_the_pdf_is_rendered_after_the_completion_commits(
             course_services.lesson_complete(employee=employee, lesson=lesson)
     certificate = Certificate.objects.get(employee=employee)
     assert certificate.pdf.name
-    assert default_storage.exists(certificate.pdf.name)
+    assert private_storage().exists(certificate.pdf.name)
+    assert not default_storage.exists(certificate.pdf.name)
