@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -96,3 +97,20 @@ def test_a_build_whose_task_died_blocks_nobody(employee, oei_user, settings):
     assert created and fresh.pk != stuck.pk
     stuck.refresh_from_db()
     assert stuck.state == CertificateArchive.State.FAILED
+
+
+def test_the_database_keeps_one_building_zip_per_department(employee, oei_user):
+    """The backstop for two requests at the same moment: a second building row is refused."""
+    CertificateArchive.objects.create(
+        department=employee.department, requested_by=oei_user, requested_at=timezone.now()
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CertificateArchive.objects.create(
+            department=employee.department, requested_by=oei_user, requested_at=timezone.now()
+        )
+    CertificateArchive.objects.create(  # a finished one is no obstacle
+        department=employee.department,
+        requested_by=oei_user,
+        requested_at=timezone.now(),
+        state=CertificateArchive.State.READY,
+    )

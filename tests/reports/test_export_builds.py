@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -88,3 +89,19 @@ def test_a_build_whose_task_died_blocks_nobody(city, oei, settings):
     assert created and fresh.pk != stuck.pk
     stuck.refresh_from_db()
     assert stuck.status == ReportExport.Status.FAILED
+
+
+def test_the_database_keeps_one_building_export_per_person_and_request(city, oei):
+    """The backstop for two requests at the same moment: a second building row is refused."""
+    first, _ = services.export_build_start(user=oei, table="assignments", filters={})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportExport.objects.create(
+            requested_by=oei, table="assignments", kind="xlsx", build_key=first.build_key
+        )
+    ReportExport.objects.create(  # streamed exports are never "building"
+        requested_by=oei,
+        table="assignments",
+        kind="xlsx",
+        build_key=first.build_key,
+        status=ReportExport.Status.STREAMED,
+    )
