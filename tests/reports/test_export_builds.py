@@ -1,10 +1,12 @@
 """An XLSX export still being built is not built twice for the same request, and one person
 has at most MAX_BUILDS_PER_USER exports in progress."""
 
+import importlib
 from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -105,3 +107,23 @@ def test_the_database_keeps_one_building_export_per_person_and_request(city, oei
         build_key=first.build_key,
         status=ReportExport.Status.STREAMED,
     )
+
+
+def test_the_migration_keys_exports_still_building_and_fails_older_duplicates(city, oei):
+    migration = importlib.import_module(
+        "lms.reports.migrations.0003_private_storage_and_one_building_export"
+    )
+    old = ReportExport.objects.create(
+        requested_by=oei, table="assignments", kind="xlsx", filters={"a": 1, "b": 2}, build_key="x"
+    )
+    new = ReportExport.objects.create(
+        requested_by=oei, table="assignments", kind="xlsx", filters={"b": 2, "a": 1}, build_key="y"
+    )
+    migration.key_building_exports(django_apps, None)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert new.status == ReportExport.Status.PENDING
+    assert new.build_key == services.export_build_key(
+        table="assignments", kind="xlsx", filters={"a": 1, "b": 2}
+    )
+    assert old.status == ReportExport.Status.FAILED
