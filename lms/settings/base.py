@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "lms.organisation.wagtail_users.LMSWagtailUsersAppConfig",  # wagtail.users, see roles.md
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -204,3 +204,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Admin privacy: no requests to third parties (issue 14) ---------------------------------
+# Wagtail's admin would load every user's avatar from gravatar.com with a hash of their email;
+# with no provider, it shows its built-in placeholder instead (users may still upload one).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

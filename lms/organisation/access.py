@@ -1,0 +1,52 @@
+"""Separation of duties: whose account a user may manage and which roles they may grant.
+
+Only superusers make superusers, grant the staff roles (``roles.STAFF_ROLES``) or set someone
+else's password. Whoever else may change users (the OEI administrator) manages the accounts of
+employees and liaisons only: the roles it may grant are :data:`DELEGABLE_ROLES`, and an account
+holding anything more (a staff role, any other group, a direct permission, ``is_staff`` or
+``is_superuser``) is out of its reach, its own account included. docs/roles.md has the matrix.
+"""
+
+from django.contrib.auth.models import Group
+
+from lms.organisation import roles
+
+#: The roles a non-superuser who may change users can grant (and the only ones they can manage).
+DELEGABLE_ROLES = (roles.EMPLOYEE, roles.LIAISON)
+
+#: The permission that lets a non-superuser manage accounts at all.
+CHANGE_USER = "auth.change_user"
+
+
+def user_may_grant_staff(actor) -> bool:
+    """Superusers only: make superusers, grant staff roles, set passwords."""
+    return bool(actor.is_active and actor.is_superuser)
+
+
+def groups_grantable(actor):
+    """The groups ``actor`` may give or take away."""
+    if user_may_grant_staff(actor):
+        return Group.objects.all()
+    if actor.is_active and (actor.has_perm(CHANGE_USER) or actor.has_perm("auth.add_user")):
+        return Group.objects.filter(name__in=DELEGABLE_ROLES)
+    return Group.objects.none()
+
+
+def account_is_privileged(user) -> bool:
+    """Whether ``user`` holds more than the delegable roles (so only a superuser manages it)."""
+    if user.pk is None:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    if user.user_permissions.exists():
+        return True
+    return user.groups.exclude(name__in=DELEGABLE_ROLES).exists()
+
+
+def user_can_manage_account(actor, target) -> bool:
+    """Whether ``actor`` may edit ``target``'s account, deactivate it or send it a reset link."""
+    if user_may_grant_staff(actor):
+        return True
+    if not (actor.is_active and actor.has_perm(CHANGE_USER)):
+        return False
+    return not account_is_privileged(target)
