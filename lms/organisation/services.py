@@ -6,7 +6,6 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -547,7 +546,10 @@ def account_password_reset_send(*, user, sent_by) -> None:
     base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
     with transaction.atomic():
         audit_record(
-            instance=user, action="lms.account.password_reset", user=sent_by, data={"to": user.email}
+            instance=user,
+            action="lms.account.password_reset",
+            user=sent_by,
+            data={"to": user.email},
         )
     with translation.override(language):
         form.save(

@@ -209,3 +209,6 @@ LOGGING = {
 # Wagtail's admin would load every user's avatar from gravatar.com with a hash of their email;
 # with no provider, it shows its built-in placeholder instead (users may still upload one).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the dashboard announce Wagtail releases with links to guide.wagtail.org (the help
+# menu's links there are dropped in lms/wagtail_hooks.py).
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False

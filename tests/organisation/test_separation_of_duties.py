@@ -137,9 +137,7 @@ def test_group_admin_is_for_superusers_only(client, role):
             reverse("wagtailusers_groups:edit", args=[group.pk]), {"name": "Pwned"}
         )
         assert_refused(response, role)
-        assert_refused(
-            client.post(reverse("wagtailusers_groups:delete", args=[group.pk])), role
-        )
+        assert_refused(client.post(reverse("wagtailusers_groups:delete", args=[group.pk])), role)
         group.refresh_from_db()
         assert group.name == roles.LEGAL_REVIEWER
         assert set(group.permissions.values_list("pk", flat=True)) == before
@@ -192,7 +190,8 @@ def test_certificate_settings_saved_by_oei_only(client, role):
     settings = CertificateSettings.load()
     url = reverse("wagtailsettings:edit", args=["certificates", "certificatesettings", settings.pk])
     response = client.post(
-        url, {"signatory_name": "Director Nuevo", "signatory_title": "OEI", "logo": "", "signature": ""}
+        url,
+        {"signatory_name": "Director Nuevo", "signatory_title": "OEI", "logo": "", "signature": ""},
     )
     settings.refresh_from_db()
     if role in ("oei", "superuser"):
@@ -309,7 +308,9 @@ def test_oei_cannot_make_an_employee_superuser_or_set_their_password(client, oei
 def test_oei_manages_an_employees_liaison_role(client, oei):
     employee = EmployeeFactory().user
     url = reverse("wagtailusers_users:edit", args=[employee.pk])
-    response = client.post(url, user_post(employee, groups=group_ids(roles.EMPLOYEE, roles.LIAISON)))
+    response = client.post(
+        url, user_post(employee, groups=group_ids(roles.EMPLOYEE, roles.LIAISON))
+    )
     assert response.status_code == 302
     assert employee.groups.filter(name=roles.LIAISON).exists()
 
@@ -331,7 +332,9 @@ def test_oei_cannot_edit_or_delete_a_staff_account(client, oei, target):
 def test_oei_cannot_edit_its_own_account_in_the_users_admin(client, oei):
     """OEI's own account is a staff account: its details change under "Account"."""
     url = reverse("wagtailusers_users:edit", args=[oei.pk])
-    response = client.post(url, user_post(oei, groups=group_ids(roles.OEI_ADMIN, roles.LEGAL_REVIEWER)))
+    response = client.post(
+        url, user_post(oei, groups=group_ids(roles.OEI_ADMIN, roles.LEGAL_REVIEWER))
+    )
     assert_refused(response, "oei")
     assert not oei.groups.filter(name=roles.LEGAL_REVIEWER).exists()
 
