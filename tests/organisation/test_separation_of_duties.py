@@ -6,11 +6,14 @@ form does not show, a bulk action, the group admin, the employee snippet. Each m
 403 (or a redirect to the login) or refuse the field, and change nothing.
 """
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from certificates.models import CertificateSettings
 from lms.models import OrganisationSettings
@@ -471,6 +474,41 @@ def test_oei_sends_a_password_reset_to_an_employee(client, oei):
     assert message.alternatives
     employee.refresh_from_db()
     assert not employee.has_usable_password()  # nothing but the email happened
+    assert ModelLogEntry.objects.filter(
+        action="lms.account.password_reset", object_id=str(employee.pk), user_id=oei.pk
+    ).exists()
+
+    # The holder follows the link and chooses their own password.
+    client.logout()
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+)", message.body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
+        {
+            "new_password1": "my-own-long-passphrase-26",
+            "new_password2": "my-own-long-passphrase-26",
+        },
+    )
+    assert response.status_code == 302
+    employee.refresh_from_db()
+    assert employee.check_password("my-own-long-passphrase-26")
+
+
+def test_the_edit_page_offers_oei_the_password_reset(client, oei):
+    employee = EmployeeFactory().user
+    html = client.get(reverse("wagtailusers_users:edit", args=[employee.pk])).content.decode()
+    assert reverse("organisation_users:password_reset", args=[employee.pk]) in html
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_oei_chooses_the_certificate_images(client, role):
+    client.force_login(make_user(role))
+    response = client.get(reverse("wagtailimages_chooser:choose"))
+    if role in ("oei", "editor", "legal", "superuser"):
+        assert response.status_code == 200
+    else:
+        assert_refused(response, role)
 
 
 @pytest.mark.parametrize("target", ["superuser", "oei", "editor", "legal"])
@@ -509,3 +547,21 @@ def test_department_liaison_links_stay_with_oei(client, oei):
     department = DepartmentFactory()
     url = reverse("wagtailsnippets_organisation_department:edit", args=[department.pk])
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_workflows_sites_and_collections_are_for_superusers_only(client, role):
+    """Nobody but a superuser can rewire the City Attorney approval or the site's structure."""
+    client.force_login(make_user(role))
+    urls = [
+        reverse("wagtailadmin_workflows:index"),
+        reverse("wagtailadmin_workflows:task_index"),
+        reverse("wagtailsites:index"),
+        reverse("wagtailadmin_collections:index"),
+    ]
+    for url in urls:
+        response = client.get(url)
+        if role == "superuser":
+            assert response.status_code == 200, url
+        else:
+            assert_refused(response, role)
