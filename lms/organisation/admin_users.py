@@ -82,6 +82,10 @@ def password_reset_url(user) -> str:
 
 
 class UserIndexView(wagtail_users.IndexView):
+    def get_base_queryset(self):
+        # Whether each row's account may be managed is decided from these, without a query.
+        return super().get_base_queryset().prefetch_related("groups", "user_permissions")
+
     def get_edit_url(self, instance):
         if access.user_can_manage_account(self.request.user, instance):
             return super().get_edit_url(instance)

@@ -12,12 +12,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from certificates.models import CertificateSettings
 from lms.models import OrganisationSettings
-from lms.organisation import roles
+from lms.organisation import roles, roster, services
 from tests.factories import PASSWORD, DepartmentFactory, EmployeeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -565,3 +567,65 @@ def test_workflows_sites_and_collections_are_for_superusers_only(client, role):
             assert response.status_code == 200, url
         else:
             assert_refused(response, role)
+
+
+def test_users_list_decides_each_rows_links_without_a_query_per_row(client, oei):
+    url = reverse("wagtailusers_users:index")
+    EmployeeFactory.create_batch(3)
+    client.get(url)  # warm caches (content types, permissions)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    EmployeeFactory.create_batch(12)
+    make_user("legal")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(many) == len(few)
+
+
+# --- The HR roster import cannot rewrite a staff member's login either ---------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "staff"),
+    [
+        ({"email": "attacker@example.org"}, True),
+        ({"first": "Changed"}, True),
+        ({"active": "false"}, True),
+        ({"email": "new.address@cabq.example"}, False),
+    ],
+)
+def test_roster_import_changes_a_staff_members_login_only_through_a_superuser(change, staff):
+    record = EmployeeFactory(department=DepartmentFactory(code="LEGAL"))
+    if staff:
+        record.user.groups.add(Group.objects.get(name=roles.LEGAL_REVIEWER))
+    values = {
+        "first": record.user.first_name,
+        "last": record.user.last_name,
+        "email": record.user.email,
+        "department": "LEGAL",
+        "title": record.job_title,
+        "hired": record.hire_date.isoformat(),
+        "active": "true",
+        **change,
+    }
+    csv_line = ",".join(
+        [record.employee_number, *(values[k] for k in ("first", "last", "email"))]
+        + [values[k] for k in ("department", "title", "hired", "active")]
+    )
+    content = (",".join(roster.COLUMNS) + "\n" + csv_line + "\n").encode()
+    plan = roster.roster_validate(content=content)
+    if staff:
+        assert [str(error) for error in plan.errors] == [
+            f"line 2: Employee {record.employee_number} has a staff account: only a superuser "
+            "changes its name, email or active state, in the Users admin. Ask one to, then "
+            "import again."
+        ]
+        with pytest.raises(services.RosterImportRefused):
+            services.roster_import_apply(plan=plan)
+    else:
+        assert plan.is_valid
+        services.roster_import_apply(plan=plan)
+    record.user.refresh_from_db()
+    assert (record.user.email == "new.address@cabq.example") is not staff
+    assert record.user.is_active
