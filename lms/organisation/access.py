@@ -22,14 +22,16 @@ CHANGE_USER = "auth.change_user"
 
 def user_may_grant_staff(actor) -> bool:
     """Superusers only: make superusers, grant staff roles, set passwords."""
-    return bool(actor.is_active and actor.is_superuser)
+    return bool(actor is not None and actor.is_active and actor.is_superuser)
 
 
 def groups_grantable(actor):
     """The groups ``actor`` may give or take away."""
     if user_may_grant_staff(actor):
         return Group.objects.all()
-    if actor.is_active and (actor.has_perm(CHANGE_USER) or actor.has_perm("auth.add_user")):
+    if actor is None or not actor.is_active:
+        return Group.objects.none()
+    if actor.has_perm(CHANGE_USER) or actor.has_perm("auth.add_user"):
         return Group.objects.filter(name__in=DELEGABLE_ROLES)
     return Group.objects.none()
 
