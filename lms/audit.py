@@ -23,6 +23,7 @@ ACTIONS = {
     "lms.course.edition_prepare": (_("Prepare a new edition"), _("New edition prepared")),
     "lms.acknowledgment.sign": (_("Sign an acknowledgment"), _("Acknowledgment signed")),
     "lms.report.publish": (_("Publish a progress report"), _("Progress report published")),
+    "lms.account.password_reset": (_("Send a password reset"), _("Password reset link sent")),
 }
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from lms.organisation import services
+from lms.organisation import access, services
 
 
 class EmployeeAdminForm(WagtailAdminModelForm):
@@ -20,6 +20,17 @@ class EmployeeAdminForm(WagtailAdminModelForm):
             self.initial.update(
                 first_name=user.first_name, last_name=user.last_name, email=user.email
             )
+            if self.for_user is not None and not access.user_can_manage_account(
+                self.for_user, user
+            ):
+                # A staff member's or superuser's login is a superuser's to change: changing
+                # its email would let one redirect its password reset (docs/roles.md).
+                for name in ("first_name", "last_name", "email", "is_active"):
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "This person has a staff account: only a superuser changes its name, "
+                        "email or active state."
+                    )
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

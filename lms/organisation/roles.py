@@ -62,6 +62,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reminders.change_reminderpolicy",
         "reminders.view_reminderlog",
         "reminders.view_digest",
+        # Accounts of employees and liaisons only, never a staff role, "Administrator" or a
+        # password: lms.organisation.access enforces it (separation of duties, docs/roles.md).
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",
@@ -72,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "certificates.revoke_certificate",
         "certificates.archive_certificates",
         "certificates.change_certificatesettings",
+        "lms.change_organisationsettings",
     ],
     CONTENT_EDITOR: [
         "wagtailadmin.access_admin",
@@ -106,6 +109,8 @@ ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.choose_document",
     ],
     LEGAL_REVIEWER: ["wagtailimages.choose_image", "wagtaildocs.choose_document"],
+    # The logo and signature image printed on certificates (CertificateSettings).
+    OEI_ADMIN: ["wagtailimages.add_image", "wagtailimages.choose_image"],
 }
 
 

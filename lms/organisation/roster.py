@@ -28,6 +28,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.organisation import access
 from lms.organisation.models import Department, Employee
 
 #: The columns of the HR export, in their usual order (any order is accepted).
@@ -135,6 +136,8 @@ class RosterDirectory:
     emails: dict[str, set[int]] = field(default_factory=dict)
     #: Logins that new employees' numbers would take but another account already has.
     usernames: set[str] = field(default_factory=set)
+    #: Users of employees in the file whose accounts only a superuser changes (staff roles).
+    staff_user_ids: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -491,6 +494,22 @@ def roster_plan(*, reading: RosterReading, directory: RosterDirectory) -> Roster
             creates.append(row)
             continue
         diff = _differences(known, row)
+        if known.user_id in directory.staff_user_ids and any(
+            change.field in ACCOUNT_FIELDS for change in diff
+        ):
+            # Else whoever imports could redirect a staff member's password reset (roles.md).
+            errors.append(
+                RosterError(
+                    row.line,
+                    _(
+                        "Employee %(number)s has a staff account: only a superuser changes its "
+                        "name, email or active state, in the Users admin. Ask one to, then "
+                        "import again."
+                    )
+                    % {"number": row.employee_number},
+                )
+            )
+            continue
         if diff:
             changes.append(RosterChange(row=row, employee=known, changes=diff))
         else:
@@ -504,6 +523,10 @@ def roster_plan(*, reading: RosterReading, directory: RosterDirectory) -> Roster
         errors=tuple(errors),
         department_ids=department_ids,
     )
+
+
+#: The columns that change the login itself rather than the employment record.
+ACCOUNT_FIELDS = {"first_name", "last_name", "email", "active"}
 
 
 def _differences(known: KnownEmployee, row: RosterRow) -> tuple[FieldChange, ...]:
@@ -567,7 +590,11 @@ def roster_directory(*, rows: list[RosterRow]) -> RosterDirectory:
     for chunk in _chunks(new_logins):
         usernames.update(User.objects.filter(username__in=chunk).values_list("username", flat=True))
     return RosterDirectory(
-        departments=departments, employees=employees, emails=emails, usernames=usernames
+        departments=departments,
+        employees=employees,
+        emails=emails,
+        usernames=usernames,
+        staff_user_ids=access.accounts_privileged(known.user_id for known in employees.values()),
     )
 
 

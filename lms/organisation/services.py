@@ -6,16 +6,19 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.deletion import get_candidate_relations_to_delete
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import ReferenceIndex
@@ -499,3 +502,64 @@ def _column_write(model, name: str, values: dict[int, object]) -> None:
         objects.append(obj)
     # Only the named column is written; the objects carry nothing else.
     model.objects.bulk_update(objects, [name], batch_size=500)
+
+
+# --- Password resets sent from the admin ----------------------------------------------------
+
+
+class PasswordResetRefused(Exception):
+    """The account cannot be sent a password reset link; the message says why."""
+
+
+class _AccountPasswordResetForm(PasswordResetForm):
+    """Django's reset email for one given account, even one that has no usable password yet.
+
+    (Django's own form skips accounts without a usable password: those OEI creates have none
+    until their holder follows this link.)
+    """
+
+    def __init__(self, account):
+        super().__init__({"email": account.email})
+        self.account = account
+
+    def get_users(self, email):
+        return [self.account]
+
+
+def account_password_reset_send(*, user, sent_by) -> None:
+    """Email ``user`` a link to choose their password, in their language; audit who sent it.
+
+    Whoever sends it never sets, sees or receives the password (separation of duties: see
+    docs/roles.md). The link is Django's one-time token, valid for PASSWORD_RESET_TIMEOUT.
+    """
+    if not user.is_active:
+        raise PasswordResetRefused(
+            _("This account is inactive: activate it before sending a password reset.")
+        )
+    form = _AccountPasswordResetForm(user)
+    if not user.email or not form.is_valid():
+        raise PasswordResetRefused(
+            _("This account has no valid email address: add one before sending a password reset.")
+        )
+    employee = Employee.objects.filter(user=user).only("preferred_language").first()
+    language = employee.preferred_language if employee else settings.LANGUAGE_CODE
+    base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    with transaction.atomic():
+        audit_record(
+            instance=user,
+            action="lms.account.password_reset",
+            user=sent_by,
+            data={"to": user.email},
+        )
+    with translation.override(language):
+        form.save(
+            domain_override=base.netloc,
+            use_https=base.scheme == "https",
+            subject_template_name="registration/password_set_subject.txt",
+            email_template_name="registration/password_set_email.txt",
+            html_email_template_name="registration/password_set_email.html",
+            extra_email_context={
+                "language": language,
+                "office_name": OrganisationSettings.load().office_name,
+            },
+        )

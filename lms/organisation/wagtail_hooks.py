@@ -8,7 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from lms.organisation import services
+from lms.organisation import admin_users, services
 from lms.organisation import urls as roster_urls
 from lms.organisation import views as roster_views
 from lms.organisation.forms import EmployeeAdminForm
@@ -104,3 +104,33 @@ def register_roster_import_menu_item():
         icon_name="upload",
         order=9010,
     )
+
+
+# --- Users: separation of duties (see admin_users.py and docs/roles.md) ---------------------
+
+
+@hooks.register("register_admin_urls")
+def register_user_password_reset_urls():
+    return [
+        path(
+            "organisation/users/",
+            include(
+                (
+                    [
+                        path(
+                            "<int:pk>/password-reset/",
+                            admin_users.UserPasswordResetView.as_view(),
+                            name="password_reset",
+                        )
+                    ],
+                    "organisation_users",
+                ),
+                namespace="organisation_users",
+            ),
+        )
+    ]
+
+
+# Replace Wagtail's "Assign role" and "Set active state" on users (registered after theirs).
+hooks.register("register_bulk_action", admin_users.LMSAssignRoleBulkAction, order=100)
+hooks.register("register_bulk_action", admin_users.LMSSetActiveStateBulkAction, order=100)

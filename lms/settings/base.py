@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "lms.organisation.wagtail_users.LMSWagtailUsersAppConfig",  # wagtail.users, see roles.md
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -223,3 +223,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Admin privacy: no requests to third parties (issue 14) ---------------------------------
+# Wagtail's admin would load every user's avatar from gravatar.com with a hash of their email;
+# with no provider, it shows its built-in placeholder instead (users may still upload one).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the dashboard announce Wagtail releases with links to guide.wagtail.org (the help
+# menu's links there are dropped in lms/wagtail_hooks.py).
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
