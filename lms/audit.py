@@ -23,6 +23,7 @@ ACTIONS = {
     "lms.course.edition_prepare": (_("Prepare a new edition"), _("New edition prepared")),
     "lms.acknowledgment.sign": (_("Sign an acknowledgment"), _("Acknowledgment signed")),
     "lms.report.publish": (_("Publish a progress report"), _("Progress report published")),
+    "lms.reminders.send_again": (_("Send a reminder again"), _("Reminder put back to be sent")),
 }
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from lms.compliance.selectors import my_assignments_of
+from lms.organisation.emails import subject_render
 from lms.organisation.models import Employee
 
 
@@ -25,7 +26,7 @@ def reminder_message(*, employee: Employee, connection) -> EmailMultiAlternative
             "assignments": open_items,
             "my_training_url": settings.WAGTAILADMIN_BASE_URL + reverse("courses:my_training"),
         }
-        subject = render_to_string("emails/reminder_subject.txt", context).strip()
+        subject = subject_render("emails/reminder_subject.txt", context)
         text = render_to_string("emails/reminder.txt", context)
         html = render_to_string("emails/reminder.html", context)
     message = EmailMultiAlternatives(subject, text, to=[employee.user.email], connection=connection)

@@ -19,11 +19,12 @@ class ReminderLogViewSet(ModelViewSet):
         "period",
         "scan_date",
         "delivery",
+        "status_label",
         "sent_at",
         "attempts",
         "last_error",
     ]
-    list_filter = ["kind", "delivery", "scan_date", "attempts"]
+    list_filter = ["kind", "delivery", "scan_date", "uncertain", "attempts"]
     search_fields = ["employee__employee_number", "employee__user__last_name"]
     ordering = ["-scan_date", "pk"]
     inspect_view_enabled = True
@@ -38,8 +39,16 @@ class DigestViewSet(ModelViewSet):
     icon = "list-ul"
     menu_label = _("Reminder digests")
     name = "reminder-digest"
-    list_display = ["recipient", "kind", "period", "sent_at", "attempts", "last_error"]
-    list_filter = ["kind", "period", "attempts"]
+    list_display = [
+        "recipient",
+        "kind",
+        "period",
+        "status_label",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["kind", "period", "uncertain", "attempts"]
     ordering = ["-period", "pk"]
     inspect_view_enabled = True
     exclude_form_fields = []
