@@ -7,14 +7,13 @@ from datetime import date
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lms.organisation.emails import subject_render
+from lms.organisation.emails import TextEmail, subject_render
 from lms.organisation.models import Employee
 from lms.reminders.models import Digest, ReminderLog
 
@@ -107,7 +106,7 @@ def _message(*, to: str, template: str, context: dict, language: str, connection
         subject = subject_render(f"emails/reminders/{template}_subject.txt", context)
         text = render_to_string(f"emails/reminders/{template}.txt", context)
         html = render_to_string(f"emails/reminders/{template}.html", context)
-    message = EmailMultiAlternatives(
+    message = TextEmail(
         subject, text, to=[to], connection=connection, headers={"Message-ID": message_id(row)}
     )
     message.attach_alternative(html, "text/html")
@@ -157,7 +156,7 @@ def _check_employee(employee: Employee) -> None:
         raise NotSendable(_("Not sent: the employee has no email address."))
 
 
-def reminder_message(log: ReminderLog, *, connection, links: Links) -> EmailMultiAlternatives:
+def reminder_message(log: ReminderLog, *, connection, links: Links) -> TextEmail:
     employee = log.employee
     _check_employee(employee)
     if not log.assignment.is_active:
@@ -208,7 +207,7 @@ def _entries(digest: Digest) -> list[ReminderLog]:
     )
 
 
-def digest_message(digest: Digest, *, connection, links: Links) -> EmailMultiAlternatives:
+def digest_message(digest: Digest, *, connection, links: Links) -> TextEmail:
     user = digest.recipient
     if not user.is_active or not user.email:
         raise NotSendable(_("Not sent: the recipient is inactive or has no email address."))
@@ -254,7 +253,7 @@ def digest_message(digest: Digest, *, connection, links: Links) -> EmailMultiAlt
     )
 
 
-def message_for(row, *, connection, links: Links) -> EmailMultiAlternatives:
+def message_for(row, *, connection, links: Links) -> TextEmail:
     if isinstance(row, Digest):
         return digest_message(row, connection=connection, links=links)
     return reminder_message(row, connection=connection, links=links)
