@@ -204,3 +204,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Bounded dates (issue 14) -------------------------------------------------------------------
+# A liaison extends a due date by at most this many days past the current one; OEI
+# administrators may grant more (within the dates the LMS accepts at all, up to 2100-12-31).
+EXTENSION_MAX_DAYS = env.int("EXTENSION_MAX_DAYS", default=365)

@@ -23,7 +23,7 @@ from tests.factories import EmployeeFactory
 pytestmark = pytest.mark.django_db
 
 TITLE = "Albuquerque's rights & duties <2025>"
-REQUIREMENT = "Know-your-rights & \"ICE\" agents < 18 y/o, Q&A's"
+REQUIREMENT = 'Know-your-rights & "ICE" agents < 18 y/o, Q&A\'s'
 NAME = "D'Arcy & Co <3"
 
 ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
@@ -85,7 +85,7 @@ def log(employee, assignment, kind, day, **fields):
     )
 
 
-@pytest.mark.parametrize("kind", [kind for kind in ReminderLog.EMPLOYEE_KINDS])
+@pytest.mark.parametrize("kind", list(ReminderLog.EMPLOYEE_KINDS))
 def test_reminders_of_each_kind(person, day, kind):
     employee, assignment = person
     message = emails.reminder_message(
