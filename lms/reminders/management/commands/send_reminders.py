@@ -10,7 +10,6 @@ from django.utils import timezone
 from lms.reminders import services
 from lms.reminders.models import ReminderLog
 
-
 #: The days it makes sense to run reminders for: the LMS's past, and a few years ahead.
 EARLIEST = date(2000, 1, 1)
 YEARS_AHEAD = 5
