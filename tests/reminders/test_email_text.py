@@ -30,6 +30,7 @@ def language_restored():
     with translation.override(translation.get_language()):
         yield
 
+
 TITLE = "Albuquerque's rights & duties <2025>"
 REQUIREMENT = 'Know-your-rights & "ICE" agents < 18 y/o, Q&A\'s'
 NAME = "D'Arcy & Co <3"

@@ -20,6 +20,7 @@ def language_restored():
     with translation.override(translation.get_language()):
         yield
 
+
 LOST = "tests.reminders.backends.LostBackend"
 
 
