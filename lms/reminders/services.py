@@ -4,9 +4,11 @@ the django-q2 schedules.
 The scan only *logs*: it finds what is due with one query per kind of reminder and inserts the
 rows with ``INSERT ... ON CONFLICT DO NOTHING`` on their unique keys, so whoever runs it, however
 often, a milestone is logged once. Sending is separate: a sender claims a batch of unsent rows
-(a short lease, so two clusters never take the same row), sends them over one connection and
-marks each row sent as soon as its message is out. A failure is counted, retried later with
-backoff and shown to OEI in the admin.
+(a short lease, so two clusters never take the same row), sends them over one connection, and
+sends each at most once: "sending" is committed before the message is handed to the mail
+server, "sent" after the server accepted it, and a row left "sending" by a sender that died is
+marked "may not have been sent" for OEI rather than sent again. A refusal is counted, retried
+later with backoff and shown to OEI in the admin.
 """
 
 import gc
