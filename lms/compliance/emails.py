@@ -1,16 +1,16 @@
 """The reminder a liaison sends, in the employee's preferred language (HTML and text)."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from lms.compliance.selectors import my_assignments_of
+from lms.organisation.emails import TextEmail, subject_render
 from lms.organisation.models import Employee
 
 
-def reminder_message(*, employee: Employee, connection) -> EmailMultiAlternatives | None:
+def reminder_message(*, employee: Employee, connection) -> TextEmail | None:
     """A reminder listing the employee's open assignments, or None when nothing is open."""
     if not employee.is_active or not employee.user.email:
         return None
@@ -25,9 +25,9 @@ def reminder_message(*, employee: Employee, connection) -> EmailMultiAlternative
             "assignments": open_items,
             "my_training_url": settings.WAGTAILADMIN_BASE_URL + reverse("courses:my_training"),
         }
-        subject = render_to_string("emails/reminder_subject.txt", context).strip()
+        subject = subject_render("emails/reminder_subject.txt", context)
         text = render_to_string("emails/reminder.txt", context)
         html = render_to_string("emails/reminder.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[employee.user.email], connection=connection)
+    message = TextEmail(subject, text, to=[employee.user.email], connection=connection)
     message.attach_alternative(html, "text/html")
     return message

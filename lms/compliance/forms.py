@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from lms.compliance.selectors import STATUS_SEVERITY, Status
+from lms.organisation.dates import validate_date_in_range
 from lms.organisation.models import Employee
 
 SORT_CHOICES = [
@@ -154,6 +155,7 @@ class ExtensionForm(forms.Form):
         label=_("New due date"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Later than the current due date."),
+        validators=[validate_date_in_range],
     )
     reason = forms.CharField(
         label=_("Reason"),
@@ -177,4 +179,5 @@ class ExemptionForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty for an exemption with no end date."),
+        validators=[validate_date_in_range],
     )

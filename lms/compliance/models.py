@@ -7,6 +7,7 @@ Extensions, exemptions and roster confirmations are records of who decided what 
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from lms.organisation.dates import validate_date_in_range
 from lms.organisation.models import Department, Employee
 
 
@@ -92,6 +94,13 @@ class TrainingRequirement(ClusterableModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        try:
+            validate_date_in_range(self.active_from)
+        except ValidationError as error:
+            raise ValidationError({"active_from": error.messages}) from None
 
     @property
     def job_title_list(self) -> list[str]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -22,6 +23,8 @@ from lms.compliance.models import (
     RosterConfirmation,
     TrainingRequirement,
 )
+from lms.compliance.selectors import can_see_citywide
+from lms.organisation import dates
 from lms.organisation.models import Department, Employee
 
 
@@ -273,6 +276,17 @@ def extension_grant(
     current_due_on = latest.first() or assignment.due_on
     if new_due_on <= current_due_on:
         raise ComplianceError(_("The new due date must be later than the current one."))
+    if new_due_on > dates.LATEST:
+        raise ComplianceError(dates.out_of_range_message())
+    horizon = current_due_on + timedelta(days=settings.EXTENSION_MAX_DAYS)
+    if new_due_on > horizon and not can_see_citywide(granted_by):
+        raise ComplianceError(
+            _(
+                "An extension may move the due date by at most %(days)d days, to %(date)s at "
+                "the latest. Ask OEI for a longer one."
+            )
+            % {"days": settings.EXTENSION_MAX_DAYS, "date": horizon.isoformat()}
+        )
     extension = Extension(
         assignment=assignment, new_due_on=new_due_on, reason=reason.strip(), granted_by=granted_by
     )
@@ -298,6 +312,8 @@ def exemption_grant(
     _refuse_self_grant(assignment=assignment, granted_by=granted_by)
     if until is not None and until < timezone.localdate():
         raise ComplianceError(_("An exemption cannot end in the past."))
+    if until is not None and until > dates.LATEST:
+        raise ComplianceError(dates.out_of_range_message())
     exemption = Exemption(
         assignment=assignment, reason=reason.strip(), until=until, granted_by=granted_by
     )

@@ -4,15 +4,16 @@ says what a reminder is about, shared by the emails and the notices on "My train
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lms.organisation.emails import TextEmail, subject_render
 from lms.organisation.models import Employee
 from lms.reminders.models import Digest, ReminderLog
 
@@ -88,14 +89,25 @@ def language_of(user) -> str:
     return employee.preferred_language if employee else settings.LANGUAGE_CODE
 
 
-def _message(*, to: str, template: str, context: dict, language: str, connection):
+def message_id(row) -> str:
+    """A Message-ID made from the outbox row's unique key: the same reminder or digest always
+    has the same one, so a mail server or client can recognise a copy sent again."""
+    if isinstance(row, Digest):
+        key = f"digest.{row.recipient_id}.{row.kind}.{row.period:%Y%m%d}"
+    else:
+        key = f"reminder.{row.assignment_id}.{row.kind}.{row.due_on:%Y%m%d}.{row.period:%Y%m%d}"
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<{key}@{domain}>"
+
+
+def _message(*, to: str, template: str, context: dict, language: str, connection, row):
     with translation.override(language):
         context = {**context, "language": language}
-        subject = render_to_string(f"emails/reminders/{template}_subject.txt", context).strip()
+        subject = subject_render(f"emails/reminders/{template}_subject.txt", context)
         text = render_to_string(f"emails/reminders/{template}.txt", context)
         html = render_to_string(f"emails/reminders/{template}.html", context)
-    message = EmailMultiAlternatives(
-        " ".join(subject.split()), text, to=[to], connection=connection
+    message = TextEmail(
+        subject, text, to=[to], connection=connection, headers={"Message-ID": message_id(row)}
     )
     message.attach_alternative(html, "text/html")
     return message
@@ -144,7 +156,7 @@ def _check_employee(employee: Employee) -> None:
         raise NotSendable(_("Not sent: the employee has no email address."))
 
 
-def reminder_message(log: ReminderLog, *, connection, links: Links) -> EmailMultiAlternatives:
+def reminder_message(log: ReminderLog, *, connection, links: Links) -> TextEmail:
     employee = log.employee
     _check_employee(employee)
     if not log.assignment.is_active:
@@ -159,6 +171,7 @@ def reminder_message(log: ReminderLog, *, connection, links: Links) -> EmailMult
         context={"employee": employee, "item": item, "links": links},
         language=language,
         connection=connection,
+        row=log,
     )
 
 
@@ -194,7 +207,7 @@ def _entries(digest: Digest) -> list[ReminderLog]:
     )
 
 
-def digest_message(digest: Digest, *, connection, links: Links) -> EmailMultiAlternatives:
+def digest_message(digest: Digest, *, connection, links: Links) -> TextEmail:
     user = digest.recipient
     if not user.is_active or not user.email:
         raise NotSendable(_("Not sent: the recipient is inactive or has no email address."))
@@ -236,10 +249,11 @@ def digest_message(digest: Digest, *, connection, links: Links) -> EmailMultiAlt
         },
         language=language,
         connection=connection,
+        row=digest,
     )
 
 
-def message_for(row, *, connection, links: Links) -> EmailMultiAlternatives:
+def message_for(row, *, connection, links: Links) -> TextEmail:
     if isinstance(row, Digest):
         return digest_message(row, connection=connection, links=links)
     return reminder_message(row, connection=connection, links=links)

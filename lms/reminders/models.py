@@ -132,6 +132,10 @@ class ReminderPreference(models.Model):
         return f"{self.employee_id}: {self.delivery}"
 
 
+#: Failed sends are retried this many times (services.outbox_send), then left to OEI.
+MAX_ATTEMPTS = 5
+
+
 class Outbox(models.Model):
     """What every outbox row has: when it was sent, and how sending has failed so far."""
 
@@ -144,9 +148,49 @@ class Outbox(models.Model):
     # A sender claims rows before sending them, so two clusters never send the same row.
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     claim = models.UUIDField(null=True, blank=True, editable=False)
+    # Written and committed just BEFORE the message is handed to the mail server; ``sent_at``
+    # just after the server accepted it. A row found with the first and not the second once
+    # its claim expired is one whose sender died in between: it may or may not have gone out,
+    # so it is not sent again automatically but shown to OEI as "may not have been sent".
+    sending_at = models.DateTimeField(
+        _("handed to the mail server at"), null=True, blank=True, editable=False
+    )
+    uncertain = models.BooleanField(
+        _("may not have been sent"),
+        default=False,
+        help_text=_(
+            "The sender stopped after handing this message to the mail server and before "
+            "recording that the server accepted it. It is not sent again unless OEI chooses "
+            "“Send again”."
+        ),
+    )
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        PENDING = "pending", _("Waiting to be sent")
+        RETRYING = "retrying", _("Failed, will be retried")
+        FAILED = "failed", _("Not sent")
+        UNCERTAIN = "uncertain", _("May not have been sent")
 
     class Meta:
         abstract = True
+
+    @property
+    def status(self) -> str:
+        if self.sent_at is not None:
+            return self.Status.SENT
+        if self.uncertain:
+            return self.Status.UNCERTAIN
+        if self.attempts >= MAX_ATTEMPTS:
+            return self.Status.FAILED
+        if self.attempts:
+            return self.Status.RETRYING
+        return self.Status.PENDING
+
+    def status_label(self) -> str:
+        return self.Status(self.status).label
+
+    status_label.short_description = _("status")
 
 
 class ReminderLog(Outbox):

@@ -2,11 +2,12 @@
 
 from datetime import date, timedelta
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lms.compliance.selectors import Status
 from lms.organisation.models import Employee
-from lms.reminders.models import Delivery, ReminderLog, ReminderPreference
+from lms.reminders.models import Delivery, Digest, ReminderLog, ReminderPreference
 
 #: Notices on "My training" show reminders logged this recently.
 NOTICE_DAYS = 30
@@ -51,3 +52,22 @@ def notices_for(*, user, assignments, today: date | None = None) -> list[Reminde
             continue
         latest.setdefault(log.assignment_id, log)
     return list(latest.values())
+
+
+def _to_check(model) -> QuerySet:
+    """Unsent rows that may not have been sent, or whose sending failed: the first first."""
+    return (
+        model.objects.filter(sent_at__isnull=True)
+        .filter(Q(uncertain=True) | Q(attempts__gt=0))
+        .order_by("-uncertain", "-scan_date", "pk")
+    )
+
+
+def outbox_to_check() -> tuple[list[ReminderLog], list[Digest]]:
+    """What OEI checks (callers check that the user may see it): reminders and digests that
+    may not have been sent or could not be."""
+    reminders = _to_check(ReminderLog).select_related("employee__user", "assignment__requirement")[
+        :500
+    ]
+    digests = _to_check(Digest).select_related("recipient")[:500]
+    return list(reminders), list(digests)

@@ -4,13 +4,16 @@ the django-q2 schedules.
 The scan only *logs*: it finds what is due with one query per kind of reminder and inserts the
 rows with ``INSERT ... ON CONFLICT DO NOTHING`` on their unique keys, so whoever runs it, however
 often, a milestone is logged once. Sending is separate: a sender claims a batch of unsent rows
-(a short lease, so two clusters never take the same row), sends them over one connection and
-marks each row sent as soon as its message is out. A failure is counted, retried later with
-backoff and shown to OEI in the admin.
+(a short lease, so two clusters never take the same row), sends them over one connection, and
+sends each at most once: "sending" is committed before the message is handed to the mail
+server, "sent" after the server accepted it, and a row left "sending" by a sender that died is
+marked "may not have been sent" for OEI rather than sent again. A refusal is counted, retried
+later with backoff and shown to OEI in the admin.
 """
 
 import gc
 import logging
+import smtplib
 import uuid
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -25,17 +28,25 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from courses.services import add_months
+from lms.audit import audit_record
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import with_status
 from lms.organisation.models import Employee, Liaison
-from lms.reminders.models import Delivery, Digest, ReminderLog, ReminderPolicy, ReminderPreference
+from lms.reminders import emails
+from lms.reminders.models import (
+    MAX_ATTEMPTS,
+    Delivery,
+    Digest,
+    ReminderLog,
+    ReminderPolicy,
+    ReminderPreference,
+)
 
 logger = logging.getLogger(__name__)
 
 #: A sender that claimed rows and died lets another take them after this long.
 LEASE = timedelta(minutes=15)
-#: Failed sends are retried this many times, waiting BACKOFF x 4^(attempts - 1) in between.
-MAX_ATTEMPTS = 5
+#: Failed sends are retried MAX_ATTEMPTS times, waiting BACKOFF x 4^(attempts - 1) in between.
 BACKOFF = timedelta(minutes=5)
 #: Escalations are gathered into digests for this long after they were logged.
 DIGEST_LOOKBACK = timedelta(days=14)
@@ -59,6 +70,7 @@ class SendResult:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    uncertain: int = 0
 
 
 def policy_current() -> ReminderPolicy:
@@ -394,7 +406,7 @@ def _not_logged(rows: list[LogRow]) -> list[LogRow]:
     ]
 
 
-LOG_COLUMNS = (*LogRow._fields, "scan_date", "created_at", "attempts", "last_error")
+LOG_COLUMNS = (*LogRow._fields, "scan_date", "created_at", "attempts", "last_error", "uncertain")
 
 
 def log_rows_insert(rows: list[LogRow], *, scan_date: date, batch: int = 5000) -> None:
@@ -430,6 +442,7 @@ def log_rows_insert(rows: list[LogRow], *, scan_date: date, batch: int = 5000) -
                         now,
                         0,
                         "",
+                        False,
                     )
                     for row in rows[start : start + batch]
                 ],
@@ -474,7 +487,9 @@ def reminder_scan(*, today: date | None = None, dry_run: bool = False) -> ScanRe
 
 
 def _pending(model, now: datetime) -> QuerySet:
-    pending = model.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).filter(
+    pending = model.objects.filter(
+        sent_at__isnull=True, uncertain=False, attempts__lt=MAX_ATTEMPTS
+    ).filter(
         Q(next_try_at__isnull=True) | Q(next_try_at__lte=now),
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
     )
@@ -483,16 +498,37 @@ def _pending(model, now: datetime) -> QuerySet:
     return pending
 
 
+def _interrupted_mark(model, *, now: datetime) -> int:
+    """Rows whose sender died after handing the message to the mail server and before
+    recording that it was accepted (``sending_at`` set, no ``sent_at``, claim expired): they
+    may have gone out, so they become "may not have been sent" and are not sent again."""
+    count = model.objects.filter(
+        sent_at__isnull=True,
+        sending_at__isnull=False,
+        uncertain=False,
+        claimed_until__lt=now,
+    ).update(uncertain=True, claim=None, claimed_until=None)
+    if count:
+        logger.error(
+            "reminders: %d %s may not have been sent (sender stopped mid-send); see Reminders "
+            "in the admin",
+            count,
+            model.__name__,
+        )
+    return count
+
+
 def _claim(model, *, now: datetime, size: int) -> uuid.UUID | None:
     """Take up to ``size`` unsent rows for this sender; None when there are none left. Rows
     another sender claimed in between are simply not ours (the UPDATE re-checks)."""
     token = uuid.uuid4()
     with transaction.atomic():
+        _interrupted_mark(model, now=now)
         ids = list(_pending(model, now).order_by("pk").values_list("pk", flat=True)[:size])
         if not ids:
             return None
         _pending(model, now).filter(pk__in=ids).update(
-            claim=token, claimed_until=timezone.now() + LEASE
+            claim=token, claimed_until=timezone.now() + LEASE, sending_at=None
         )
     return token
 
@@ -509,16 +545,50 @@ def _mark_failed(model, row, token, *, error: str, now: datetime, final: bool = 
         last_error=error[:2000],
         claim=None,
         claimed_until=None,
+        sending_at=None,
     )
+
+
+#: Errors after which the message was certainly not accepted: the server answered with a
+#: refusal, or the connection was refused before anything was sent. Any other error while
+#: sending (a timeout, a connection lost mid-message) leaves the message's fate unknown.
+REFUSED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused, ConnectionRefusedError)
+
+
+def _sending_mark(model, row, token) -> bool:
+    """Record, and commit, that this row's message is being handed to the mail server now;
+    False when the row is no longer ours (its claim expired and another sender took it)."""
+    with transaction.atomic():
+        return bool(
+            model.objects.filter(pk=row.pk, claim=token, sent_at__isnull=True).update(
+                sending_at=timezone.now()
+            )
+        )
+
+
+def _sent_mark(model, row, token) -> None:
+    with transaction.atomic():
+        sent_at = timezone.now()
+        model.objects.filter(pk=row.pk, claim=token).update(
+            sent_at=sent_at, claim=None, claimed_until=None, last_error=""
+        )
+        if model is Digest:
+            row.entries.filter(sent_at__isnull=True).update(sent_at=sent_at)
 
 
 def outbox_send(
     *, now: datetime | None = None, batch_size: int = 200, limit: int | None = None
 ) -> SendResult:
     """Send what the outbox holds and is due, in batches over one mail connection (at most
-    ``limit`` batches' worth when given; the rest waits for the next run)."""
-    from lms.reminders import emails
+    ``limit`` batches' worth when given; the rest waits for the next run).
 
+    Each message is sent at most once: its row is marked "sending" (committed) before the
+    message is handed to the mail server and "sent" after the server accepted it. A sender that
+    dies in between leaves the row "sending"; the next sender, once the claim has expired,
+    marks it "may not have been sent" for OEI to check rather than sending it again. Each
+    message carries a Message-ID made from the row's unique key, so a server or a mail client
+    can recognise a copy OEI chose to send again.
+    """
     now = now or timezone.now()
     result = SendResult()
     links = emails.Links()
@@ -529,27 +599,42 @@ def outbox_send(
                     model.objects.filter(claim=token).update(claim=None, claimed_until=None)
                     break
                 rows = emails.claimed_rows(model, token)
-                for row in rows:
+                for index, row in enumerate(rows):
                     try:
                         message = emails.message_for(row, connection=connection, links=links)
                     except emails.NotSendable as reason:
                         _mark_failed(model, row, token, error=str(reason), now=now, final=True)
                         result.skipped += 1
                         continue
+                    if not _sending_mark(model, row, token):
+                        continue
                     try:
                         connection.send_messages([message])
-                    except Exception as error:  # noqa: BLE001 - any backend error is a failure
+                    except REFUSED as error:
                         logger.warning("reminder %s %s not sent: %s", model.__name__, row.pk, error)
                         _mark_failed(model, row, token, error=repr(error), now=now)
                         result.failed += 1
                         continue
-                    with transaction.atomic():
-                        sent_at = timezone.now()
-                        model.objects.filter(pk=row.pk, claim=token).update(
-                            sent_at=sent_at, claim=None, claimed_until=None, last_error=""
+                    except Exception as error:  # noqa: BLE001 - the message's fate is unknown
+                        logger.error(
+                            "reminder %s %s may not have been sent: %s",
+                            model.__name__,
+                            row.pk,
+                            error,
                         )
-                        if model is Digest:
-                            row.entries.filter(sent_at__isnull=True).update(sent_at=sent_at)
+                        model.objects.filter(pk=row.pk, claim=token).update(
+                            uncertain=True,
+                            claim=None,
+                            claimed_until=None,
+                            last_error=repr(error)[:2000],
+                        )
+                        result.uncertain += 1
+                        # The connection is in an unknown state: the rest waits for the next run.
+                        model.objects.filter(pk__in=[r.pk for r in rows[index + 1 :]]).filter(
+                            claim=token
+                        ).update(claim=None, claimed_until=None)
+                        return result
+                    _sent_mark(model, row, token)
                     result.sent += 1
     if result.failed:
         logger.error("reminders: %d sends failed; see Reminders in the admin", result.failed)
@@ -557,8 +642,34 @@ def outbox_send(
 
 
 def failures() -> QuerySet[ReminderLog]:
-    """Reminders that could not be sent (yet): what OEI sees in the admin."""
-    return ReminderLog.objects.filter(sent_at__isnull=True, attempts__gt=0)
+    """Reminders that could not be sent (yet), or may not have been: what OEI sees in the
+    admin."""
+    return ReminderLog.objects.filter(sent_at__isnull=True).filter(
+        Q(attempts__gt=0) | Q(uncertain=True)
+    )
+
+
+@transaction.atomic
+def outbox_send_again(row, *, by) -> None:
+    """OEI checked a row that may not have been sent (or that failed for good) and wants it
+    sent again: it goes back to the outbox, with the same Message-ID."""
+    model = type(row)
+    updated = model.objects.filter(pk=row.pk, sent_at__isnull=True).update(
+        uncertain=False,
+        sending_at=None,
+        attempts=0,
+        next_try_at=None,
+        last_error="",
+        claim=None,
+        claimed_until=None,
+    )
+    if updated:
+        audit_record(
+            instance=row,
+            action="lms.reminders.send_again",
+            user=by,
+            data={"model": model.__name__, "pk": row.pk},
+        )
 
 
 # --- Preferences -----------------------------------------------------------------------------

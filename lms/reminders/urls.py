@@ -6,4 +6,6 @@ app_name = "reminders"
 
 urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
+    path("to-check/", views.to_check, name="to_check"),
+    path("to-check/<str:kind>/<int:pk>/send-again/", views.send_again, name="send_again"),
 ]

@@ -1,10 +1,13 @@
 """OEI sees the outbox in the admin: every reminder and digest, and which failed and why."""
 
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from lms.compliance.selectors import can_see_citywide
 from lms.reminders.models import Digest, ReminderLog
 
 
@@ -19,11 +22,12 @@ class ReminderLogViewSet(ModelViewSet):
         "period",
         "scan_date",
         "delivery",
+        "status_label",
         "sent_at",
         "attempts",
         "last_error",
     ]
-    list_filter = ["kind", "delivery", "scan_date", "attempts"]
+    list_filter = ["kind", "delivery", "scan_date", "uncertain", "attempts"]
     search_fields = ["employee__employee_number", "employee__user__last_name"]
     ordering = ["-scan_date", "pk"]
     inspect_view_enabled = True
@@ -38,8 +42,16 @@ class DigestViewSet(ModelViewSet):
     icon = "list-ul"
     menu_label = _("Reminder digests")
     name = "reminder-digest"
-    list_display = ["recipient", "kind", "period", "sent_at", "attempts", "last_error"]
-    list_filter = ["kind", "period", "attempts"]
+    list_display = [
+        "recipient",
+        "kind",
+        "period",
+        "status_label",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["kind", "period", "uncertain", "attempts"]
     ordering = ["-period", "pk"]
     inspect_view_enabled = True
     exclude_form_fields = []
@@ -55,3 +67,21 @@ class RemindersViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_viewset():
     return RemindersViewSetGroup()
+
+
+class ToCheckMenuItem(MenuItem):
+    """The reminders OEI checks (failed, or may not have been sent), with "Send again"."""
+
+    def is_shown(self, request):
+        return can_see_citywide(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_to_check_menu_item():
+    return ToCheckMenuItem(
+        _("Reminders to check"),
+        reverse_lazy("reminders:to_check"),
+        name="reminders-to-check",
+        icon_name="warning",
+        order=9020,
+    )

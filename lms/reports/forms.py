@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lms.compliance.models import TrainingRequirement
+from lms.organisation.dates import validate_date_in_range
 from lms.organisation.models import Department
 from lms.reports.models import DEFAULT_SMALL_COUNT, ProgressReport
 from lms.reports.selectors import MAX_WEEKS, ReportFilters
@@ -23,6 +24,7 @@ class ReportFilterForm(forms.Form):
         widget=DateInput(),
         help_text=_("Training assigned from this date; the trends start in its week."),
         error_messages={"invalid": _("Enter the start date as YYYY-MM-DD.")},
+        validators=[validate_date_in_range],
     )
     date_to = forms.DateField(
         label=_("To"),
@@ -30,6 +32,7 @@ class ReportFilterForm(forms.Form):
         widget=DateInput(),
         help_text=_("Training assigned up to this date; the trends end in its week."),
         error_messages={"invalid": _("Enter the end date as YYYY-MM-DD.")},
+        validators=[validate_date_in_range],
     )
     department = forms.ModelChoiceField(
         label=_("Department"),

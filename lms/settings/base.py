@@ -231,3 +231,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Nor does the dashboard announce Wagtail releases with links to guide.wagtail.org (the help
 # menu's links there are dropped in lms/wagtail_hooks.py).
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+
+# --- Bounded dates (issue 14) -------------------------------------------------------------------
+# A liaison extends a due date by at most this many days past the current one; OEI
+# administrators may grant more (within the dates the LMS accepts at all, up to 2100-12-31).
+EXTENSION_MAX_DAYS = env.int("EXTENSION_MAX_DAYS", default=365)

@@ -14,3 +14,14 @@ class FailingBackend(EmailBackend):
 
 def outbox():
     return mail.outbox
+
+
+class LostBackend(EmailBackend):
+    """Loses the connection after the message's last byte, before the server's answer, for
+    addresses containing "lost": whether the server accepted it is unknown."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if any("lost" in address for address in message.to):
+                raise TimeoutError("timed out waiting for the server's answer")
+        return super().send_messages(messages)

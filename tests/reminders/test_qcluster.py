@@ -37,15 +37,18 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_cluster(mail_dir: Path, log: Path, redis_url: str) -> subprocess.Popen:
+def start_cluster(
+    mail_dir: Path | None, log: Path, redis_url: str, extra_env: dict | None = None
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.test",
         "Q_SYNC": "False",
         "DATABASE_URL": database_url(),
-        "TEST_EMAIL_DIR": str(mail_dir),
+        "TEST_EMAIL_DIR": str(mail_dir) if mail_dir else "",
         "REDIS_URL": redis_url,
         "Q_WORKERS": "1",
+        **(extra_env or {}),
     }
     return subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],

@@ -2,19 +2,31 @@
 [--date YYYY-MM-DD]``. The same scan and sender as the daily schedule, so running it on a day
 the schedule also ran sends nothing twice."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from lms.reminders import services
 from lms.reminders.models import ReminderLog
 
+#: The days it makes sense to run reminders for: the LMS's past, and a few years ahead.
+EARLIEST = date(2000, 1, 1)
+YEARS_AHEAD = 5
+
 
 def _day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--date must be YYYY-MM-DD, not {value!r}") from None
+        raise CommandError(f"--date must be YYYY-MM-DD, not {value[:40]!r}") from None
+    latest = timezone.localdate() + timedelta(days=365 * YEARS_AHEAD + 1)
+    if not EARLIEST <= day <= latest:
+        raise CommandError(
+            f"--date must be between {EARLIEST.isoformat()} and {latest.isoformat()} "
+            f"(today + {YEARS_AHEAD} years), not {day.isoformat()}"
+        )
+    return day
 
 
 class Command(BaseCommand):
