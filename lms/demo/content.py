@@ -185,7 +185,12 @@ class CourseContent:
     quiz_pass_mark: int = 80
     quiz_shuffle_choices: bool = True
     quiz_max_attempts: int = 0  # unlimited
-    quiz_wait_minutes: int = 0
+    #: Sample settings (not from the order): a learner who fails waits, and cannot retake
+    #: more than three times in any 24 hours, so the result pages cannot be harvested.
+    quiz_wait_minutes: int = 60
+    quiz_max_attempts_per_day: int = 3
+    quiz_review_after_fail: str = "explained"
+    quiz_review_after_pass: str = "full"
     validity_months: int | None = 12
     edition: int = 1
 
@@ -740,6 +745,43 @@ COMMITMENTS = CourseContent(
             ),
             reference="C/S R-18-7",
         ),
+        single(
+            "By phone, someone who says they work for a federal agency asks you to confirm "
+            "whether a named resident is enrolled in your City program. What do you do?",
+            wrong("Confirm it, since a single name is not a record"),
+            wrong("Confirm it if the caller gives a badge number"),
+            right(
+                "Share nothing, and pass the request to your supervisor, who asks the City "
+                "Attorney's Office whether federal law or a court order requires an answer"
+            ),
+            wrong("Ask the resident about their immigration status first"),
+            explanation=(
+                "Section 1 names information-sharing among the things City resources are not "
+                "used for, and the City's records are City resources; the only exceptions are "
+                "what federal law or a court order requires, which is a legal question for the "
+                "City Attorney's Office. Passing the request to your supervisor is sample "
+                "guidance: follow your department's procedure."
+            ),
+            reference="EO §1",
+        ),
+        single(
+            "What does section 8 ask City departments to do with their existing programs and "
+            "services?",
+            wrong("Check the immigration status of the people who use them"),
+            wrong("Close those that serve residents without legal status"),
+            wrong("Send their participant lists to federal agencies"),
+            right(
+                "Review them to identify additional ways to support families impacted by "
+                "federal immigration enforcement actions"
+            ),
+            explanation=(
+                "Section 8: City departments shall review their existing programs and services "
+                "to identify additional ways to support families that have been impacted by "
+                "federal immigration enforcement actions. The review looks for ways to help, "
+                "never for information about anyone's status (section 1)."
+            ),
+            reference="EO §8",
+        ),
     ),
 )
 
@@ -1254,6 +1296,37 @@ ENCOUNTERS = CourseContent(
             ),
             reference="EO §12",
         ),
+        true_false(
+            "Lending agents a City vehicle so that they can watch a City building without being "
+            "noticed would be consistent with section 6 of the order.",
+            answer=False,
+            explanation=(
+                "False. Section 6 says City departments shall not support secret policing "
+                "tactics by ICE agents, and a City vehicle is a City resource (section 1). Do "
+                "not lend it on your own authority, and never physically interfere with anyone; "
+                "telling your supervisor, who follows the City Attorney's guidance (section 7), "
+                "is sample guidance."
+            ),
+            reference="EO §6, §1",
+        ),
+        single(
+            "Which of these does section 13 say ICE must not do in the City's public spaces?",
+            wrong("Walk through a City park"),
+            wrong("Ask City staff for directions"),
+            right(
+                "Disrupt their safety or well-being through violent or harmful detainment "
+                "actions"
+            ),
+            wrong("Park in a public City parking lot"),
+            explanation=(
+                "Section 13: ICE must not disrupt the safety or well-being of City public spaces "
+                "through violent or harmful detainment actions. Whatever happened, the activity "
+                "is reported to the Mayor's Office, the City Attorney's Office and the OIRA "
+                "Steering Committee (section 9). Calling 911 when anyone is hurt or in danger is "
+                "sample guidance."
+            ),
+            reference="EO §13",
+        ),
     ),
 )
 
@@ -1708,6 +1781,55 @@ MINORS = CourseContent(
                 "department's referral process, never making help depend on status."
             ),
             reference="EO §16",
+        ),
+        single(
+            "Under section 3, the OIRA Steering Committee works with local nonprofits, legal "
+            "service providers and schools so that people have access to what?",
+            wrong("Federal immigration enforcement records"),
+            wrong("Immigration status checks at school enrolment"),
+            right("Legal representation, counselling and safe shelter options"),
+            wrong("Private detention contracts"),
+            explanation=(
+                "Section 3 asks the Office of Immigrant and Refugee Affairs (OIRA) Steering "
+                "Committee to collaborate with local nonprofits, legal service providers and "
+                "schools to ensure access to legal representation, counselling and safe shelter "
+                "options. For a family you work with, these are the kinds of help your "
+                "department's referral process points to."
+            ),
+            reference="EO §3",
+        ),
+        single(
+            "A parent at a library story time asks where to find information about their "
+            "rights. Which office does section 4 task with disseminating Know Your Rights "
+            "information?",
+            wrong("Immigration and Customs Enforcement"),
+            wrong("The Albuquerque Police Department"),
+            wrong("The City Attorney's Office"),
+            right("The Office of Equity and Inclusion (OEI)"),
+            explanation=(
+                "Section 4: OEI shall continue to disseminate Know Your Rights information and, "
+                "with other City departments, share information on City services and assistance "
+                f"programs for families impacted by federal enforcement actions. OEI's number is "
+                f"{OEI_PHONE}. Giving the parent that number, rather than advice of your own, is "
+                "sample guidance."
+            ),
+            reference="EO §4",
+        ),
+        multiple(
+            "Section 8 asks City departments to review their existing programs and services. "
+            "Which of these fit the purpose of that review? Select all that apply.",
+            right("Finding ways a youth program can support a child whose parent was detained"),
+            wrong("Finding out which participants are not U.S. citizens"),
+            right("Identifying services that could help families affected by enforcement"),
+            wrong("Preparing participant lists for federal agencies"),
+            explanation=(
+                "Section 8: departments review their programs and services to identify "
+                "additional ways to support families that have been impacted by federal "
+                "immigration enforcement actions. Collecting or sharing information about "
+                "anyone's status is the opposite: section 1 names information-sharing among the "
+                "things City resources are not used for."
+            ),
+            reference="EO §8, §1",
         ),
     ),
 )
