@@ -183,7 +183,9 @@ def quiz_rules(
         waits.append(submitted[0][1] + timedelta(minutes=course.quiz_wait_minutes))
     daily = course.quiz_max_attempts_per_day
     if daily:
-        recent = sorted(started for started, _submitted in submitted if started > now - ATTEMPT_WINDOW)
+        recent = sorted(
+            started for started, _submitted in submitted if started > now - ATTEMPT_WINDOW
+        )
         if len(recent) >= daily:
             # Once the earliest of the last ``daily`` attempts is 24 hours old, one more fits.
             waits.append(recent[-daily] + ATTEMPT_WINDOW)

@@ -64,8 +64,9 @@ class QuizReview(models.TextChoices):
 
     SCORE = "score", _("Score only")
     WRONG = "wrong", _("Score and which questions were wrong")
-    EXPLAINED = "explained", _(
-        "Score, which questions were wrong and the explanations (never the correct choice)"
+    EXPLAINED = (
+        "explained",
+        _("Score, which questions were wrong and the explanations (never the correct choice)"),
     )
     FULL = "full", _("Full review: the correct choices and the explanations")
 
@@ -148,8 +149,7 @@ class CoursePage(LoginRequiredMixin, Page):
         default=0,
         validators=[MaxValueValidator(MAX_WAIT_MINUTES)],
         help_text=_(
-            "After a failed attempt, the learner waits this long before the next. 0 means no "
-            "wait."
+            "After a failed attempt, the learner waits this long before the next. 0 means no wait."
         ),
     )
     quiz_max_attempts_per_day = models.PositiveSmallIntegerField(

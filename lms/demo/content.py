@@ -190,7 +190,7 @@ class CourseContent:
     quiz_wait_minutes: int = 60
     quiz_max_attempts_per_day: int = 3
     quiz_review_after_fail: str = "explained"
-    quiz_review_after_pass: str = "full"
+    quiz_review_after_pass: str = "full"  # noqa: S105 (a review level, not a password)
     validity_months: int | None = 12
     edition: int = 1
 
@@ -1314,8 +1314,7 @@ ENCOUNTERS = CourseContent(
             wrong("Walk through a City park"),
             wrong("Ask City staff for directions"),
             right(
-                "Disrupt their safety or well-being through violent or harmful detainment "
-                "actions"
+                "Disrupt their safety or well-being through violent or harmful detainment actions"
             ),
             wrong("Park in a public City parking lot"),
             explanation=(
