@@ -12,7 +12,9 @@ video or document blocks: the demo ships without media files.
 Each course also has a question bank (``courses.blocks.QuizBankBlock``) written from the order.
 Its questions may test that employees follow the City Attorney's guidance and contact that office,
 never what the guidance says. Every question and answer choice has a fixed id derived from the
-course slug and its position, so the demo's quiz data is the same on every load.
+course slug and its position, so the demo's quiz data is the same on every load. Each bank
+holds at least twice the questions an attempt draws, so that a retake is a new test, and the
+courses' review and waiting settings are sample settings (see docs/quiz-review.md).
 """
 
 import uuid
