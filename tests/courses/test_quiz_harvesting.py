@@ -9,9 +9,13 @@ allow.
 
 It knows nothing of the course. It learns a question's answer only from a page: a choice marked
 as correct, its own answer marked "Correct", or, for a single-choice or true-or-false question,
-every other choice already marked "Not correct". A question it has not learned it answers
-wrongly, with a choice it has not tried yet when it can (the most a result page can teach it
-without luck); so its score is what the pages gave away, nothing else.
+every other choice already marked "Not correct". It also reads the explanations a failed
+attempt's page shows: for a question it has not learned, it picks the choice (or, for "select
+all that apply", the choices) whose text overlaps that question's explanation most
+(``tests.quiz_leaks.guess``, deterministic), unless a page already marked that choice "Not
+correct". When the explanation singles nothing out, it answers wrongly, with a choice it has not
+tried yet when it can (the most a result page can teach it without luck); so its score is what
+the pages gave away, nothing else.
 """
 
 import re
@@ -28,6 +32,7 @@ from courses import services
 from courses.models import CoursePage, QuizAttempt, QuizReview
 from lms.demo import content
 from lms.organisation.models import Employee
+from tests.quiz_leaks import guess
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +70,9 @@ class Harvester:
     known: dict[str, set[str]] = field(default_factory=dict)  # choice texts that are right
     ruled_out: dict[str, set[str]] = field(default_factory=dict)  # texts marked not correct
     revealed_by_marks: list[str] = field(default_factory=list)  # correct choices a page marked
+    explanations: dict[str, str] = field(default_factory=dict)  # as a failed page showed them
+    #: (question id, choice texts) picked because they overlapped the explanation most.
+    read_from_explanations: list[tuple[str, frozenset[str]]] = field(default_factory=list)
 
     def answer(self, question: FormQuestion, wrong_ids: set[str]) -> list[str]:
         if question.id in self.known:
@@ -72,6 +80,12 @@ class Harvester:
                 cid for cid, text in question.choices.items() if text in self.known[question.id]
             ]
         tried = self.ruled_out.get(question.id, set())
+        if question.id in self.explanations:
+            kind = "multiple" if question.kind == "multiple" else "single"
+            picked = guess(kind, list(question.choices.values()), self.explanations[question.id])
+            if picked and not picked & tried:
+                self.read_from_explanations.append((question.id, frozenset(picked)))
+                return [cid for cid, text in question.choices.items() if text in picked]
         untried_wrong = [
             cid
             for cid in question.choices
@@ -83,6 +97,9 @@ class Harvester:
         sections = re.findall(r'<section class="lms-answer[^"]*".*?</section>', html, re.S)
         assert len(sections) in (0, len(questions))
         for question, section in zip(questions, sections, strict=False):
+            why = re.search(r"<strong>Why:</strong>(.*?)</p>", section, re.S)
+            if why:
+                self.explanations[question.id] = unescape(why.group(1)).strip()
             items = [
                 unescape(re.sub(r"<[^>]+>", "", li)).strip()
                 for li in re.findall(r"<li>(.*?)</li>", section, re.S)
@@ -206,6 +223,19 @@ def test_harvesting_the_result_pages_does_not_pass_a_demo_course(demo_learner, c
     for html in walk.failed_pages:
         assert "(correct answer)" not in html
         assert not any(cid in html for cid in correct_ids)
+    # The failed pages showed the explanations, and the harvester read them; whatever it picked
+    # for overlapping an explanation most was never the right answer.
+    assert harvester.explanations
+    right_texts = {
+        q["id"]: frozenset(c["text"] for c in q["choices"] if c["id"] in q["correct"])
+        for attempt in QuizAttempt.objects.filter(employee=employee)
+        for q in attempt.questions
+    }
+    assert [
+        (qid, picked)
+        for qid, picked in harvester.read_from_explanations
+        if picked == right_texts[qid]
+    ] == []
 
 
 def test_the_same_walk_passes_when_failed_attempts_show_the_answers(demo_learner, clock):
@@ -223,3 +253,27 @@ def test_the_same_walk_passes_when_failed_attempts_show_the_answers(demo_learner
 
     assert walk.passed and walk.attempts <= 10
     assert harvester.revealed_by_marks
+
+
+def test_the_walk_reads_answers_off_explanations_that_quote_them(demo_learner, clock):
+    """Explanations that quote the right choice, as the demo's did before issue 14: the
+    harvester, reading only the failed pages' explanations and verdicts, passes. So the walk
+    above would catch explanations that give the answers away."""
+    client, employee = demo_learner
+    course = CoursePage.objects.get(slug=content.COMMITMENTS.slug)
+    raw = list(course.quiz.raw_data)
+    for block in raw:
+        question = block["value"]
+        right = [c["value"]["text"] for c in question["choices"] if c["value"]["is_correct"]]
+        question["explanation"] = f"{question['explanation']} The answer: {'; '.join(right)}."
+    course.quiz = raw
+    course.quiz_wait_minutes = 0
+    course.quiz_max_attempts_per_day = 0
+    course.save()
+    read_every_lesson(employee, course)
+
+    walk, harvester = harvest(client, clock, course, window=timedelta(hours=24))
+
+    assert walk.passed and walk.attempts <= 10
+    assert harvester.read_from_explanations
+    assert harvester.revealed_by_marks == []  # the answers came from the explanations
