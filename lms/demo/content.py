@@ -14,7 +14,9 @@ Its questions may test that employees follow the City Attorney's guidance and co
 never what the guidance says. Every question and answer choice has a fixed id derived from the
 course slug and its position, so the demo's quiz data is the same on every load. Each bank
 holds at least twice the questions an attempt draws, so that a retake is a new test, and the
-courses' review and waiting settings are sample settings (see docs/quiz-review.md).
+courses' review and waiting settings are sample settings (see docs/quiz-review.md). A failed
+attempt shows the explanations, so an explanation cites its clauses and points the learner to
+them without naming, quoting or paraphrasing any choice.
 """
 
 import uuid
@@ -1276,11 +1278,11 @@ ENCOUNTERS = CourseContent(
             wrong("Stand in front of the gate to stop the officers physically"),
             wrong("Lend them the keys quietly and tell no one"),
             explanation=(
-                "A storage yard, its locks and a crew's working time are among the resources section 1 "
-                "covers (facilities, equipment and personnel), and section 6 is about secret "
-                "policing tactics by ICE agents. Section 7 says whose direction applies when agents "
-                "are at a municipal facility, and section 9 says the activity is reported. Read all "
-                "four clauses before the next attempt."
+                "A storage yard, its locks and a crew's working time are among the resources "
+                "section 1 covers (facilities, equipment and personnel), and section 6 is about "
+                "secret policing tactics by ICE agents. Section 7 says whose direction applies "
+                "when agents are at a municipal facility, and section 9 says the activity is "
+                "reported. Read all four clauses before the next attempt."
             ),
             reference="EO §1, §6",
         ),
