@@ -680,9 +680,9 @@ COMMITMENTS = CourseContent(
             wrong("The OIRA Steering Committee"),
             explanation=(
                 "Section 2 says who leads the implementation of the executive order, and section 5 "
-                "says who sends regular progress reports to the Mayor or his designee. The closing "
-                "paragraph of the order also says where questions about it go. Read those three "
-                "passages on the executive order page."
+                "says who sends regular progress reports to the Mayor and/or his designee. The "
+                "closing paragraph of the order also says where questions about it go. Read those "
+                "three passages on the executive order page."
             ),
             reference="EO §2",
         ),
@@ -694,9 +694,9 @@ COMMITMENTS = CourseContent(
             wrong("Set up its own immigration steering committee"),
             explanation=(
                 "Section 5 sets a duty for every City department and a separate one for the Office "
-                "of Equity and Inclusion (regular progress reports to the Mayor or his designee). "
-                "Read it on the executive order page. Knowing who in your department carries out "
-                "section 5 before you need them is sample guidance."
+                "of Equity and Inclusion (regular progress reports to the Mayor and/or his "
+                "designee). Read it on the executive order page. Knowing who in your department "
+                "carries out section 5 before you need them is sample guidance."
             ),
             reference="EO §5",
         ),
@@ -714,9 +714,8 @@ COMMITMENTS = CourseContent(
             ),
             explanation=(
                 "Section 3 gives the Office of Immigrant and Refugee Affairs (OIRA) Steering "
-                "Committee, set up in 2021, its tasks under the order, each with the community "
-                "partners it involves. Read section 3 on the executive order page, and compare "
-                "each option with the clause's own list."
+                "Committee, set up in 2021, its tasks under the order. Read section 3 on the "
+                "executive order page, and compare each option with the clause's own list."
             ),
             reference="EO §3",
         ),
@@ -1201,8 +1200,8 @@ ENCOUNTERS = CourseContent(
             explanation=(
                 "Section 7 says whose direction employees follow when immigration agents come to a "
                 "facility. What to do where that direction is silent is not in the order: this "
-                "course's lesson on encounters gives its sample guidance for that case. Review it "
-                "before the next attempt."
+                "course's lesson “The guidance you follow” gives its sample guidance for that "
+                "case. Review it before the next attempt."
             ),
             reference="EO §7",
         ),
@@ -1260,9 +1259,9 @@ ENCOUNTERS = CourseContent(
                 "The order's preamble records numerous community complaints of people "
                 "impersonating law enforcement to defraud or injure vulnerable residents; section "
                 "11 commits the City to prosecute them to the highest degree allowable, and "
-                "section 12 describes the conduct expected of genuine officers. Sample guidance: "
-                "if you suspect impersonation, tell your supervisor, and call 911 if anyone is in "
-                "danger."
+                "section 12 describes the conduct expected of ICE and its employees. Sample "
+                "guidance: if you suspect impersonation, tell your supervisor, and call 911 if "
+                "anyone is in danger."
             ),
             reference="EO §11",
         ),
@@ -1746,8 +1745,8 @@ MINORS = CourseContent(
             explanation=(
                 "Section 15 asks each department serving children and youth to have a "
                 "trauma-informed protocol for situations like this one, and this sample course's "
-                "lesson on trauma-informed care describes the principles (sample guidance). Review "
-                "that lesson, and your department's protocol, before the next attempt."
+                "lesson “Responding in the moment” describes the principles (sample guidance). "
+                "Review that lesson, and your department's protocol, before the next attempt."
             ),
             reference="EO §15",
             always_include=True,
