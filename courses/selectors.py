@@ -17,6 +17,7 @@ from courses.models import (
     LessonPage,
     LessonProgress,
     QuizAttempt,
+    QuizReview,
 )
 from lms.organisation.models import Employee
 
@@ -160,6 +161,99 @@ def attempt_for(*, user, attempt_key) -> QuizAttempt | None:
         QuizAttempt.objects.filter(public_id=attempt_key, employee=employee)
         .select_related("course")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class ReviewedChoice:
+    text: str
+    chosen: bool
+    correct: bool
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    number: int
+    text: str
+    right: bool
+    #: The texts of the learner's own answers, in the order they were shown.
+    chosen: list[str]
+    #: Every choice with its correct mark: only under the full review, else empty.
+    choices: list[ReviewedChoice]
+    #: Empty unless the review shows explanations.
+    explanation: str = ""
+    policy_reference: str = ""
+
+
+@dataclass(frozen=True)
+class AttemptReview:
+    """What the result page of a submitted attempt may show, and nothing more.
+
+    Built from the attempt's own snapshot (questions as shown, answers as given) under the
+    course's review setting of today: changing the setting changes what is displayed, never
+    the record. Below the full review no correct choice is in it, except the learner's own
+    answers to the questions they got right.
+    """
+
+    level: str
+    right_count: int
+    total: int
+    #: Empty under "score only".
+    questions: list[ReviewedQuestion]
+
+    @property
+    def shows_questions(self) -> bool:
+        return self.level != QuizReview.SCORE
+
+    @property
+    def shows_explanations(self) -> bool:
+        return self.level in (QuizReview.EXPLAINED, QuizReview.FULL)
+
+    @property
+    def shows_correct_choices(self) -> bool:
+        return self.level == QuizReview.FULL
+
+
+def attempt_review(*, attempt: QuizAttempt, level: str | None = None) -> AttemptReview:
+    """The review of a submitted attempt under ``level`` (default: its course's setting for
+    a pass or a failure, whichever the attempt was)."""
+    if level is None:
+        level = attempt.course.quiz_review(passed=bool(attempt.passed))
+    if level not in QuizReview.values:
+        level = QuizReview.SCORE  # an unknown setting shows the least
+    answers = attempt.answers or {}
+    explained = level in (QuizReview.EXPLAINED, QuizReview.FULL)
+    questions = []
+    right_count = 0
+    for number, question in enumerate(attempt.questions, 1):
+        chosen_ids = answers.get(question["id"]) or []
+        right = sorted(question["correct"]) == sorted(chosen_ids)
+        right_count += right
+        questions.append(
+            ReviewedQuestion(
+                number=number,
+                text=question["text"],
+                right=right,
+                chosen=[c["text"] for c in question["choices"] if c["id"] in chosen_ids],
+                choices=[
+                    ReviewedChoice(
+                        text=c["text"],
+                        chosen=c["id"] in chosen_ids,
+                        correct=c["id"] in question["correct"],
+                    )
+                    for c in question["choices"]
+                ]
+                if level == QuizReview.FULL
+                else [],
+                explanation=question.get("explanation", "") if explained else "",
+                policy_reference=question.get("policy_reference", "") if explained else "",
+            )
+        )
+    return AttemptReview(
+        level=level,
+        right_count=right_count,
+        total=len(attempt.questions),
+        questions=questions if level != QuizReview.SCORE else [],
     )
 
 

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from courses import selectors
@@ -35,11 +35,25 @@ from lms.organisation.models import Employee
 class LearningError(Exception):
     """A request a learner cannot make; ``status`` is the HTTP status to answer with."""
 
-    def __init__(self, message: str, *, status: int = 400, errors: dict | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 400,
+        errors: dict | None = None,
+        retry_at: datetime | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.status = status
         self.errors = errors or {}
+        #: When the request may be made again (a 429's Retry-After), if it can be.
+        self.retry_at = retry_at
+
+
+def attempt_time(moment: datetime) -> str:
+    """A moment as learners read it: local time, in the active language's format."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -143,18 +157,41 @@ def _quiz_bank(course: CoursePage, enrollment: Enrollment | None) -> list:
     return [block for block in bank if clause_ids & set(block.value.get("clauses") or [])]
 
 
-def quiz_rules(*, enrollment: Enrollment, course: CoursePage) -> QuizRules:
+#: The window of a course's "maximum attempts in any 24 hours".
+ATTEMPT_WINDOW = timedelta(hours=24)
+
+
+def quiz_rules(
+    *, enrollment: Enrollment, course: CoursePage, now: datetime | None = None
+) -> QuizRules:
+    """How many attempts are used and left, and when the next may start (None: now).
+
+    Two rules can make a learner wait, whichever ends later: the course's waiting time after
+    the last attempt, and its maximum number of attempts started in any 24 hours.
+    """
+    now = _now(now)
     submitted = list(
         enrollment.attempts.filter(submitted_at__isnull=False)
         .order_by("-submitted_at")
-        .values_list("submitted_at", flat=True)
+        .values_list("started_at", "submitted_at")
     )
     left = None
     if course.quiz_max_attempts:
         left = max(course.quiz_max_attempts - len(submitted), 0)
-    next_at = None
+    waits = []
     if submitted and course.quiz_wait_minutes:
-        next_at = submitted[0] + timedelta(minutes=course.quiz_wait_minutes)
+        waits.append(submitted[0][1] + timedelta(minutes=course.quiz_wait_minutes))
+    daily = course.quiz_max_attempts_per_day
+    if daily:
+        recent = sorted(
+            started for started, _submitted in submitted if started > now - ATTEMPT_WINDOW
+        )
+        if len(recent) >= daily:
+            # Once the earliest of the last ``daily`` attempts is 24 hours old, one more fits.
+            waits.append(recent[-daily] + ATTEMPT_WINDOW)
+    next_at = max(waits, default=None)
+    if next_at is not None and next_at <= now:
+        next_at = None
     return QuizRules(attempts_used=len(submitted), attempts_left=left, next_attempt_at=next_at)
 
 
@@ -225,17 +262,22 @@ def quiz_attempt_start(
         raise LearningError(_("You have already completed this course."), status=409)
     if _lessons_left(enrollment=enrollment, course=course):
         raise LearningError(_("Read every lesson before you take the quiz."), status=409)
-    rules = quiz_rules(enrollment=enrollment, course=course)
+    rules = quiz_rules(enrollment=enrollment, course=course, now=now)
     if rules.attempts_left == 0:
         raise LearningError(
             _("You have used all your attempts at this quiz. Contact your department's liaison."),
             status=403,
         )
-    if rules.next_attempt_at and now < rules.next_attempt_at:
+    if rules.next_attempt_at is not None:
+        # Refused before anything is written: the learner waits, and reviews the lessons.
         raise LearningError(
-            _("You can try the quiz again after %(time)s.")
-            % {"time": timezone.localtime(rules.next_attempt_at).strftime("%Y-%m-%d %H:%M")},
+            _(
+                "You can take the quiz again from %(time)s. Until then, review the lessons: "
+                "the next attempt may ask different questions."
+            )
+            % {"time": attempt_time(rules.next_attempt_at)},
             status=429,
+            retry_at=rules.next_attempt_at,
         )
     attempt = QuizAttempt(
         enrollment=enrollment,

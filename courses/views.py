@@ -1,11 +1,14 @@
 """The learner's side of a course: thin views over courses.services and courses.selectors."""
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,9 +19,13 @@ from lms.compliance import selectors as compliance_selectors
 
 
 def _error(request, error: LearningError) -> TemplateResponse:
-    return TemplateResponse(
+    response = TemplateResponse(
         request, "courses/learning_error.html", {"error": error}, status=error.status
     )
+    if error.retry_at is not None:
+        seconds = (error.retry_at - timezone.now()).total_seconds()
+        response["Retry-After"] = str(max(1, math.ceil(seconds)))
+    return response
 
 
 def _employee_or_403(request):
@@ -208,20 +215,13 @@ def attempt_result(request, attempt_key):
     quiz_attempt = selectors.attempt_for(user=request.user, attempt_key=attempt_key)
     if quiz_attempt is None or not quiz_attempt.is_submitted:
         raise Http404
-    questions = [
-        {
-            **question,
-            "chosen": quiz_attempt.answers.get(question["id"], []),
-            "right": sorted(question["correct"]) == quiz_attempt.answers.get(question["id"]),
-        }
-        for question in quiz_attempt.questions
-    ]
     return render(
         request,
         "courses/attempt_result.html",
         {
             "attempt": quiz_attempt,
-            "questions": questions,
+            # Only what the course's review setting lets the page show is in the context.
+            "review": selectors.attempt_review(attempt=quiz_attempt),
             "course": quiz_attempt.course,
             "acknowledgment_due": quiz_attempt.passed
             and not hasattr(quiz_attempt, "completion")

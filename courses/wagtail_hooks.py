@@ -1,5 +1,6 @@
 """Guidance documents as snippets, the coverage report and the "new edition" screen."""
 
+from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -92,3 +93,14 @@ class NewEditionMenuItem(ActionMenuItem):
 @hooks.register("register_page_action_menu_item")
 def new_edition_menu_item():
     return NewEditionMenuItem()
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def quiz_bank_size_warning(request, page):
+    """Saving a course whose bank is under twice the draw is allowed, with a warning."""
+    page = page.specific_deferred
+    if isinstance(page, CoursePage):
+        warning = page.quiz_bank_warning()
+        if warning:
+            messages.warning(request, warning)

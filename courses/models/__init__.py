@@ -5,7 +5,14 @@ from .governance import (
     CourseEdition,
     GuidanceDocument,
 )
-from .pages import CoursePage, CoursePolicyReference, LessonPage, TrainingIndexPage
+from .pages import (
+    QUIZ_BANK_RATIO,
+    CoursePage,
+    CoursePolicyReference,
+    LessonPage,
+    QuizReview,
+    TrainingIndexPage,
+)
 from .progress import (
     Completion,
     Enrollment,
@@ -28,5 +35,7 @@ __all__ = [
     "LessonPage",
     "LessonProgress",
     "QuizAttempt",
+    "QuizReview",
+    "QUIZ_BANK_RATIO",
     "TrainingIndexPage",
 ]

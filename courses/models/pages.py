@@ -11,6 +11,7 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
     ObjectList,
+    Panel,
     TabbedInterface,
 )
 from wagtail.fields import RichTextField, StreamField
@@ -18,6 +19,11 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock, QuizBankBlock
+
+#: The question bank should hold at least this many times the questions an attempt draws.
+QUIZ_BANK_RATIO = 2
+#: The longest wait between attempts an editor can set: one week.
+MAX_WAIT_MINUTES = 7 * 24 * 60
 
 
 class LoginRequiredMixin:
@@ -47,6 +53,36 @@ class TrainingIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = CoursePage.objects.child_of(self).live().order_by("path")
         return context
+
+
+class QuizReview(models.TextChoices):
+    """What a learner sees on the result page of a quiz attempt (as Moodle's review options).
+
+    Each level shows everything the one before it does. Only ``FULL`` shows which choice was
+    correct; the others never put a correct choice the learner did not pick in the page.
+    """
+
+    SCORE = "score", _("Score only")
+    WRONG = "wrong", _("Score and which questions were wrong")
+    EXPLAINED = (
+        "explained",
+        _("Score, which questions were wrong and the explanations (never the correct choice)"),
+    )
+    FULL = "full", _("Full review: the correct choices and the explanations")
+
+
+class QuizBankSizePanel(Panel):
+    """On the Quiz tab: a warning when the bank is too small for a retake to be a new test."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "courses/admin/quiz_bank_size_panel.html"
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.warning = self.instance.quiz_bank_warning() if self.instance else ""
+
+        def is_shown(self):
+            return bool(self.warning)
 
 
 class CoursePage(LoginRequiredMixin, Page):
@@ -109,7 +145,35 @@ class CoursePage(LoginRequiredMixin, Page):
         _("maximum attempts"), default=0, help_text=_("0 means unlimited.")
     )
     quiz_wait_minutes = models.PositiveIntegerField(
-        _("waiting time between attempts (minutes)"), default=0
+        _("waiting time between attempts (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_WAIT_MINUTES)],
+        help_text=_(
+            "After a failed attempt, the learner waits this long before the next. 0 means no wait."
+        ),
+    )
+    quiz_max_attempts_per_day = models.PositiveSmallIntegerField(
+        _("maximum attempts in any 24 hours"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("0 means no daily limit."),
+    )
+    quiz_review_after_fail = models.CharField(
+        _("what learners see after a failed attempt"),
+        max_length=20,
+        choices=QuizReview.choices,
+        default=QuizReview.EXPLAINED,
+        help_text=_(
+            "Anything but the full review keeps the correct choices hidden, so that a retake "
+            "tests what was learned, not what the result page showed. Write explanations that "
+            "teach the rule rather than quote the right choice."
+        ),
+    )
+    quiz_review_after_pass = models.CharField(
+        _("what learners see after a pass"),
+        max_length=20,
+        choices=QuizReview.choices,
+        default=QuizReview.FULL,
     )
 
     content_panels = [
@@ -140,9 +204,18 @@ class CoursePage(LoginRequiredMixin, Page):
                 FieldPanel("quiz_shuffle_choices"),
                 FieldPanel("quiz_max_attempts"),
                 FieldPanel("quiz_wait_minutes"),
+                FieldPanel("quiz_max_attempts_per_day"),
             ],
             heading=_("Quiz settings"),
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("quiz_review_after_fail"),
+                FieldPanel("quiz_review_after_pass"),
+            ],
+            heading=_("Result page"),
+        ),
+        QuizBankSizePanel(heading=_("Question bank size")),
         FieldPanel("quiz"),
     ]
     edit_handler = TabbedInterface(
@@ -174,6 +247,25 @@ class CoursePage(LoginRequiredMixin, Page):
     @property
     def has_quiz(self) -> bool:
         return len(self.quiz) > 0
+
+    def quiz_review(self, *, passed: bool) -> str:
+        """The review level the result page of an attempt shows, under today's settings."""
+        return self.quiz_review_after_pass if passed else self.quiz_review_after_fail
+
+    def quiz_bank_warning(self) -> str:
+        """A warning for editors when the bank holds fewer than twice the questions drawn for
+        an attempt (a retake would then repeat most of the test); empty when it is fine."""
+        bank = sum(1 for block in self.quiz if block.block_type == "question")
+        if not bank:
+            return ""
+        drawn = min(self.quiz_question_count or bank, bank)
+        if bank >= QUIZ_BANK_RATIO * drawn:
+            return ""
+        return _(
+            "The question bank holds %(bank)s questions and each attempt draws %(drawn)s. With "
+            "fewer than %(needed)s questions in the bank, a retake repeats most of the test: "
+            "add questions or draw fewer."
+        ) % {"bank": bank, "drawn": drawn, "needed": QUIZ_BANK_RATIO * drawn}
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_approved_at, course_progress

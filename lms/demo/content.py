@@ -12,7 +12,11 @@ video or document blocks: the demo ships without media files.
 Each course also has a question bank (``courses.blocks.QuizBankBlock``) written from the order.
 Its questions may test that employees follow the City Attorney's guidance and contact that office,
 never what the guidance says. Every question and answer choice has a fixed id derived from the
-course slug and its position, so the demo's quiz data is the same on every load.
+course slug and its position, so the demo's quiz data is the same on every load. Each bank
+holds at least twice the questions an attempt draws, so that a retake is a new test, and the
+courses' review and waiting settings are sample settings (see docs/quiz-review.md). A failed
+attempt shows the explanations, so an explanation cites its clauses and points the learner to
+them without naming, quoting or paraphrasing any choice.
 """
 
 import uuid
@@ -185,7 +189,12 @@ class CourseContent:
     quiz_pass_mark: int = 80
     quiz_shuffle_choices: bool = True
     quiz_max_attempts: int = 0  # unlimited
-    quiz_wait_minutes: int = 0
+    #: Sample settings (not from the order): a learner who fails waits, and cannot retake
+    #: more than three times in any 24 hours, so the result pages cannot be harvested.
+    quiz_wait_minutes: int = 60
+    quiz_max_attempts_per_day: int = 3
+    quiz_review_after_fail: str = "explained"
+    quiz_review_after_pass: str = "full"  # noqa: S105 (a review level, not a password)
     validity_months: int | None = 12
     edition: int = 1
 
@@ -625,12 +634,12 @@ COMMITMENTS = CourseContent(
             wrong("Whenever the employee's supervisor agrees to it"),
             wrong("Never, even where federal law or a court order requires it"),
             explanation=(
-                "Section 1, following resolution C/S R-18-7, says City agencies, departments, "
-                "officers, employees and agents shall not use City resources to assist in or "
-                "otherwise facilitate the enforcement of federal civil immigration laws, except "
-                "where required by federal law or court order. Whether a request falls under one "
-                "of those exceptions is a legal question for the City Attorney's Office, not for "
-                "the employee who receives it."
+                "Section 1, which follows resolution C/S R-18-7, is the core rule of the executive "
+                "order: it covers every City agency, department, officer, employee and agent and "
+                "every kind of City resource. This question turns on the clause's last words, so "
+                "read section 1 to its end on the executive order page. Sample guidance: how "
+                "section 1 applies to a particular request is a legal question that your "
+                "supervisor takes to the City Attorney's Office; you do not decide it alone."
             ),
             reference="EO §1",
             always_include=True,
@@ -643,10 +652,10 @@ COMMITMENTS = CourseContent(
             right("Detentions"),
             right("Information-sharing efforts"),
             explanation=(
-                "Section 1 names participation in civil immigration raids, detentions and "
-                "information-sharing efforts. Reporting ICE activity on City properties to the "
-                "Mayor's Office, the City Attorney's Office and the OIRA Steering Committee is "
-                "not assistance to enforcement: section 9 requires departments to do it."
+                "Section 1 gives examples of the activities that City resources are not used to "
+                "assist in or facilitate. This question asks for those examples as the clause "
+                "itself gives them, so read section 1 word by word on the executive order page "
+                "rather than answering from memory."
             ),
             reference="EO §1",
         ),
@@ -656,10 +665,10 @@ COMMITMENTS = CourseContent(
             "may be used to assist civil immigration enforcement.",
             answer=False,
             explanation=(
-                "False. The order says City resources include, “but are not limited to”, moneys, "
-                "equipment, personnel and City facilities, and it names information-sharing "
-                "among the activities City resources are not used for. Your working time, the "
-                "City's records, vehicles, computers and buildings are all City resources."
+                "Section 1 introduces its list of City resources with a short phrase, and the "
+                "statement depends on it: read the clause word by word on the executive order "
+                "page. Section 1 also names the kinds of activity City resources are not used for; "
+                "check the statement against both parts."
             ),
             reference="EO §1",
         ),
@@ -670,9 +679,10 @@ COMMITMENTS = CourseContent(
             right("The Office of Equity and Inclusion (OEI)"),
             wrong("The OIRA Steering Committee"),
             explanation=(
-                "Section 2: the Office of Equity and Inclusion (OEI) leads the implementation of "
-                "the order, and under section 5 it provides regular progress reports to the "
-                f"Mayor or his designee. Questions about the order go to OEI at {OEI_PHONE}."
+                "Section 2 says who leads the implementation of the executive order, and section 5 "
+                "says who sends regular progress reports to the Mayor and/or his designee. The "
+                "closing paragraph of the order also says where questions about it go. Read those "
+                "three passages on the executive order page."
             ),
             reference="EO §2",
         ),
@@ -683,11 +693,10 @@ COMMITMENTS = CourseContent(
             wrong("File Freedom of Information Act requests with ICE"),
             wrong("Set up its own immigration steering committee"),
             explanation=(
-                "Section 5: all departments shall designate a liaison to coordinate compliance, "
-                "training and reporting, and OEI provides regular progress reports to the Mayor "
-                "or his designee. "
-                "Freedom of Information Act requests are filed by the City Attorney's Office "
-                "(section 14). Know who your department's liaison is before you need them."
+                "Section 5 sets a duty for every City department and a separate one for the Office "
+                "of Equity and Inclusion (regular progress reports to the Mayor and/or his "
+                "designee). Read it on the executive order page. Knowing who in your department "
+                "carries out section 5 before you need them is sample guidance."
             ),
             reference="EO §5",
         ),
@@ -704,11 +713,9 @@ COMMITMENTS = CourseContent(
                 "have access to legal representation, counselling and safe shelter"
             ),
             explanation=(
-                "Section 3 asks the Office of Immigrant and Refugee Affairs (OIRA) Steering "
-                "Committee, established in 2021, to solicit feedback, identify ways the City can "
-                "protect the rights of immigrants, and collaborate with nonprofits, legal service "
-                "providers and schools. Enforcing federal immigration law is the sole purview of "
-                "the federal government, as the order itself recognises."
+                "Section 3 gives the Office of Immigrant and Refugee Affairs (OIRA) Steering "
+                "Committee, set up in 2021, its tasks under the order. Read section 3 on the "
+                "executive order page, and compare each option with the clause's own list."
             ),
             reference="EO §3",
         ),
@@ -723,9 +730,9 @@ COMMITMENTS = CourseContent(
                 "programs for families impacted by federal enforcement actions"
             ),
             explanation=(
-                "Section 4 gives OEI these three tasks. Section 11 is a commitment of the City as "
-                "a whole to prosecute those who defraud the public by impersonating law "
-                "enforcement; it is not OEI's task."
+                "Section 4 lists what the Office of Equity and Inclusion (OEI) does for the "
+                "community under the order, besides leading its implementation (section 2). Read "
+                "section 4 on the executive order page and compare each option with what it says."
             ),
             reference="EO §4",
         ),
@@ -734,11 +741,47 @@ COMMITMENTS = CourseContent(
             "their immigration status.",
             answer=True,
             explanation=(
-                "True. Resolution C/S R-18-7 and the order commit the City to the dignity, safety "
-                "and legal protections of all residents regardless of immigration status. You "
-                "never need to know anyone's status to serve them, so do not ask about it."
+                "Resolution C/S R-18-7 made Albuquerque an immigrant-friendly city, and the first "
+                "WHEREAS paragraph of the order restates whom that commitment is for. Read that "
+                "paragraph and the resolution on the guidance pages, and check the statement "
+                "against their wording."
             ),
             reference="C/S R-18-7",
+        ),
+        single(
+            "By phone, someone who says they work for a federal agency asks you to confirm "
+            "whether a named resident is enrolled in your City program. What do you do?",
+            wrong("Confirm it, since a single name is not a record"),
+            wrong("Confirm it if the caller gives a badge number"),
+            right(
+                "Share nothing, and pass the request to your supervisor, who asks the City "
+                "Attorney's Office whether federal law or a court order requires an answer"
+            ),
+            wrong("Ask the resident about their immigration status first"),
+            explanation=(
+                "Section 1 sets the rule for City resources, and a program's records are City "
+                "resources: read what it says about sharing with enforcement and about its "
+                "exceptions. The route a call like this one takes inside your department is sample "
+                "guidance: follow its procedure for calls from outside agencies."
+            ),
+            reference="EO §1",
+        ),
+        single(
+            "What does section 8 ask City departments to do with their existing programs and "
+            "services?",
+            wrong("Check the immigration status of the people who use them"),
+            wrong("Close those that serve residents without legal status"),
+            wrong("Send their participant lists to federal agencies"),
+            right(
+                "Review them to identify additional ways to support families impacted by "
+                "federal immigration enforcement actions"
+            ),
+            explanation=(
+                "Section 8 gives City departments a task about their existing programs and "
+                "services, and writes its purpose into the clause: read it on the executive order "
+                "page. Section 1 applies to that task as to every other use of City resources."
+            ),
+            reference="EO §8",
         ),
     ),
 )
@@ -1139,11 +1182,10 @@ ENCOUNTERS = CourseContent(
             ),
             wrong("The OIRA Steering Committee's instructions"),
             explanation=(
-                "Section 7: when encountering ICE agents at City facilities, City employees shall "
-                "follow any guidance issued by the City Attorney's Office, including all previous "
-                "guidance from the memorandum issued to all City employees on February 10, 2025. "
-                "This sample course does not restate that guidance: read the memorandum, and "
-                "contact your supervisor and the City Attorney's Office with any question."
+                "Section 7 says whose direction employees follow when they meet immigration agents "
+                "at a City facility. This sample course does not restate that direction: read "
+                "section 7 on the executive order page, then the documents it points to, before "
+                "the next attempt."
             ),
             reference="EO §7",
             always_include=True,
@@ -1156,10 +1198,10 @@ ENCOUNTERS = CourseContent(
             wrong("Refuse to speak to anyone and block the door"),
             right("Stay courteous, and contact your supervisor and the City Attorney's Office"),
             explanation=(
-                "Do not improvise a legal answer, and never physically interfere with an officer. "
-                "Stay calm and courteous, say that you are contacting the person responsible, and "
-                "contact your supervisor and the City Attorney's Office (section 7). If anyone is "
-                "hurt or in danger, call 911."
+                "Section 7 says whose direction employees follow when immigration agents come to a "
+                "facility. What to do where that direction is silent is not in the order: this "
+                "course's lesson “The guidance you follow” gives its sample guidance for that "
+                "case. Review it before the next attempt."
             ),
             reference="EO §7",
         ),
@@ -1172,10 +1214,11 @@ ENCOUNTERS = CourseContent(
             wrong("The local news media"),
             right("The OIRA Steering Committee"),
             explanation=(
-                "Section 9 names three offices: the Mayor's Office, the City Attorney's Office "
-                "and the OIRA Steering Committee. The duty belongs to the department: tell your "
-                "supervisor and your department's liaison the same day, with your notes, and "
-                "your department's procedure gets the report to those offices."
+                "Section 9 names the recipients of the reports City departments make about ICE "
+                "activity on City properties or facilities; learn them from the clause on the "
+                "executive order page. Sample guidance: tell your supervisor and your department's "
+                "liaison the same day, with your notes, and your department's procedure passes the "
+                "report on."
             ),
             reference="EO §9",
             always_include=True,
@@ -1185,9 +1228,10 @@ ENCOUNTERS = CourseContent(
             "not need to be reported.",
             answer=False,
             explanation=(
-                "False. Section 9 covers any ICE activity on City properties or facilities, not "
-                "only arrests or encounters with staff. Note what you saw, without guessing about "
-                "anyone's immigration status, and tell your supervisor and liaison the same day."
+                "Section 9 says which ICE activity on City properties or facilities departments "
+                "report: read its exact scope on the executive order page. Sample guidance: note "
+                "what you saw, without guessing about anyone's immigration status, and tell your "
+                "supervisor and liaison the same day."
             ),
             reference="EO §9",
         ),
@@ -1197,9 +1241,10 @@ ENCOUNTERS = CourseContent(
             "federal agents are engaged in immigration enforcement there.",
             answer=True,
             explanation=(
-                "True. That is section 10. If a resident asks whether the people they saw were "
-                "really immigration agents, you can tell them APD will help confirm it for a "
-                "specific location on request. Anyone in danger should call 911."
+                "Section 10 says what APD can and cannot do about ICE activity, and what a "
+                "community member who has seen activity at a specific location may ask it for. "
+                "Compare the statement with the clause word by word. Sample guidance: anyone in "
+                "danger should call 911."
             ),
             reference="EO §10",
         ),
@@ -1211,11 +1256,12 @@ ENCOUNTERS = CourseContent(
             right("They will not say which agency they are from"),
             right("They ask for bank details by phone or at the door"),
             explanation=(
-                "Real officers do not take payments to stop an arrest. The order notes numerous "
-                "community complaints of people impersonating law enforcement to defraud or "
-                "injure vulnerable residents, and section 11 commits the City to prosecute them "
-                "to the highest degree allowable. Clear and consistent identification is what "
-                "section 12 expects of genuine ICE agents."
+                "The order's preamble records numerous community complaints of people "
+                "impersonating law enforcement to defraud or injure vulnerable residents; section "
+                "11 commits the City to prosecute them to the highest degree allowable, and "
+                "section 12 describes the conduct expected of ICE and its employees. Sample "
+                "guidance: if you suspect impersonation, tell your supervisor, and call 911 if "
+                "anyone is in danger."
             ),
             reference="EO §11",
         ),
@@ -1231,12 +1277,11 @@ ENCOUNTERS = CourseContent(
             wrong("Stand in front of the gate to stop the officers physically"),
             wrong("Lend them the keys quietly and tell no one"),
             explanation=(
-                "The yard, the keys and the crew's time are City facilities, equipment and "
-                "personnel (section 1), and section 6 says City departments shall not support "
-                "secret policing tactics by ICE agents. Never physically interfere with an "
-                "officer. Your supervisor follows the City Attorney's guidance; if federal law or "
-                "a court order requires something, the City Attorney's Office will say so. The "
-                "activity is then reported (section 9)."
+                "A storage yard, its locks and a crew's working time are among the resources "
+                "section 1 covers (facilities, equipment and personnel), and section 6 is about "
+                "secret policing tactics by ICE agents. Section 7 says whose direction applies "
+                "when agents are at a municipal facility, and section 9 says the activity is "
+                "reported. Read all four clauses before the next attempt."
             ),
             reference="EO §1, §6",
         ),
@@ -1247,12 +1292,40 @@ ENCOUNTERS = CourseContent(
             wrong("That they ask City staff for help locating people"),
             right("Clear communication, and clear and consistent identification as ICE agents"),
             explanation=(
-                "Section 12 expects professional behaviour beyond reproach, including clear "
-                "communication and clear and consistent identification as ICE agents, and points "
-                "to the federal standards in 8 CFR 287.8. Your part is to notice and note how "
-                "people identified themselves, not to confront anyone or demand identification."
+                "Section 12 describes the conduct expected of ICE as a law enforcement agency "
+                "holding a special public trust, and points to the federal standards in 8 CFR "
+                "287.8. Read it on the executive order page. Sample guidance: your part is to "
+                "notice and note what you see, not to confront anyone."
             ),
             reference="EO §12",
+        ),
+        true_false(
+            "Lending agents a City vehicle so that they can watch a City building without being "
+            "noticed would be consistent with section 6 of the order.",
+            answer=False,
+            explanation=(
+                "Section 6 is about secret policing tactics by ICE agents, and section 1 says what "
+                "counts as a City resource: apply both to the statement. Sample guidance: a "
+                "request like this goes to your supervisor, who follows the direction of section "
+                "7; never physically interfere with anyone."
+            ),
+            reference="EO §6, §1",
+        ),
+        single(
+            "Which of these does section 13 say ICE must not do in the City's public spaces?",
+            wrong("Walk through a City park"),
+            wrong("Ask City staff for directions"),
+            right(
+                "Disrupt their safety or well-being through violent or harmful detainment actions"
+            ),
+            wrong("Park in a public City parking lot"),
+            explanation=(
+                "Section 13 says what ICE must not do to City public spaces: read its exact words "
+                "on the executive order page. Whatever happens, section 9 says ICE activity on "
+                "City properties is reported. Calling 911 when anyone is hurt or in danger is "
+                "sample guidance."
+            ),
+            reference="EO §13",
         ),
     ),
 )
@@ -1613,10 +1686,9 @@ MINORS = CourseContent(
             wrong("The OIRA Steering Committee, on its own"),
             wrong("Each employee, working alone"),
             explanation=(
-                "Section 15: led by the City's Child Wellbeing Impact Officer, in collaboration "
-                "with the Office of Equity and Inclusion (OEI), all City departments serving "
-                "children and youth shall develop trauma-informed protocols to assist minors "
-                "impacted by immigration enforcement."
+                "Section 15 names who leads the development of trauma-informed protocols for "
+                "minors impacted by immigration enforcement. Read section 15 on the executive "
+                "order page; the protocol your department adopts is the one you follow."
             ),
             reference="EO §15",
         ),
@@ -1627,10 +1699,10 @@ MINORS = CourseContent(
             right("All City departments serving children and youth"),
             wrong("Only departments that run schools"),
             explanation=(
-                "Section 15 applies to all City departments serving children and youth, such as "
-                "community centres, pools and summer programs, early childhood and youth "
-                "programs, and libraries. Each develops a protocol for its own settings, and "
-                "every employee in those departments follows it."
+                "Section 15 says where in the City's organisation trauma-informed protocols are "
+                "developed; each protocol is written for its own settings, and the employees it "
+                "covers follow it (sample guidance). Read the clause's opening words on the "
+                "executive order page."
             ),
             reference="EO §15",
         ),
@@ -1642,12 +1714,10 @@ MINORS = CourseContent(
             right("Separated children"),
             wrong("Only children enrolled in a City program"),
             explanation=(
-                "The order names unaccompanied and separated children. Unaccompanied children "
-                "came to the United States without a parent or legal guardian to care for them; "
-                "separated children have been separated from their parents or usual caregivers, "
-                "for example because a parent was detained. You will rarely know which group a "
-                "child belongs to, and you should not ask: what matters is that the child is "
-                "safe and cared for now."
+                "Section 15 names the groups of minors its protocols assist: read the clause to "
+                "its end on the executive order page. Sample guidance: you will rarely know a "
+                "child's circumstances, and you should not ask about them; what matters is that "
+                "the child is safe and cared for now."
             ),
             reference="EO §15",
         ),
@@ -1656,11 +1726,10 @@ MINORS = CourseContent(
             "their family's immigration status.",
             answer=False,
             explanation=(
-                "False. The City serves all residents regardless of immigration status, and you "
-                "do not need that information to help. Never ask a child or a parent about "
-                "immigration status, citizenship or how they came to the country, and never "
-                "record it: such questions make children feel less safe, the opposite of what "
-                "the protocols are for."
+                "Section 15 asks for protocols that assist minors impacted by immigration "
+                "enforcement, and resolution C/S R-18-7 commits the City to all residents. Sample "
+                "guidance: think about what a question about a family's status does to a child's "
+                "sense of safety, and what you need to know to help."
             ),
             reference="EO §15",
         ),
@@ -1674,11 +1743,10 @@ MINORS = CourseContent(
             right("Tell your supervisor, who follows the department's protocol"),
             wrong("Ask the other parents about the family's immigration status"),
             explanation=(
-                "Safety, a calm trusted adult and a predictable routine help most. Do not pass on "
-                "rumours to the child or ask anyone about status. Call the adults on the "
-                "registration and release the child only to an authorised adult; your "
-                "supervisor follows the protocol section 15 asks your department to have, "
-                "including when no authorised adult can be reached."
+                "Section 15 asks each department serving children and youth to have a "
+                "trauma-informed protocol for situations like this one, and this sample course's "
+                "lesson “Responding in the moment” describes the principles (sample guidance). "
+                "Review that lesson, and your department's protocol, before the next attempt."
             ),
             reference="EO §15",
             always_include=True,
@@ -1688,9 +1756,10 @@ MINORS = CourseContent(
             "course, you follow the department's protocol.",
             answer=True,
             explanation=(
-                "True. Section 15 asks each department serving children and youth to develop its "
-                "own protocol, led by the Child Wellbeing Impact Officer with OEI. This course "
-                "explains the principles; your department's protocol governs."
+                "Section 15 asks each City department serving children and youth to develop its "
+                "own protocol, led by the Child Wellbeing Impact Officer with OEI; this course is "
+                "sample content, as its notice says. Consider which of the two is written for your "
+                "settings."
             ),
             reference="EO §15",
         ),
@@ -1702,12 +1771,59 @@ MINORS = CourseContent(
             wrong("Tax filing and vehicle registration"),
             wrong("None: support is left to federal agencies"),
             explanation=(
-                "Section 16 names housing, health care, employment and education. When a parent "
-                "is detained, a household can lose its income overnight, and children feel it "
-                "directly. Connect families to help through your supervisor and your "
-                "department's referral process, never making help depend on status."
+                "Section 16 names the areas in which relevant departments identify and support "
+                "families disproportionately affected by immigration enforcement: read its list on "
+                "the executive order page. Sample guidance: connect families to help through your "
+                "supervisor and your department's referral process, never making help depend on "
+                "status."
             ),
             reference="EO §16",
+        ),
+        single(
+            "Under section 3, the OIRA Steering Committee works with local nonprofits, legal "
+            "service providers and schools so that people have access to what?",
+            wrong("Federal immigration enforcement records"),
+            wrong("Immigration status checks at school enrolment"),
+            right("Legal representation, counselling and safe shelter options"),
+            wrong("Private detention contracts"),
+            explanation=(
+                "Section 3 says what the OIRA Steering Committee's work with local partners is "
+                "meant to ensure access to; read it on the executive order page. For a family you "
+                "work with, the kinds of help it names are what your department's referral process "
+                "points to (sample guidance)."
+            ),
+            reference="EO §3",
+        ),
+        single(
+            "A parent at a library story time asks where to find information about their "
+            "rights. Which office does section 4 task with disseminating Know Your Rights "
+            "information?",
+            wrong("Immigration and Customs Enforcement"),
+            wrong("The Albuquerque Police Department"),
+            wrong("The City Attorney's Office"),
+            right("The Office of Equity and Inclusion (OEI)"),
+            explanation=(
+                "Section 4 names the office that disseminates Know Your Rights information and, "
+                "with other departments, shares information on City services for families impacted "
+                "by federal enforcement actions. The order's closing paragraph says where "
+                "questions go. Pointing a parent there, rather than giving advice of your own, is "
+                "sample guidance."
+            ),
+            reference="EO §4",
+        ),
+        multiple(
+            "Section 8 asks City departments to review their existing programs and services. "
+            "Which of these fit the purpose of that review? Select all that apply.",
+            right("Finding ways a youth program can support a child whose parent was detained"),
+            wrong("Finding out which participants are not U.S. citizens"),
+            right("Identifying services that could help families affected by enforcement"),
+            wrong("Preparing participant lists for federal agencies"),
+            explanation=(
+                "Section 8 states the purpose of the review it asks departments to make: read it "
+                "on the executive order page. Section 1 applies to the review as to every use of "
+                "City resources."
+            ),
+            reference="EO §8, §1",
         ),
     ),
 )

@@ -331,6 +331,9 @@ def _quiz_settings(course: content.CourseContent) -> dict[str, object]:
         "quiz_shuffle_choices": course.quiz_shuffle_choices,
         "quiz_max_attempts": course.quiz_max_attempts,
         "quiz_wait_minutes": course.quiz_wait_minutes,
+        "quiz_max_attempts_per_day": course.quiz_max_attempts_per_day,
+        "quiz_review_after_fail": course.quiz_review_after_fail,
+        "quiz_review_after_pass": course.quiz_review_after_pass,
         "validity_months": course.validity_months,
     }
 

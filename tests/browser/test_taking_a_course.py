@@ -1,7 +1,9 @@
 """A demo employee takes a whole course in the browser, quiz included (issue: taking a course)."""
 
 import re
+from datetime import timedelta
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses.models import Completion, QuizAttempt
@@ -40,7 +42,7 @@ def right_choice_ids(attempt):
     return {q["id"]: q["correct"] for q in attempt.questions}
 
 
-def test_employee_fails_once_reads_explanations_passes_and_completes(demo, page, axe):
+def test_employee_fails_once_reads_explanations_passes_and_completes(demo, page, axe, monkeypatch):
     LoginScreen(page).open().log_in(LEARNER, DEMO_PASSWORD)
     course = HomeScreen(page).open().open_course(ICE_COURSE)
     expect(page.get_by_role("heading", name="Content note")).to_be_visible()
@@ -65,9 +67,18 @@ def test_employee_fails_once_reads_explanations_passes_and_completes(demo, page,
     result = attempt_screen.submit()
     assert result.verdict() == "You did not pass this time"
     expect(page.get_by_text(attempt.questions[0]["explanation"])).to_be_visible()
+    # The demo's review after a failure: which questions were wrong and why, never the answer.
+    expect(page.get_by_text("(correct answer)")).to_have_count(0)
     axe(page)
 
+    # The demo course makes a learner who failed wait before the next attempt.
     page.get_by_role("link", name="Back to the quiz").click()
+    expect(page.locator(".lms-quiz-wait")).to_contain_text("You can take the quiz again from")
+    expect(page.get_by_role("button", name="Try the quiz again")).to_have_count(0)
+    axe(page)
+    later = timezone.now() + timedelta(minutes=61)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # the live server runs in this process
+    page.reload()
     QuizScreen(page).start()
     attempt = open_attempt()
     assert attempt.number == 2

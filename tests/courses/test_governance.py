@@ -72,6 +72,9 @@ def form_data(client, page, **changes):
         "quiz_question_count": 0,
         "quiz_max_attempts": 0,
         "quiz_wait_minutes": 0,
+        "quiz_max_attempts_per_day": 0,
+        "quiz_review_after_fail": "explained",
+        "quiz_review_after_pass": "full",
         "quiz": streamfield([]),
         **changes,
     }
