@@ -7,6 +7,7 @@ Every value that differs between machines is read from the environment here, in 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -195,8 +196,18 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Behind a proxy, name the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+
+# --- HTTP: client address behind proxies, security headers (issue 14) ------------------------
+# How many reverse proxies of ours stand in front of gunicorn (nginx: 1). The client's address is
+# the Nth entry from the right of X-Forwarded-For, or REMOTE_ADDR with none (lms.http.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or more.")
+if env("RATELIMIT_IP_META_KEY", default=""):
+    raise ImproperlyConfigured(
+        "RATELIMIT_IP_META_KEY is no longer read: set TRUSTED_PROXY_COUNT (e.g. 1 behind nginx)."
+    )
+RATELIMIT_IP_META_KEY = "lms.http.client_ip"
 
 LOGGING = {
     "version": 1,
