@@ -1,4 +1,4 @@
-"""HTTP helpers every app may use: the client's address behind proxies, and the ``id`` URL converter.
+"""HTTP helpers for every app: the client's address behind proxies, the ``id`` URL converter.
 
 This module imports nothing from the LMS apps, so any of them (and settings, by dotted path) can
 use it.
@@ -17,12 +17,17 @@ records clients, e.g. django-axes with ``AXES_CLIENT_IP_CALLABLE = "lms.http.cli
 
 **Ids in URLs.** Django's ``<int:...>`` accepts any number of digits, and a number of 2^63 or
 more overflows the database's 64-bit integer (a 500). The ``<id:...>`` converter matches only
-1 to 2^63-1; anything else is no match, so a 404.
+1 to 2^63-1; anything else is no match, so a 404. For URL patterns that are not ours (Wagtail's
+admin), :class:`IdRangeMiddleware` turns an out-of-range id, or a ``pk`` that is not a number
+for a model whose key is one, into a 404 before the view runs.
 """
 
 import ipaddress
 
+from django.apps import apps
 from django.conf import settings
+from django.db import models
+from django.http import Http404
 
 #: What :func:`client_ip` answers when neither the header nor ``REMOTE_ADDR`` holds an address
 #: (e.g. gunicorn on a Unix socket with ``TRUSTED_PROXY_COUNT=0``): all such clients share it.
@@ -82,3 +87,47 @@ class IdConverter:
         if not 1 <= number <= MAX_ID:
             raise ValueError(f"id {value} is out of range")
         return str(number)
+
+
+def _model(model):
+    """A model class given as itself or as ``"app_label.Model"``; None for anything else."""
+    if isinstance(model, str):
+        try:
+            return apps.get_model(model)
+        except (LookupError, ValueError):
+            return None
+    if isinstance(model, type) and issubclass(model, models.Model):
+        return model
+    return None
+
+
+def _integer_key(model) -> bool:
+    """Whether ``model``'s primary key is an integer (following a multi-table parent link)."""
+    field = model._meta.pk
+    while field.is_relation:
+        field = field.target_field
+    return isinstance(field, models.IntegerField)
+
+
+class IdRangeMiddleware:
+    """A 404, not a 500, for ids the database cannot hold in URL patterns that are not ours.
+
+    Wagtail's admin takes ``<int:...>`` ids of any size, and ``<str:pk>`` in its choosers
+    (``/admin/images/chooser/chosen/<pk>/``) where an integer key is looked up as given."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        for value in (*view_args, *view_kwargs.values()):
+            if isinstance(value, int) and not 0 <= value <= MAX_ID:
+                raise Http404
+        pk = view_kwargs.get("pk")
+        model = _model(getattr(view_func, "view_initkwargs", {}).get("model"))
+        if isinstance(pk, str) and model is not None and _integer_key(model):
+            if not (pk.isascii() and pk.isdigit() and int(pk) <= MAX_ID):
+                raise Http404
+        return None
