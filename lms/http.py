@@ -24,6 +24,7 @@ for a model whose key is one, into a 404 before the view runs.
 
 import ipaddress
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.apps import apps
 from django.conf import settings
 from django.db import models
@@ -131,3 +132,15 @@ class IdRangeMiddleware:
             if not (pk.isascii() and pk.isdigit() and int(pk) <= MAX_ID):
                 raise Http404
         return None
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with ``ADMIN_CONTENT_SECURITY_POLICY`` replacing directives of
+    ``CONTENT_SECURITY_POLICY`` under ``/admin/`` (Wagtail's admin; see docs/security.md)."""
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        admin = getattr(settings, "ADMIN_CONTENT_SECURITY_POLICY", None)
+        if admin and not report_only and request.path_info.startswith("/admin/"):
+            parts.replace = {**admin, **(parts.replace or {})}
+        return parts

@@ -23,7 +23,7 @@ CHECKED = ("lms", "courses", "certificates", "wagtail")
 
 ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<regex>[^)]*)\)")
-DIGITS = {r"\d+", "[0-9]+", r"[0-9]+", r"-?\d+"}
+DIGITS = {r"\d+", "[0-9]+", r"-?\d+"}
 #: A plausible value for a parameter that is not an id.
 SAMPLES = {"uuid": str(uuid.uuid4()), "slug": "sample", "str": "sample", "path": "sample"}
 
