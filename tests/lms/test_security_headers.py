@@ -19,9 +19,7 @@ DENIED_FEATURES = ("camera", "microphone", "geolocation", "payment", "usb")
 
 def assert_security_headers(response, *, admin=False):
     policy = response.get("Content-Security-Policy", "")
-    directives = dict(
-        (part.split()[0], part.split()[1:]) for part in policy.split(";") if part.strip()
-    )
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
     assert directives.get("default-src") == ["'self'"], policy
     assert directives.get("object-src") == ["'none'"], policy
     assert directives.get("frame-ancestors") == ["'self'"], policy
@@ -60,7 +58,7 @@ def test_admin_pages_have_the_headers_with_inline_scripts_only_there(client, hom
     # no request to anyone else from the admin: no Gravatar, no release check
     page = response.content.decode()
     assert "gravatar.com" not in page
-    assert "releases.wagtail.org" not in page and 'data-w-upgrade' not in page
+    assert "releases.wagtail.org" not in page and "data-w-upgrade" not in page
 
 
 @pytest.mark.django_db

@@ -22,7 +22,7 @@ BAD_IDS = ["0", "-1", str(MAX_ID + 1), "not-a-number"]
 CHECKED = ("lms", "courses", "certificates", "wagtail")
 
 ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
-REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<regex>[^)]*)\)")
+REGEX_GROUP = re.compile(r"\((?:\?P<(?P<name>\w+)>)?(?!\?)(?P<regex>[^)]*)\)")
 DIGITS = {r"\d+", "[0-9]+", r"-?\d+"}
 #: A plausible value for a parameter that is not an id.
 SAMPLES = {"uuid": str(uuid.uuid4()), "slug": "sample", "str": "sample", "path": "sample"}
@@ -74,7 +74,7 @@ def regex_template(regex: str):
 
     def fill(match):
         nonlocal has_id
-        if match["regex"] in DIGITS or is_id("", match["name"]):
+        if match["regex"] in DIGITS or is_id("", match["name"] or ""):
             has_id = True
             return "{id}"
         return "sample"
@@ -103,6 +103,7 @@ def test_the_walk_finds_the_lms_patterns():
         "/compliance/assignments/{id}/",
         "/reports/progress-reports/{id}/",
         "/admin/courses/{id}/new-edition/",
+        "/documents/{id}/sample",
     ):
         assert expected in found
 
