@@ -34,12 +34,15 @@ def usa_widget(bound_field):
     return bound_field.as_widget(attrs=attrs)
 
 
-@register.filter
-def style_nonce(markup: SafeString, nonce) -> SafeString:
+@register.simple_tag(takes_context=True)
+def with_style_nonce(context, markup: SafeString) -> SafeString:
     """Markup written by the server (a pygal chart) with the CSP nonce on its <style> tags.
 
     The Content-Security-Policy allows no inline style but one carrying the request's nonce
-    (``request.csp_nonce``); without a nonce (a PDF rendered outside a request) it is unchanged."""
+    (``request.csp_nonce``, lazy: reading it puts it in the header). Without a request (a PDF
+    rendered by WeasyPrint) the markup is unchanged."""
+    nonce = getattr(context.get("request"), "csp_nonce", None)
+    nonce = "" if nonce is None else str(nonce)
     if not nonce:
         return markup
     return mark_safe(markup.replace("<style", f'<style nonce="{escape(nonce)}"'))  # noqa: S308

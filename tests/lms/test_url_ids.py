@@ -9,7 +9,14 @@ import uuid
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import (
+    NoReverseMatch,
+    URLPattern,
+    URLResolver,
+    get_resolver,
+    resolve,
+    reverse,
+)
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from lms.http import MAX_ID
@@ -124,3 +131,18 @@ def test_out_of_range_and_malformed_ids_are_never_a_server_error(home_page, who)
                 if status >= 500:
                     errors.append(f"{method.__name__.upper()} {url}: {status}")
     assert errors == [], "\n".join(errors)
+
+
+def test_the_id_converter_takes_1_to_2_to_the_63_minus_1(employee_client):
+    """The largest id the database holds is looked up (and not found); one more is no match."""
+    for course_id in (1, MAX_ID):
+        url = reverse("courses:quiz_start", kwargs={"course_id": course_id})
+        assert url == f"/learn/courses/{course_id}/quiz/start/"
+        assert employee_client.post(url).status_code == 404
+    for bad in (0, MAX_ID + 1):
+        with pytest.raises(NoReverseMatch):
+            reverse("courses:quiz_start", kwargs={"course_id": bad})
+    assert resolve("/learn/courses/1/quiz/").kwargs == {"course_id": 1}
+    for path in ("/learn/courses/01/quiz/", f"/learn/courses/{10**19}/quiz/"):
+        # no LMS pattern matches: it falls through to Wagtail's page tree (a 404 there)
+        assert resolve(path).url_name == "wagtail_serve"
