@@ -73,21 +73,22 @@ def client_ip(request) -> str:
 
 
 class IdConverter:
-    """``<id:name>``: a database id, 1 to 2^63-1, as an int; anything else does not match."""
+    """``<id:name>``: a database id, 1 to 2^63-1, as an int; anything else does not match.
 
-    regex = "[1-9][0-9]{0,18}"
+    The pattern takes any digits and :meth:`to_python` refuses what is out of range (a
+    ValueError is "no match", so a 404), which lets ``reverse()`` still build a URL for any
+    number (one that then answers 404, as tests of unknown ids rely on)."""
+
+    regex = "[0-9]+"
 
     def to_python(self, value: str) -> int:
-        number = int(value)
-        if number > MAX_ID:
-            raise ValueError(f"id {value} is out of range")
+        number = int(value)  # more than 4300 digits is a ValueError too
+        if not 1 <= number <= MAX_ID or value != str(number):
+            raise ValueError(f"{value} is not an id")
         return number
 
     def to_url(self, value) -> str:
-        number = int(value)
-        if not 1 <= number <= MAX_ID:
-            raise ValueError(f"id {value} is out of range")
-        return str(number)
+        return str(int(value))
 
 
 def _model(model):

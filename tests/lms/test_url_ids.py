@@ -10,7 +10,6 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import (
-    NoReverseMatch,
     URLPattern,
     URLResolver,
     get_resolver,
@@ -138,11 +137,8 @@ def test_the_id_converter_takes_1_to_2_to_the_63_minus_1(employee_client):
     for course_id in (1, MAX_ID):
         url = reverse("courses:quiz_start", kwargs={"course_id": course_id})
         assert url == f"/learn/courses/{course_id}/quiz/start/"
+        assert resolve(url).kwargs == {"course_id": course_id}
         assert employee_client.post(url).status_code == 404
-    for bad in (0, MAX_ID + 1):
-        with pytest.raises(NoReverseMatch):
-            reverse("courses:quiz_start", kwargs={"course_id": bad})
-    assert resolve("/learn/courses/1/quiz/").kwargs == {"course_id": 1}
-    for path in ("/learn/courses/01/quiz/", f"/learn/courses/{10**19}/quiz/"):
+    for path in ("0", "01", str(MAX_ID + 1), str(10**30), "9" * 5000):
         # no LMS pattern matches: it falls through to Wagtail's page tree (a 404 there)
-        assert resolve(path).url_name == "wagtail_serve"
+        assert resolve(f"/learn/courses/{path}/quiz/").url_name == "wagtail_serve"
