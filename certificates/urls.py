@@ -6,13 +6,13 @@ app_name = "certificates"
 
 urlpatterns = [
     path("", views.my_certificates, name="mine"),
-    path("<int:pk>/pdf/", views.download, name="download"),
+    path("<id:pk>/pdf/", views.download, name="download"),
     path("verify/", views.verify_form, name="verify_form"),
     path("verify/<str:code>/", views.verify, name="verify"),
     path("manage/", views.manage, name="manage"),
-    path("manage/<int:pk>/", views.manage_detail, name="manage_detail"),
-    path("manage/<int:pk>/revoke/", views.revoke, name="revoke"),
-    path("manage/<int:pk>/reissue/", views.reissue, name="reissue"),
+    path("manage/<id:pk>/", views.manage_detail, name="manage_detail"),
+    path("manage/<id:pk>/revoke/", views.revoke, name="revoke"),
+    path("manage/<id:pk>/reissue/", views.reissue, name="reissue"),
     path("departments/<str:code>/archive/", views.archive_request, name="archive_request"),
     path("archives/<uuid:public_id>/", views.archive, name="archive"),
     path("archives/<uuid:public_id>/progress/", views.archive_progress, name="archive_progress"),

@@ -32,7 +32,7 @@ register_snippet(GuidanceDocumentViewSet)
 def governance_urls():
     return [
         path(
-            "courses/<int:course_id>/new-edition/",
+            "courses/<id:course_id>/new-edition/",
             admin_views.CourseEditionView.as_view(),
             name="course_new_edition",
         ),

@@ -10,7 +10,7 @@ urlpatterns = [
     path("departments/<str:code>/export.csv", views.export, name="export"),
     path("departments/<str:code>/reminders/", views.reminders, name="reminders"),
     path("departments/<str:code>/confirm/", views.roster_confirm, name="roster_confirm"),
-    path("assignments/<int:pk>/", views.assignment, name="assignment"),
-    path("assignments/<int:pk>/extension/", views.extension_grant, name="extension_grant"),
-    path("assignments/<int:pk>/exemption/", views.exemption_grant, name="exemption_grant"),
+    path("assignments/<id:pk>/", views.assignment, name="assignment"),
+    path("assignments/<id:pk>/extension/", views.extension_grant, name="extension_grant"),
+    path("assignments/<id:pk>/exemption/", views.exemption_grant, name="exemption_grant"),
 ]

@@ -7,6 +7,8 @@ Every value that differs between machines is read from the environment here, in 
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "csp",
     "django_q",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.http.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lms.http.IdRangeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -214,8 +220,64 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Behind a proxy, name the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+
+# --- HTTP: client address behind proxies, security headers (issue 14) ------------------------
+# How many reverse proxies of ours stand in front of gunicorn (nginx: 1). The client's address is
+# the Nth entry from the right of X-Forwarded-For, or REMOTE_ADDR with none (lms.http.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or more.")
+if env("RATELIMIT_IP_META_KEY", default=""):
+    raise ImproperlyConfigured(
+        "RATELIMIT_IP_META_KEY is no longer read: set TRUSTED_PROXY_COUNT (e.g. 1 behind nginx)."
+    )
+RATELIMIT_IP_META_KEY = "lms.http.client_ip"
+
+# Content-Security-Policy (django-csp) on every response: our own origin only, no inline script
+# or style; a <style> the server writes (pygal's charts) carries the request's nonce. Wagtail's
+# admin gets a relaxed policy of its own, see lms.http.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Wagtail 8's admin writes a few inline <script>s without a nonce (date pickers, inline panels,
+# multiple choosers: wagtailadmin/widgets/date_input.html and others), so under /admin/ only,
+# scripts may be inline. Everything else stays as strict as on the public pages.
+ADMIN_CONTENT_SECURITY_POLICY = {"script-src": [SELF, UNSAFE_INLINE]}
+# Permissions-Policy (django-permissions-policy): no page of the LMS uses any of these.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,
@@ -229,8 +291,9 @@ LOGGING = {
 # with no provider, it shows its built-in placeholder instead (users may still upload one).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Nor does the dashboard announce Wagtail releases with links to guide.wagtail.org (the help
-# menu's links there are dropped in lms/wagtail_hooks.py).
+# menu's links there are dropped in lms/wagtail_hooks.py), nor check releases.wagtail.org.
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Bounded dates (issue 14) -------------------------------------------------------------------
 # A liaison extends a due date by at most this many days past the current one; OEI

@@ -44,13 +44,32 @@ def browser():
         browser.close()
 
 
+# Every page reports what its Content-Security-Policy refused; the script is added by the browser
+# before the page's own, so the policy does not apply to it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation({
+    page: location.pathname,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: `${event.sourceFile}:${event.lineNumber}`,
+  });
+});
+"""
+
+
 @pytest.fixture
 def page(browser, live_server):
+    """A browser tab on the live server; the test fails if any page broke the CSP."""
     context = browser.new_context(base_url=live_server.url, locale="en-US")
+    violations = []
+    context.expose_binding("__reportCspViolation", lambda _source, info: violations.append(info))
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
