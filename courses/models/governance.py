@@ -9,6 +9,7 @@ requires retraining; an acknowledgment is an employee's signed statement, kept a
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -20,6 +21,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from courses.models.progress import Enrollment, ImmutableRecord
+from lms.organisation.dates import validate_date_in_range
 from lms.organisation.models import Employee
 
 #: Days a previous completer has to take a new edition's update, unless the edition says.
@@ -56,6 +58,14 @@ class GuidanceDocument(index.Indexed, ClusterableModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.issued_on is not None:
+            try:
+                validate_date_in_range(self.issued_on)
+            except ValidationError as error:
+                raise ValidationError({"issued_on": error}) from error
 
 
 class Clause(Orderable):

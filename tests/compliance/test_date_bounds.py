@@ -8,9 +8,11 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from courses.models import GuidanceDocument
 from lms.compliance.models import Assignment, Exemption, Extension, TrainingRequirement
 from lms.compliance.services import (
     ComplianceError,
@@ -184,3 +186,37 @@ def test_send_reminders_takes_five_years_ahead():
     call_command("send_reminders", "--date", ahead.isoformat(), "--dry-run")
     with pytest.raises(CommandError, match="today \\+ 5 years"):
         call_command("send_reminders", "--date", (ahead + timedelta(days=3)).isoformat())
+
+
+def test_a_guidance_document_dated_past_2100_is_refused_in_the_admin():
+    """The editors' guidance-document form: 9999-12-31 is a form error, and nothing is saved."""
+    roles.roles_sync()
+    editor = UserFactory(roles=[roles.CONTENT_EDITOR])
+    browser = Client()
+    browser.force_login(editor)
+    form = {
+        "title": "Executive order",
+        "short_name": "EO",
+        "issuer": "Office of the Mayor",
+        "issued_on": "9999-12-31",
+        "url": "",
+        "clauses-TOTAL_FORMS": "1",
+        "clauses-INITIAL_FORMS": "0",
+        "clauses-MIN_NUM_FORMS": "1",
+        "clauses-MAX_NUM_FORMS": "1000",
+        "clauses-0-number": "1",
+        "clauses-0-title": "Purpose",
+        "clauses-0-text": "",
+        "clauses-0-ORDER": "1",
+    }
+    with translation.override("en"):
+        response = browser.post(
+            reverse("wagtailsnippets_courses_guidancedocument:add"), form, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert response.status_code == 200
+    assert RANGE_EN in response.content.decode()
+    assert not GuidanceDocument.objects.filter(title="Executive order").exists()
+    form["issued_on"] = "2025-07-21"
+    response = browser.post(reverse("wagtailsnippets_courses_guidancedocument:add"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert GuidanceDocument.objects.get(title="Executive order").issued_on == date(2025, 7, 21)
