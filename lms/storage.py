@@ -8,6 +8,9 @@ storage for a URL is a programming error. ``MEDIA_ROOT`` keeps only what Wagtail
 import secrets
 
 from django.core.files.storage import FileSystemStorage, InMemoryStorage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 #: Random bytes in a generated file's name: 144 bits, 24 URL-safe characters.
 NAME_TOKEN_BYTES = 18
@@ -35,9 +38,31 @@ class PrivateInMemoryStorage(NoPublicURL, InMemoryStorage):
     """The tests' private storage."""
 
 
+class _PrivateStorage(LazyObject):
+    """``storages["private"]``, looked up when first used and again after STORAGES changes.
+
+    A file field calls its ``storage`` callable once, when its model class is built, and keeps
+    what it returned. Handing it this proxy rather than the storage itself means the field, the
+    services and the download views all reach the same storage even after a test (or anything
+    else) changes ``STORAGES``, which makes Django build new storage objects.
+    """
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_reset(*, setting, **kwargs):
+    if setting in {"STORAGES", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT"}:
+        _private._wrapped = empty
+
+
 def private_storage():
-    """The ``private`` entry of ``STORAGES`` (a callable, so fields follow the settings)."""
-    return storages["private"]
+    """The ``private`` entry of ``STORAGES`` (a callable, so migrations name it, not a path)."""
+    return _private
 
 
 def unguessable_name(folder: str, stem: str, suffix: str) -> str:
