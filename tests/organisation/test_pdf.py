@@ -119,7 +119,7 @@ def test_the_fetcher_serves_static_public_media_and_small_data_urls(fetcher):
     assert fetcher.fetch(small).read() == png()
 
 
-def test_a_pdf_embeds_a_public_image_by_a_relative_address(settings, tmp_path):
+def test_a_pdf_embeds_a_public_image_by_a_relative_address():
     default_storage.save("images/dot.png", ContentFile(png()))
     html = '<html lang="en"><title>T</title><img alt="" src="media/images/dot.png"></html>'
     assert (
