@@ -54,6 +54,7 @@ from certificates.services import (  # noqa: E402
 )
 from courses.models import Completion, CoursePage, Enrollment, TrainingIndexPage  # noqa: E402
 from lms.models import HomePage  # noqa: E402
+from lms.organisation import pdf  # noqa: E402
 from lms.organisation.models import Department, Employee  # noqa: E402
 from lms.storage import private_storage  # noqa: E402
 
@@ -154,7 +155,7 @@ def main():
     first = certificates[0]
     html = rendering.certificate_html(certificate=first)
 
-    font_config, _stylesheet = rendering._renderer()
+    font_config = pdf.font_configuration()
 
     def minimal():
         # The same output as a certificate (tagged PDF/UA-1) from the same fonts: what is

@@ -1,24 +1,23 @@
-"""The progress report's PDF, rendered by WeasyPrint from its stored rows and its own small
-stylesheet; the charts are the same SVG the page shows."""
+"""The progress report's PDF, rendered from its stored rows and its own small stylesheet; the
+charts are the same SVG the page shows. It renders through :mod:`lms.organisation.pdf`, like
+the certificate: nothing it links to is fetched from outside the project's own files."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from lms.organisation import pdf
 from lms.reports.models import ProgressReport
 from lms.reports.presentation import report_context
 
+TEMPLATE = "reports/progress_report_pdf.html"
+STYLESHEET = "reports/progress_report_pdf.css"
+
 
 def progress_report_pdf(report: ProgressReport) -> bytes:
-    from weasyprint import CSS, HTML
-
     with translation.override(settings.LANGUAGE_CODE):
-        context = report_context(report)
-        html = render_to_string("reports/progress_report_pdf.html", context)
-        css = render_to_string("reports/progress_report_pdf.css")
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[CSS(string=css)]
-    )
+        html = render_to_string(TEMPLATE, report_context(report))
+    return pdf.html_to_pdf(html, stylesheet_template=STYLESHEET)
 
 
 def progress_report_pdf_name(report: ProgressReport) -> str:

@@ -299,3 +299,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # A liaison extends a due date by at most this many days past the current one; OEI
 # administrators may grant more (within the dates the LMS accepts at all, up to 2100-12-31).
 EXTENSION_MAX_DAYS = env.int("EXTENSION_MAX_DAYS", default=365)
+
+# --- PDF rendering (issue 15) -------------------------------------------------------------------
+# WeasyPrint (lms/organisation/pdf.py, see docs/pdf.md) logs each step of every render, and the
+# parsing of its own stylesheets when it is imported, at INFO: keep its warnings (a URL the
+# fetcher refused) and drop the steps.
+LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "weasyprint.progress": {"level": "WARNING"}}

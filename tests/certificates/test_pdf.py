@@ -1,4 +1,5 @@
-"""The PDF: its text, its QR code, its tags, and a URL fetcher that reaches nothing outside."""
+"""The PDF: its text, its QR code, its tags, and the URL fetcher that reaches nothing outside
+(the fetcher itself: tests/organisation/test_pdf.py)."""
 
 import io
 import re
@@ -7,15 +8,22 @@ import pypdf
 import pytest
 import segno
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
 
 from certificates import rendering, tasks
-from certificates.models import Certificate
-from certificates.rendering import FetchRefused, ProjectFilesFetcher
+from certificates.models import Certificate, CertificateSettings
+from lms.organisation import pdf
 from lms.storage import private_storage
+from tests import pdf_probes
+from tests.pdf_probes import PROBES, pdf_attachments, pdf_images, probe
 
 pytestmark = pytest.mark.django_db
+
+# Fixtures: a web server on 127.0.0.1 that counts requests, and a PNG outside the project.
+web_server = pdf_probes.web_server
+outside_png = pdf_probes.outside_png
 
 
 def pdf_of(certificate) -> pypdf.PdfReader:
@@ -61,34 +69,8 @@ def test_the_qr_code_encodes_the_verification_url(certificate):
 def test_the_template_has_its_own_small_stylesheet(certificate):
     html = rendering.certificate_html(certificate=certificate)
     assert "uswds" not in html and "lms.css" not in html
-    css = rendering._renderer()[1]
-    assert css  # parsed once, shared by every render in the worker
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "file:///etc/passwd",
-        "http://example.com/logo.png",
-        "https://example.com/logo.png",
-        f"{rendering.BASE_URL}etc/passwd",
-        f"{rendering.BASE_URL}static/../../etc/passwd",
-        f"{rendering.BASE_URL}static/no-such-file.png",
-    ],
-)
-def test_the_fetcher_refuses_everything_outside_the_projects_files(url):
-    with pytest.raises((FetchRefused, ValueError)):
-        ProjectFilesFetcher().fetch(url)
-
-
-def test_the_fetcher_serves_static_media_and_data_urls():
-    fetcher = ProjectFilesFetcher()
-    css = fetcher.fetch(f"{rendering.BASE_URL}static/css/lms.css")
-    assert css.content_type == "text/css" and b".lms-main" in css.read()
-    name = default_storage.save("logos/seal.png", ContentFile(b"\x89PNG fake"))
-    media = fetcher.fetch(f"{rendering.BASE_URL}media/{name}")
-    assert media.read() == b"\x89PNG fake"
-    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+    css = pdf.stylesheet(rendering.STYLESHEET)
+    assert css is pdf.stylesheet(rendering.STYLESHEET)  # parsed once, shared by every render
 
 
 def test_the_render_task_caches_the_pdf_under_a_random_path(certificate):
@@ -115,3 +97,37 @@ def test_the_pdf_is_rendered_after_the_completion_commits(
     assert certificate.pdf.name
     assert private_storage().exists(certificate.pdf.name)
     assert not default_storage.exists(certificate.pdf.name)
+
+
+#: Over the fetcher's limit on a ``data:`` URL.
+OVERSIZED_DATA_URL = "data:text/plain," + "a" * (pdf.MAX_DATA_URL_BYTES + 1)
+
+
+@pytest.mark.parametrize("name", list(PROBES))
+def test_the_certificate_fetches_nothing_outside_the_projects_files(
+    certificate,
+    settings,
+    web_server,
+    outside_png,
+    name,
+):
+    settings.WAGTAILADMIN_BASE_URL = web_server.origin
+    tag = probe(name, origin=web_server.origin, png_path=outside_png, data_url=OVERSIZED_DATA_URL)
+    html = rendering.certificate_html(certificate=certificate).replace(
+        '<p class="verify">', f'{tag}<p class="verify">'
+    )
+    assert tag in html
+    document = rendering.pdf_from_html(html)
+    assert web_server.paths == []
+    assert pdf_images(document) == []
+    assert list(pdf_attachments(document)) == []
+
+
+def test_the_certificate_prints_its_logo_from_the_public_media(certificate):
+    """The logo, a Wagtail rendition under /media/images/, comes through the fetcher."""
+    signing = CertificateSettings.load()
+    signing.logo = Image.objects.create(title="Seal", file=get_test_image_file())
+    signing.save()
+    html = rendering.certificate_html(certificate=certificate)
+    assert f'src="{pdf.BASE_URL}media/images/' in html
+    assert len(pdf_images(rendering.certificate_pdf(certificate=certificate))) == 1
