@@ -6,7 +6,6 @@ from lms.compliance.models import Assignment
 from lms.compliance.services import assignments_sync
 from lms.organisation import roles
 from tests.factories import (
-    DepartmentFactory,
     EmployeeFactory,
     LiaisonFactory,
     TrainingRequirementFactory,
@@ -20,11 +19,6 @@ DAY = date(2025, 9, 1)
 @pytest.fixture
 def day():
     return DAY
-
-
-@pytest.fixture
-def parks(db):
-    return DepartmentFactory(code="PARKS", name="Parks and Recreation")
 
 
 @pytest.fixture
