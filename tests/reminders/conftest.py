@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
 from lms.compliance.models import Assignment
 from lms.compliance.services import assignments_sync
@@ -14,6 +15,13 @@ from tests.factories import (
 
 #: A Monday, so weekly digests have a known week.
 DAY = date(2025, 9, 1)
+
+
+@pytest.fixture(autouse=True)
+def language_restored():
+    """A request in Spanish leaves Spanish active in this thread: not for the next test."""
+    with translation.override(translation.get_language()):
+        yield
 
 
 @pytest.fixture
