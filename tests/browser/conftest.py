@@ -59,17 +59,31 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A browser tab on the live server; the test fails if any page broke the CSP."""
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
+def open_tab(browser, live_server):
+    """Opens a browser tab on the live server, each in a context of its own (one person each,
+    with their own cookies); the test fails if any page of any tab broke the CSP."""
+    contexts = []
     violations = []
-    context.expose_binding("__reportCspViolation", lambda _source, info: violations.append(info))
-    context.add_init_script(REPORT_CSP_VIOLATIONS)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+
+    def open_tab():
+        context = browser.new_context(base_url=live_server.url, locale="en-US")
+        context.expose_binding("__reportCspViolation", lambda _, info: violations.append(info))
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        contexts.append(context)
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()  # a context a test closed already stays closed
     assert violations == [], f"Content-Security-Policy violations: {violations}"
+
+
+@pytest.fixture
+def page(open_tab):
+    """A browser tab on the live server; the test fails if any page broke the CSP."""
+    return open_tab()
 
 
 @pytest.fixture

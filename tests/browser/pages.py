@@ -1,8 +1,19 @@
 """Page objects: one class per screen, with the actions a person takes there."""
 
+import csv
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
+
+
+def tab_to(page: Page, selector: str, limit: int = 300):
+    """Press Tab until the focused element matches ``selector``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"could not reach {selector} with the Tab key")
 
 
 class Screen:
@@ -11,6 +22,18 @@ class Screen:
 
     def heading(self):
         return self.page.get_by_role("heading", level=1)
+
+    def message(self) -> str:
+        return self.page.locator(".lms-messages").inner_text()
+
+    def choose_language(self, code: str):
+        """Switch the interface language with the picker in the header."""
+        self.page.locator("#language-select").select_option(code)
+        self.page.locator(".lms-language button").click()
+        return self
+
+    def log_out(self):
+        self.page.get_by_role("button", name="Log out").click()
 
 
 class LoginScreen(Screen):
@@ -50,6 +73,10 @@ class CourseScreen(Screen):
     def progress_text(self) -> str:
         return self.page.locator(".lms-course-progress .lms-progress__label").inner_text()
 
+    def update_notice(self):
+        """What a previous completer reads when a new edition asks them to take the update."""
+        return self.page.get_by_text("you take only the update")
+
 
 class LessonScreen(Screen):
     def next(self):
@@ -62,6 +89,9 @@ class LessonScreen(Screen):
     def mark_read(self):
         self.page.get_by_role("button", name="I have read this lesson").click()
         return self
+
+    def mark_read_button(self):
+        return self.page.get_by_role("button", name="I have read this lesson")
 
     def go_to_quiz(self):
         self.page.get_by_role("link", name="Go to the quiz").click()
@@ -91,6 +121,19 @@ class AttemptScreen(Screen):
                 fieldset.get_by_label(label, exact=True).check()
         return self
 
+    def choose(self, choice_id: str):
+        """Click the label of a choice, as a person does (USWDS hides the native input)."""
+        input_id = self.page.locator(f'input[value="{choice_id}"]').get_attribute("id")
+        self.page.locator(f'label[for="{input_id}"]').click()
+        return self
+
+    def choose_all(self, answers: dict[str, list[str]]):
+        """Choose every choice id of ``answers`` (question id -> choice ids)."""
+        for choice_ids in answers.values():
+            for choice_id in choice_ids:
+                self.choose(choice_id)
+        return self
+
     def submit(self):
         self.page.get_by_role("button", name="Submit my answers").click()
         return ResultScreen(self.page)
@@ -100,6 +143,24 @@ class ResultScreen(Screen):
     def verdict(self) -> str:
         return self.page.locator(".usa-alert__heading").first.inner_text()
 
+    def back_to_the_quiz(self):
+        self.page.get_by_role("link", name="Back to the quiz").click()
+        return QuizScreen(self.page)
+
+    def see_the_completion(self):
+        self.page.get_by_role("link", name="See your completion").first.click()
+        return CompletionScreen(self.page)
+
+    def sign_the_acknowledgment(self):
+        self.page.get_by_role("link", name="Sign the acknowledgment").click()
+        return AcknowledgmentScreen(self.page)
+
+
+class CompletionScreen(Screen):
+    def go_to_my_training(self):
+        self.page.get_by_role("link", name="Go to My training").click()
+        return MyTrainingScreen(self.page)
+
 
 class MyCertificatesScreen(Screen):
     def open_from_the_menu(self):
@@ -107,8 +168,6 @@ class MyCertificatesScreen(Screen):
         return self
 
     def download(self, serial: str) -> bytes:
-        from pathlib import Path
-
         with self.page.expect_download() as download:
             self.page.get_by_role("link", name=f"Download PDF of certificate {serial}").click()
         return Path(download.value.path()).read_bytes()
@@ -136,6 +195,11 @@ class ManageCertificatesScreen(Screen):
     def revoke(self, reason: str):
         self.page.get_by_label("Reason for revoking").fill(reason)
         self.page.get_by_role("button", name="Revoke the certificate").click()
+        return self
+
+    def reissue(self, reason: str):
+        self.page.get_by_label("Reason for re-issuing").fill(reason)
+        self.page.get_by_role("button", name="Re-issue the certificate").click()
         return self
 
 
@@ -209,6 +273,9 @@ class AdminPageEditorScreen(Screen):
         self.page.goto(f"/admin/pages/{page_id}/edit/")
         return self
 
+    def publish_button(self):
+        return self.page.get_by_role("button", name="Publish", exact=True)
+
     def set_acknowledgment(self, text: str):
         self.page.locator("#id_acknowledgment_text").fill(text)
         return self
@@ -230,6 +297,14 @@ class AdminPageEditorScreen(Screen):
         return self
 
 
+class GuidanceCoverageScreen(Screen):
+    """The admin report of which guidance each course covers."""
+
+    def open(self):
+        self.page.goto("/admin/reports/guidance-coverage/")
+        return self
+
+
 class NewEditionScreen(Screen):
     def submit(self, *, summary: str, changed: list[str], grace_days: int | None = None):
         self.page.get_by_label("What changed").fill(summary)
@@ -239,6 +314,10 @@ class NewEditionScreen(Screen):
             self.page.get_by_label(title, exact=True).check()
         self.page.get_by_role("button", name="Submit the new edition for approval").click()
         self.page.wait_for_load_state()
+        return self
+
+    def submitted_notice(self):
+        return self.page.get_by_text("submitted to the City Attorney's Office")
 
 
 class MyTrainingScreen(Screen):
@@ -251,11 +330,23 @@ class MyTrainingScreen(Screen):
         assigned = self.page.locator('section[aria-labelledby="assigned-heading"] tbody tr')
         return assigned.filter(has_text=course_title)
 
+    def take_the_update(self, course_title: str):
+        self.row(course_title).get_by_role("link", name=re.compile("Take the update")).click()
+        return CourseScreen(self.page)
+
+    def completed(self):
+        """The "Completed" region."""
+        return self.page.get_by_role("region", name="Completed")
+
 
 class AcknowledgmentScreen(Screen):
     def sign(self, name: str):
         self.page.get_by_label("Your full name").fill(name)
         self.page.get_by_role("button", name="Sign the acknowledgment").click()
+        return self
+
+    def alert(self):
+        return self.page.get_by_role("alert")
 
 
 class ReminderNoticesScreen(MyTrainingScreen):
@@ -282,3 +373,73 @@ class ReminderPreferencesScreen(Screen):
     def save(self):
         self.page.get_by_role("button", name="Save").click()
         return ReminderNoticesScreen(self.page)
+
+
+class DashboardScreen(Screen):
+    """A liaison's department compliance dashboard."""
+
+    def open_from_the_menu(self):
+        self.page.get_by_role("link", name="Department compliance").click()
+        return self
+
+    def filter(self, *, status: str, requirement: str):
+        self.page.get_by_label("Status", exact=True).select_option(label=status)
+        self.page.get_by_label("Requirement", exact=True).select_option(label=requirement)
+        self.page.get_by_role("button", name="Show").click()
+        return self
+
+    def roster(self):
+        return self.page.locator("table:has(caption:text-matches('^Roster of')) tbody tr")
+
+    def roster_names(self) -> list[str]:
+        return [name.strip() for name in self.roster().locator("th a").all_inner_texts()]
+
+    def export(self) -> list[dict]:
+        with self.page.expect_download() as download:
+            self.page.get_by_role("link", name=re.compile("^Download .* as CSV$")).click()
+        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        return list(csv.DictReader(text.splitlines()))
+
+    def select(self, assignment):
+        """Tick a row's box by clicking its label, as a person does (USWDS hides the input)."""
+        self.page.locator(f'label[for="remind-{assignment.pk}"]').click()
+        return self
+
+    def send_reminders(self):
+        self.page.get_by_role("button", name="Send a reminder to the selected people").click()
+        return self
+
+    def confirm_roster(self):
+        self.page.get_by_role("button", name="Confirm this roster is accurate").click()
+        return self
+
+    def open_assignment(self, name: str):
+        self.roster().get_by_role("link", name=name).first.click()
+        return AssignmentScreen(self.page)
+
+    def download_certificates(self):
+        self.page.get_by_role("button", name="Download all current certificates (ZIP)").click()
+        return CertificateArchiveScreen(self.page)
+
+
+class AssignmentScreen(Screen):
+    def grant_extension(self, *, until, reason: str):
+        self.page.get_by_label("New due date").fill(until.isoformat())
+        self.page.get_by_role("textbox", name="Reason").first.fill(reason)
+        self.page.get_by_role("button", name="Grant the extension").click()
+        return self
+
+
+class CertificateArchiveScreen(Screen):
+    """A department's certificates as one ZIP, built in the background."""
+
+    def download_link(self):
+        return self.page.get_by_role("link", name="Download the ZIP file")
+
+    def progress(self):
+        return self.page.locator("#archive-progress")
+
+    def download(self) -> bytes:
+        with self.page.expect_download() as download:
+            self.download_link().click()
+        return Path(download.value.path()).read_bytes()

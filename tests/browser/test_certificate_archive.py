@@ -3,15 +3,18 @@ certificates as a ZIP, anyone verifies a certificate by typing its code, and OEI
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from certificates.models import Certificate, CertificateArchive
 from lms.demo.people import DEMO_PASSWORD
-from tests.browser.pages import LoginScreen, MyCertificatesScreen, VerificationScreen
-from tests.browser.test_liaison_dashboard import DashboardScreen
+from tests.browser.pages import (
+    DashboardScreen,
+    LoginScreen,
+    MyCertificatesScreen,
+    VerificationScreen,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -22,20 +25,15 @@ HOLDER = "employee03"  # completed the commitments course in the demo history
 
 def test_a_liaison_downloads_the_departments_certificates_as_a_zip(demo, page, axe):
     LoginScreen(page).open().log_in(LIAISON, DEMO_PASSWORD)
-    DashboardScreen(page).open_from_the_menu()
-    page.get_by_role("button", name="Download all current certificates (ZIP)").click()
+    archive_screen = DashboardScreen(page).open_from_the_menu().download_certificates()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Certificates of Parks and Recreation"
-    )
-    download_link = page.get_by_role("link", name="Download the ZIP file")
-    expect(download_link).to_be_visible()  # built in the background, progress shown meanwhile
-    expect(page.locator("#archive-progress")).to_have_attribute("value", "100")
+    expect(archive_screen.heading()).to_have_text("Certificates of Parks and Recreation")
+    # built in the background, progress shown meanwhile
+    expect(archive_screen.download_link()).to_be_visible()
+    expect(archive_screen.progress()).to_have_attribute("value", "100")
     axe(page)
 
-    with page.expect_download() as download:
-        download_link.click()
-    archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
+    archive = zipfile.ZipFile(io.BytesIO(archive_screen.download()))
     built = CertificateArchive.objects.get(department__code="PARKS")
     names = archive.namelist()
     assert built.done == built.total == len(names) > 0
@@ -80,12 +78,10 @@ def test_anyone_verifies_a_certificate_by_typing_its_code(demo, page, axe):
 def test_oei_reissues_a_certificate_and_the_old_one_verifies_as_replaced(demo, page, axe):
     certificate = Certificate.objects.get(employee__user__username=HOLDER)
     LoginScreen(page).open().log_in(OEI, DEMO_PASSWORD)
-    page.locator("#language-select").select_option("en")  # Carmen prefers Spanish
-    page.locator(".lms-language button").click()
-    manage = MyCertificatesScreen(page).open_from_the_menu().manage()
+    mine = MyCertificatesScreen(page).choose_language("en")  # Carmen prefers Spanish
+    manage = mine.open_from_the_menu().manage()
     manage.search(certificate.serial).open(certificate.serial)
-    page.get_by_label("Reason for re-issuing").fill("The employee's name changed.")
-    page.get_by_role("button", name="Re-issue the certificate").click()
+    manage.reissue("The employee's name changed.")
 
     new = Certificate.objects.get(reissue_of=certificate)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Certificate {new.serial}")

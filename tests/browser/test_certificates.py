@@ -22,10 +22,6 @@ HOLDER = "employee03"  # completed the commitments course in the demo history
 OEI = "oei.admin"
 
 
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
-
-
 def test_download_verify_by_qr_and_revoke(demo, page, axe):
     certificate = Certificate.objects.get(employee__user__username=HOLDER)
 
@@ -52,12 +48,11 @@ def test_download_verify_by_qr_and_revoke(demo, page, axe):
     axe(page)
 
     page.goto("/")
-    log_out(page)
+    verification.log_out()
     LoginScreen(page).open().log_in(OEI, DEMO_PASSWORD)
     # Carmen prefers Spanish; this test reads the English pages.
-    page.locator("#language-select").select_option("en")
-    page.locator(".lms-language button").click()
-    manage = MyCertificatesScreen(page).open_from_the_menu().manage()
+    mine = MyCertificatesScreen(page).choose_language("en")
+    manage = mine.open_from_the_menu().manage()
     expect(manage.heading()).to_have_text("Manage certificates")
     axe(page)
     manage.search(certificate.serial).open(certificate.serial)

@@ -1,9 +1,6 @@
 """The Parks liaison works through their department's dashboard in the browser (EO §5)."""
 
-import csv
-import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -19,63 +16,11 @@ from lms.compliance.models import (
 )
 from lms.compliance.services import assignments_sync
 from lms.demo.people import DEMO_PASSWORD
-from tests.browser.pages import LoginScreen, Screen
+from tests.browser.pages import DashboardScreen, LoginScreen
 
 ICE_COURSE = "Encountering federal immigration agents at City facilities"
 LIAISON = "liaison.parks"
 OVERDUE = ["employee01", "employee02", "employee03"]  # Chavez, Begay, Johnson (Parks)
-
-
-class DashboardScreen(Screen):
-    def open_from_the_menu(self):
-        self.page.get_by_role("link", name="Department compliance").click()
-        return self
-
-    def filter(self, *, status: str, requirement: str):
-        self.page.get_by_label("Status", exact=True).select_option(label=status)
-        self.page.get_by_label("Requirement", exact=True).select_option(label=requirement)
-        self.page.get_by_role("button", name="Show").click()
-        return self
-
-    def roster(self):
-        return self.page.locator("table:has(caption:text-matches('^Roster of')) tbody tr")
-
-    def roster_names(self) -> list[str]:
-        return [name.strip() for name in self.roster().locator("th a").all_inner_texts()]
-
-    def export(self) -> list[dict]:
-        with self.page.expect_download() as download:
-            self.page.get_by_role("link", name=re.compile("^Download .* as CSV$")).click()
-        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-        return list(csv.DictReader(text.splitlines()))
-
-    def select(self, assignment: Assignment):
-        """Tick a row's box by clicking its label, as a person does (USWDS hides the input)."""
-        self.page.locator(f'label[for="remind-{assignment.pk}"]').click()
-        return self
-
-    def send_reminders(self):
-        self.page.get_by_role("button", name="Send a reminder to the selected people").click()
-        return self
-
-    def confirm_roster(self):
-        self.page.get_by_role("button", name="Confirm this roster is accurate").click()
-        return self
-
-    def message(self) -> str:
-        return self.page.locator(".lms-messages").inner_text()
-
-    def open_assignment(self, name: str):
-        self.roster().get_by_role("link", name=name).first.click()
-        return AssignmentScreen(self.page)
-
-
-class AssignmentScreen(Screen):
-    def grant_extension(self, *, until, reason: str):
-        self.page.get_by_label("New due date").fill(until.isoformat())
-        self.page.get_by_role("textbox", name="Reason").first.fill(reason)
-        self.page.get_by_role("button", name="Grant the extension").click()
-        return self
 
 
 @pytest.fixture

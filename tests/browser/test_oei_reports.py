@@ -21,9 +21,7 @@ PARKS = "Parks and Recreation"
 def test_oei_filters_exports_and_publishes_the_progress_report(page: Page, demo, axe):
     LoginScreen(page).open().log_in(OEI, DEMO_PASSWORD)
     # Carmen prefers Spanish; this test reads the English pages.
-    page.locator("#language-select").select_option("en")
-    page.locator(".lms-language button").click()
-    dashboard = ReportsDashboardScreen(page).open_from_the_menu()
+    dashboard = ReportsDashboardScreen(page).choose_language("en").open_from_the_menu()
     expect(dashboard.heading()).to_have_text("Citywide training dashboard")
     citywide = int(dashboard.figure("assigned"))
     assert citywide > 0

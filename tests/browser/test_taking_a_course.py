@@ -9,13 +9,14 @@ from playwright.sync_api import expect
 from courses.models import Completion, QuizAttempt
 from lms.demo.people import DEMO_PASSWORD
 from tests.browser.pages import (
-    AttemptScreen,
     CourseScreen,
     HomeScreen,
     LessonScreen,
     LoginScreen,
     QuizScreen,
+    tab_to,
 )
+from tests.courses.conftest import right_answers, wrong_answers
 
 ICE_COURSE = "Encountering federal immigration agents at City facilities"
 LEARNER = "employee02"
@@ -23,23 +24,6 @@ LEARNER = "employee02"
 
 def open_attempt():
     return QuizAttempt.objects.get(employee__user__username=LEARNER, submitted_at__isnull=True)
-
-
-def choose(page, choice_id: str):
-    """Click the label of a choice, as a person does (USWDS hides the native input)."""
-    input_id = page.locator(f'input[value="{choice_id}"]').get_attribute("id")
-    page.locator(f'label[for="{input_id}"]').click()
-
-
-def wrong_choice_ids(attempt):
-    return {
-        q["id"]: [next(c["id"] for c in q["choices"] if c["id"] not in q["correct"])]
-        for q in attempt.questions
-    }
-
-
-def right_choice_ids(attempt):
-    return {q["id"]: q["correct"] for q in attempt.questions}
 
 
 def test_employee_fails_once_reads_explanations_passes_and_completes(demo, page, axe, monkeypatch):
@@ -61,10 +45,7 @@ def test_employee_fails_once_reads_explanations_passes_and_completes(demo, page,
     attempt_screen = QuizScreen(page).start()
     axe(page)
     attempt = open_attempt()
-    for choices in wrong_choice_ids(attempt).values():
-        for choice in choices:
-            choose(page, choice)
-    result = attempt_screen.submit()
+    result = attempt_screen.choose_all(wrong_answers(attempt)).submit()
     assert result.verdict() == "You did not pass this time"
     expect(page.get_by_text(attempt.questions[0]["explanation"])).to_be_visible()
     # The demo's review after a failure: which questions were wrong and why, never the answer.
@@ -72,43 +53,30 @@ def test_employee_fails_once_reads_explanations_passes_and_completes(demo, page,
     axe(page)
 
     # The demo course makes a learner who failed wait before the next attempt.
-    page.get_by_role("link", name="Back to the quiz").click()
+    quiz = result.back_to_the_quiz()
     expect(page.locator(".lms-quiz-wait")).to_contain_text("You can take the quiz again from")
     expect(page.get_by_role("button", name="Try the quiz again")).to_have_count(0)
     axe(page)
     later = timezone.now() + timedelta(minutes=61)
     monkeypatch.setattr(timezone, "now", lambda: later)  # the live server runs in this process
     page.reload()
-    QuizScreen(page).start()
+    attempt_screen = quiz.start()
     attempt = open_attempt()
     assert attempt.number == 2
-    for choices in right_choice_ids(attempt).values():
-        for choice in choices:
-            choose(page, choice)
-    result = AttemptScreen(page).submit()
+    result = attempt_screen.choose_all(right_answers(attempt)).submit()
     assert result.verdict() == "You passed"
     axe(page)
 
-    page.get_by_role("link", name="See your completion").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Course completed")
+    completion = result.see_the_completion()
+    expect(completion.heading()).to_have_text("Course completed")
     axe(page)
-    page.get_by_role("link", name="Go to My training").click()
-    completed = page.get_by_role("region", name="Completed")
+    completed = completion.go_to_my_training().completed()
     expect(completed.get_by_role("rowheader", name=ICE_COURSE)).to_be_visible()
     expect(completed.get_by_role("cell", name="100%")).to_be_visible()
     axe(page)
 
     assert Completion.objects.filter(employee__user__username=LEARNER).count() == 1
     assert QuizAttempt.objects.filter(employee__user__username=LEARNER).count() == 2
-
-
-def tab_to(page, selector: str, limit: int = 300):
-    """Press Tab until the focused element matches ``selector``."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"could not reach {selector} with the Tab key")
 
 
 def test_whole_course_with_the_keyboard_only(demo, page, axe):

@@ -2,8 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from certificates.services import certificate_issue
-from lms.organisation import roles
-from tests.factories import CompletionFactory, EmployeeFactory, UserFactory
+from tests.factories import CompletionFactory, EmployeeFactory
 
 
 @pytest.fixture(autouse=True)
@@ -29,18 +28,6 @@ def issue(course):
 @pytest.fixture
 def certificate(issue, employee):
     return issue(employee)
-
-
-@pytest.fixture
-def oei_user(db):
-    roles.roles_sync()
-    return UserFactory(roles=[roles.EMPLOYEE, roles.OEI_ADMIN])
-
-
-@pytest.fixture
-def oei_client(client, oei_user):
-    client.force_login(oei_user)
-    return client
 
 
 @pytest.fixture

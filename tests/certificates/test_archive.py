@@ -27,12 +27,12 @@ def liaison_client(client, department):
 
 
 def test_a_liaison_downloads_their_departments_current_certificates(
-    liaison_client, department, issue, employee, oei_user, django_capture_on_commit_callbacks
+    liaison_client, department, issue, employee, oei, django_capture_on_commit_callbacks
 ):
     current = issue(employee)
     colleague = issue(EmployeeFactory(department=department))
     revoked = issue(EmployeeFactory(department=department))
-    certificate_revoke(certificate=revoked, user=oei_user, reason="Error")
+    certificate_revoke(certificate=revoked, user=oei, reason="Error")
     expired = issue(
         EmployeeFactory(department=department), expires_at=timezone.now() - timedelta(days=1)
     )
@@ -76,9 +76,9 @@ def test_a_liaison_of_another_department_gets_a_404(client, department, issue, e
     assert not CertificateArchive.objects.exists()
 
 
-def test_nobody_else_sees_anothers_archive(client, department, oei_user):
+def test_nobody_else_sees_anothers_archive(client, department, oei):
     archive = CertificateArchive.objects.create(
-        department=department, requested_by=oei_user, requested_at=timezone.now()
+        department=department, requested_by=oei, requested_at=timezone.now()
     )
     client.force_login(LiaisonFactory().user)
     for name in ("archive", "archive_progress", "archive_download"):

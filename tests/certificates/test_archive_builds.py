@@ -37,13 +37,11 @@ def test_twenty_identical_requests_build_once(
     assert "already being built" in page
 
 
-def test_a_liaison_and_oei_share_the_departments_zip_being_built(client, employee, oei_user):
+def test_a_liaison_and_oei_share_the_departments_zip_being_built(client, employee, oei):
     department = employee.department
     liaison = LiaisonFactory(department=department).user
     first, created = services.certificate_archive_request(department=department, user=liaison)
-    again, created_again = services.certificate_archive_request(
-        department=department, user=oei_user
-    )
+    again, created_again = services.certificate_archive_request(department=department, user=oei)
     assert (created, created_again) == (True, False) and again.pk == first.pk
     # the liaison of another department never reaches it, shared or not
     client.force_login(LiaisonFactory().user)
@@ -52,7 +50,7 @@ def test_a_liaison_and_oei_share_the_departments_zip_being_built(client, employe
     assert CertificateArchive.objects.count() == 1
 
 
-def test_different_requests_are_capped_per_person(oei_client, oei_user, settings):
+def test_different_requests_are_capped_per_person(oei_client, oei, settings):
     settings.MAX_BUILDS_PER_USER = 3
     departments = [DepartmentFactory() for _ in range(4)]
     for department in departments[:3]:
@@ -69,48 +67,44 @@ def test_different_requests_are_capped_per_person(oei_client, oei_user, settings
     assert "Ya tiene 3 archivos de certificados en preparación" in spanish.content.decode()
     assert CertificateArchive.objects.count() == 3  # nothing created
     with pytest.raises(CertificateError):
-        services.certificate_archive_request(department=departments[3], user=oei_user)
+        services.certificate_archive_request(department=departments[3], user=oei)
 
 
-def test_a_finished_build_allows_a_new_one(employee, oei_user, settings):
+def test_a_finished_build_allows_a_new_one(employee, oei, settings):
     settings.MAX_BUILDS_PER_USER = 1
-    first, _ = services.certificate_archive_request(department=employee.department, user=oei_user)
+    first, _ = services.certificate_archive_request(department=employee.department, user=oei)
     tasks.certificate_archive_build(first.pk)
     first.refresh_from_db()
     assert first.state == CertificateArchive.State.READY
-    second, created = services.certificate_archive_request(
-        department=employee.department, user=oei_user
-    )
+    second, created = services.certificate_archive_request(department=employee.department, user=oei)
     assert created and second.pk != first.pk
 
 
-def test_a_build_whose_task_died_blocks_nobody(employee, oei_user, settings):
+def test_a_build_whose_task_died_blocks_nobody(employee, oei, settings):
     settings.BUILD_STALE_MINUTES = 60
     stuck, _ = services.certificate_archive_request(
         department=employee.department,
-        user=oei_user,
+        user=oei,
         now=timezone.now() - timedelta(minutes=61),
     )
-    fresh, created = services.certificate_archive_request(
-        department=employee.department, user=oei_user
-    )
+    fresh, created = services.certificate_archive_request(department=employee.department, user=oei)
     assert created and fresh.pk != stuck.pk
     stuck.refresh_from_db()
     assert stuck.state == CertificateArchive.State.FAILED
 
 
-def test_the_database_keeps_one_building_zip_per_department(employee, oei_user):
+def test_the_database_keeps_one_building_zip_per_department(employee, oei):
     """The backstop for two requests at the same moment: a second building row is refused."""
     CertificateArchive.objects.create(
-        department=employee.department, requested_by=oei_user, requested_at=timezone.now()
+        department=employee.department, requested_by=oei, requested_at=timezone.now()
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         CertificateArchive.objects.create(
-            department=employee.department, requested_by=oei_user, requested_at=timezone.now()
+            department=employee.department, requested_by=oei, requested_at=timezone.now()
         )
     CertificateArchive.objects.create(  # a finished one is no obstacle
         department=employee.department,
-        requested_by=oei_user,
+        requested_by=oei,
         requested_at=timezone.now(),
         state=CertificateArchive.State.READY,
     )

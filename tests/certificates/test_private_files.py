@@ -20,9 +20,9 @@ TOKEN = r"[A-Za-z0-9_-]{24}"
 
 
 @pytest.fixture
-def archive(certificate, oei_user):
+def archive(certificate, oei):
     archive, _created = services.certificate_archive_request(
-        department=certificate.employee.department, user=oei_user
+        department=certificate.employee.department, user=oei
     )
     tasks.certificate_archive_build(archive.pk)
     archive.refresh_from_db()
@@ -38,9 +38,9 @@ def test_pdfs_and_zips_are_private_under_random_names(certificate, archive):
         assert not default_storage.exists(name)
 
 
-def test_dev_media_does_not_serve_them(certificate, archive, dev_media, employee, oei_user):  # noqa: F811
+def test_dev_media_does_not_serve_them(certificate, archive, dev_media, employee, oei):  # noqa: F811
     certificate = services.certificate_pdf_ensure(certificate=certificate)
-    for user in (None, employee.user, oei_user):
+    for user in (None, employee.user, oei):
         client = Client()
         if user is not None:
             client.force_login(user)
@@ -49,21 +49,21 @@ def test_dev_media_does_not_serve_them(certificate, archive, dev_media, employee
 
 
 def test_the_views_serve_the_right_people_and_refuse_the_others(
-    certificate, archive, employee, oei_user
+    certificate, archive, employee, oei
 ):
-    owner, oei = Client(), Client()
+    owner, oei_browser = Client(), Client()
     owner.force_login(employee.user)
-    oei.force_login(oei_user)
+    oei_browser.force_login(oei)
     liaison = Client()
     liaison.force_login(LiaisonFactory(department=employee.department).user)
     pdf_url = reverse("certificates:download", args=[certificate.pk])
     zip_url = reverse("certificates:archive_download", args=[archive.public_id])
 
-    for client in (owner, oei):
+    for client in (owner, oei_browser):
         response = client.get(pdf_url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    for client in (liaison, oei):
+    for client in (liaison, oei_browser):
         response = client.get(zip_url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"PK")

@@ -39,8 +39,8 @@ def test_a_valid_certificate_shows_its_facts_and_no_other_personal_data(client, 
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_a_revoked_certificate_says_so(client, certificate, oei_user):
-    certificate_revoke(certificate=certificate, user=oei_user, reason="Issued in error")
+def test_a_revoked_certificate_says_so(client, certificate, oei):
+    certificate_revoke(certificate=certificate, user=oei, reason="Issued in error")
     page = verify(client, certificate.code).content.decode()
     assert "This certificate was revoked on" in page
     assert "This certificate is valid" not in page

@@ -53,7 +53,7 @@ def test_employees_cannot_manage_certificates(employee_client, certificate):
     assert Certificate.objects.get(pk=certificate.pk).revoked_at is None
 
 
-def test_oei_revokes_with_a_reason_kept_with_who_and_when(oei_client, oei_user, certificate):
+def test_oei_revokes_with_a_reason_kept_with_who_and_when(oei_client, oei, certificate):
     url = reverse("certificates:revoke", args=[certificate.pk])
 
     refused = oei_client.post(url, {"revoke-reason": "   "})
@@ -64,11 +64,11 @@ def test_oei_revokes_with_a_reason_kept_with_who_and_when(oei_client, oei_user, 
 
     assert response.status_code == 302
     revoked = Certificate.objects.get(pk=certificate.pk)
-    assert revoked.revoked_by == oei_user
+    assert revoked.revoked_by == oei
     assert revoked.revocation_reason == "Completed by someone else"
     assert revoked.revoked_at is not None
     entry = ModelLogEntry.objects.get(action="lms.certificate.revoke")
-    assert (entry.user_id, entry.object_id) == (oei_user.pk, str(certificate.pk))
+    assert (entry.user_id, entry.object_id) == (oei.pk, str(certificate.pk))
     again = oei_client.post(url, {"revoke-reason": "Twice"})
     assert again.status_code == 409
     assert Certificate.objects.get(pk=certificate.pk).revocation_reason == (
@@ -83,7 +83,7 @@ def test_oei_revokes_with_a_reason_kept_with_who_and_when(oei_client, oei_user, 
     )
 
 
-def test_oei_reissues_a_certificate(oei_client, oei_user, certificate):
+def test_oei_reissues_a_certificate(oei_client, oei, certificate):
     employee = certificate.employee
     employee.user.last_name = "Married-Name"
     employee.user.save()

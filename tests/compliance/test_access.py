@@ -16,14 +16,7 @@ from lms.compliance.models import (
     RosterConfirmation,
 )
 from lms.compliance.services import assignments_sync
-from lms.organisation import roles
-from tests.factories import (
-    DepartmentFactory,
-    EmployeeFactory,
-    LiaisonFactory,
-    TrainingRequirementFactory,
-    UserFactory,
-)
+from tests.factories import EmployeeFactory, LiaisonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,37 +24,35 @@ RECORDS = (ReminderRequest, RosterConfirmation, Extension, Exemption)
 
 
 @pytest.fixture
-def city(course):
-    parks = DepartmentFactory(code="PARKS", name="Parks and Recreation")
-    transit = DepartmentFactory(code="TRANSIT", name="Transit")
-    TrainingRequirementFactory(course=course)
-    ranger = EmployeeFactory(department=parks)
-    driver = EmployeeFactory(department=transit)
-    assignments_sync()
-    return {
-        "parks": parks,
-        "transit": transit,
-        "ranger": ranger,
-        "driver": driver,
-        "ranger_assignment": Assignment.objects.get(employee=ranger),
-        "driver_assignment": Assignment.objects.get(employee=driver),
-        "parks_liaison": LiaisonFactory(department=parks).user,
-        "transit_liaison": LiaisonFactory(department=transit).user,
-        "oei": UserFactory(roles=[roles.EMPLOYEE, roles.OEI_ADMIN]),
-    }
+def transit_liaison(city):
+    return LiaisonFactory(department=city["transit"]).user
+
+
+def ranger(city):
+    """A Parks employee, overdue."""
+    return city["people"]["parks"][2]
+
+
+def driver(city):
+    """A Transit employee, overdue."""
+    return city["people"]["transit"][1]
+
+
+def assignment_of(employee):
+    return Assignment.objects.get(employee=employee)
 
 
 def parks_requests(city) -> list[tuple[str, str, dict]]:
     """Every dashboard URL about Parks (method, url, data), the actions with valid data."""
     code = {"code": "PARKS"}
-    pk = {"pk": city["ranger_assignment"].pk}
+    pk = {"pk": assignment_of(ranger(city)).pk}
     later = (timezone.localdate() + timedelta(days=90)).isoformat()
     return [
         ("get", reverse("compliance:department", kwargs=code), {}),
         ("get", reverse("compliance:department", kwargs=code), {"status": "overdue"}),
         ("get", reverse("compliance:export", kwargs=code), {}),
         ("get", reverse("compliance:assignment", kwargs=pk), {}),
-        ("post", reverse("compliance:reminders", kwargs=code), {"employees": [city["ranger"].pk]}),
+        ("post", reverse("compliance:reminders", kwargs=code), {"employees": [ranger(city).pk]}),
         ("post", reverse("compliance:roster_confirm", kwargs=code), {}),
         (
             "post",
@@ -84,8 +75,8 @@ def request_ids(requests):
     return [f"{method} {url}" for method, url, _data in requests]
 
 
-def test_a_liaison_of_another_department_gets_404_everywhere(client, city):
-    client.force_login(city["transit_liaison"])
+def test_a_liaison_of_another_department_gets_404_everywhere(client, city, transit_liaison):
+    client.force_login(transit_liaison)
     for method, url, data in parks_requests(city):
         response = getattr(client, method)(url, data)
         assert response.status_code == 404, (method, url, response.status_code)
@@ -93,7 +84,7 @@ def test_a_liaison_of_another_department_gets_404_everywhere(client, city):
 
 
 def test_a_plain_employee_gets_403_everywhere(client, city):
-    client.force_login(city["ranger"].user)
+    client.force_login(ranger(city).user)
     assert client.get(reverse("compliance:index")).status_code == 403
     for method, url, data in parks_requests(city):
         response = getattr(client, method)(url, data)
@@ -111,7 +102,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, city):
 
 
 def test_the_liaison_of_the_department_may_do_everything(client, city):
-    client.force_login(city["parks_liaison"])
+    client.force_login(city["liaison"])
     for method, url, data in parks_requests(city):
         response = getattr(client, method)(url, data)
         assert response.status_code == (200 if method == "get" else 302), (method, url)
@@ -130,7 +121,7 @@ def test_oei_sees_and_acts_on_every_department(client, city):
     assert all(model.objects.count() == 1 for model in RECORDS)
     assert (
         client.get(
-            reverse("compliance:assignment", kwargs={"pk": city["driver_assignment"].pk})
+            reverse("compliance:assignment", kwargs={"pk": assignment_of(driver(city)).pk})
         ).status_code
         == 200
     )
@@ -138,7 +129,7 @@ def test_oei_sees_and_acts_on_every_department(client, city):
 
 def test_posts_without_the_csrf_token_are_refused(city):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(city["parks_liaison"])
+    client.force_login(city["liaison"])
     for method, url, data in parks_requests(city):
         if method == "post":
             assert client.post(url, data).status_code == 403, url
@@ -146,35 +137,35 @@ def test_posts_without_the_csrf_token_are_refused(city):
 
 
 def test_forged_employee_ids_queue_nothing(client, city):
-    client.force_login(city["parks_liaison"])
+    client.force_login(city["liaison"])
     url = reverse("compliance:reminders", kwargs={"code": "PARKS"})
     for employees in (
-        [city["driver"].pk],
-        [city["ranger"].pk, city["driver"].pk],
+        [driver(city).pk],
+        [ranger(city).pk, driver(city).pk],
         ["abc"],
         [10**30],
     ):
         response = client.post(url, {"employees": employees})
         assert response.status_code == 400, employees
     assert (
-        "not on this roster"
-        in client.post(url, {"employees": [city["driver"].pk]}).content.decode()
+        "not on this roster" in client.post(url, {"employees": [driver(city).pk]}).content.decode()
     )
     # the right ids sent to the other department's URL
     response = client.post(
         reverse("compliance:reminders", kwargs={"code": "TRANSIT"}),
-        {"employees": [city["driver"].pk]},
+        {"employees": [driver(city).pk]},
     )
     assert response.status_code == 404
     assert nothing_recorded()
 
 
-def test_a_liaison_employed_elsewhere_sees_nothing_of_their_own_department(client, city):
+def test_a_liaison_employed_elsewhere_sees_nothing_of_their_own_department(
+    client, city, transit_liaison
+):
     """A Transit liaison who works in Parks: Parks stays closed, their own assignment too."""
-    liaison = city["transit_liaison"]
-    own = EmployeeFactory(user=liaison, department=city["parks"])
+    own = EmployeeFactory(user=transit_liaison, department=city["parks"])
     assignments_sync()
-    client.force_login(liaison)
+    client.force_login(transit_liaison)
     assignment = Assignment.objects.get(employee=own)
     assert (
         client.get(reverse("compliance:assignment", kwargs={"pk": assignment.pk})).status_code
@@ -197,7 +188,7 @@ def test_forged_department_codes_are_404(client, city, code):
 def test_an_inactive_department_is_404_even_to_its_liaison(client, city):
     city["parks"].is_active = False
     city["parks"].save()
-    client.force_login(city["parks_liaison"])
+    client.force_login(city["liaison"])
     for method, url, data in parks_requests(city):
         assert getattr(client, method)(url, data).status_code == 404, url
     assert nothing_recorded()
@@ -219,7 +210,7 @@ def test_an_inactive_department_is_404_even_to_its_liaison(client, city):
     ],
 )
 def test_bad_query_strings_are_4xx_never_500(client, city, query, status):
-    client.force_login(city["parks_liaison"])
+    client.force_login(city["liaison"])
     url = reverse("compliance:department", kwargs={"code": "PARKS"})
     response = client.get(url, query)
     assert response.status_code == status
@@ -234,7 +225,7 @@ def test_unknown_assignments_are_404(client, city, pk):
 
 
 def test_wrong_methods_are_405(client, city):
-    client.force_login(city["parks_liaison"])
+    client.force_login(city["liaison"])
     assert client.get(reverse("compliance:reminders", kwargs={"code": "PARKS"})).status_code == 405
     assert (
         client.post(reverse("compliance:department", kwargs={"code": "PARKS"})).status_code == 405

@@ -15,7 +15,6 @@ from lms.compliance.services import (
     extension_grant,
 )
 from tests.factories import (
-    DepartmentFactory,
     EmployeeFactory,
     LiaisonFactory,
     TrainingRequirementFactory,
@@ -24,16 +23,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 2)
-
-
-@pytest.fixture
-def parks():
-    return DepartmentFactory(code="PARKS")
-
-
-@pytest.fixture
-def transit():
-    return DepartmentFactory(code="TRANSIT")
 
 
 def statuses(requirement, today=TODAY):

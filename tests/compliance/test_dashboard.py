@@ -37,27 +37,6 @@ def today():
     return timezone.localdate()
 
 
-@pytest.fixture
-def parks():
-    return DepartmentFactory(code="PARKS", name="Parks and Recreation")
-
-
-@pytest.fixture
-def transit():
-    return DepartmentFactory(code="TRANSIT", name="Transit")
-
-
-@pytest.fixture
-def liaison(parks):
-    return LiaisonFactory(department=parks).user
-
-
-@pytest.fixture
-def liaison_client(client, liaison):
-    client.force_login(liaison)
-    return client
-
-
 def person(department, first, last, **kwargs):
     return EmployeeFactory(
         department=department, user__first_name=first, user__last_name=last, **kwargs

@@ -20,15 +20,11 @@ from lms.compliance.services import (
     exemption_grant,
     extension_grant,
 )
-from lms.organisation import roles
 from lms.organisation.models import Department
 from lms.reports.forms import ReportFilterForm
 from tests.factories import (
-    DepartmentFactory,
     EmployeeFactory,
-    LiaisonFactory,
     TrainingRequirementFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,28 +33,6 @@ HORIZON_EN = "An extension may move the due date by at most 365 days"
 HORIZON_ES = "Una prórroga puede mover la fecha límite como máximo 365 días"
 RANGE_EN = "Enter a date between 1900-01-01 and 2100-12-31."
 RANGE_ES = "Introduzca una fecha entre 1900-01-01 y 2100-12-31."
-
-
-@pytest.fixture
-def parks():
-    return DepartmentFactory(code="PARKS", name="Parks and Recreation")
-
-
-@pytest.fixture
-def liaison(parks):
-    return LiaisonFactory(department=parks).user
-
-
-@pytest.fixture
-def liaison_client(client, liaison):
-    client.force_login(liaison)
-    return client
-
-
-@pytest.fixture
-def oei(db):
-    roles.roles_sync()
-    return UserFactory(roles=[roles.OEI_ADMIN])
 
 
 @pytest.fixture

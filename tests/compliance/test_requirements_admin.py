@@ -11,7 +11,6 @@ from lms.organisation import roles
 from lms.organisation.models import Employee
 from lms.organisation.services import employee_save
 from tests.factories import (
-    DepartmentFactory,
     EmployeeFactory,
     TrainingRequirementFactory,
     UserFactory,
@@ -39,16 +38,6 @@ def oei_client(client):
     )
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def parks():
-    return DepartmentFactory(code="PARKS", name="Parks and Recreation")
-
-
-@pytest.fixture
-def transit():
-    return DepartmentFactory(code="TRANSIT", name="Transit")
 
 
 def form_data(course, **changes) -> dict:

@@ -15,7 +15,6 @@ from lms.compliance.services import assignments_sync
 from lms.organisation import roles, roster, services, views
 from lms.organisation.models import Employee
 from tests.factories import (
-    DepartmentFactory,
     EmployeeFactory,
     LiaisonFactory,
     TrainingRequirementFactory,
@@ -71,16 +70,6 @@ def snapshot() -> list[tuple]:
         ),
         *Assignment.objects.order_by("pk").values_list("pk", "employee_id", "is_active"),
     ]
-
-
-@pytest.fixture
-def parks():
-    return DepartmentFactory(code="PARKS")
-
-
-@pytest.fixture
-def transit():
-    return DepartmentFactory(code="TRANSIT")
 
 
 # --- Errors: each reported with its line, and a file with any applies nothing ---------------
@@ -269,7 +258,7 @@ def test_a_file_with_one_bad_row_applies_nothing(tmp_path, parks, transit):
 
 
 @pytest.fixture
-def city(parks, transit):
+def on_file(parks, transit):
     """Five employees, one for each thing a roster can do to someone already here."""
     return {
         "stay": EmployeeFactory(department=parks),
@@ -280,20 +269,20 @@ def city(parks, transit):
     }
 
 
-def city_roster(city) -> bytes:
+def roster_of(on_file) -> bytes:
     return roster_csv(
-        line_for(city["stay"]),
-        line_for(city["renamed"], last="Baca-Chávez", title="Senior Lifeguard"),
-        line_for(city["mover"], department="transit"),
-        line_for(city["leaver"], active="no"),
-        line_for(city["returner"], active="1"),
+        line_for(on_file["stay"]),
+        line_for(on_file["renamed"], last="Baca-Chávez", title="Senior Lifeguard"),
+        line_for(on_file["mover"], department="transit"),
+        line_for(on_file["leaver"], active="no"),
+        line_for(on_file["returner"], active="1"),
         line("E9001", first="Ana", last="Ortiz", email="Ana.Ortiz@CABQ.example", active="yes"),
         line("E9002", department="TRANSIT", active="false"),
     )
 
 
-def test_a_good_file_creates_updates_transfers_and_deactivates(city, parks, transit):
-    plan = roster.roster_validate(content=city_roster(city))
+def test_a_good_file_creates_updates_transfers_and_deactivates(on_file, parks, transit):
+    plan = roster.roster_validate(content=roster_of(on_file))
     assert plan.is_valid, plan.errors
     assert plan.counts() == {
         "rows": 7,
@@ -321,18 +310,18 @@ def test_a_good_file_creates_updates_transfers_and_deactivates(city, parks, tran
     joined_as_leaver = Employee.objects.select_related("user").get(employee_number="E9002")
     assert not joined_as_leaver.is_active and not joined_as_leaver.user.is_active
 
-    for employee in city.values():
+    for employee in on_file.values():
         employee.refresh_from_db()
         employee.user.refresh_from_db()
-    assert city["renamed"].user.last_name == "Baca-Chávez"
-    assert city["renamed"].job_title == "Senior Lifeguard"
-    assert city["mover"].department == transit
-    assert not city["leaver"].is_active and not city["leaver"].user.is_active
-    assert city["returner"].is_active and city["returner"].user.is_active
+    assert on_file["renamed"].user.last_name == "Baca-Chávez"
+    assert on_file["renamed"].job_title == "Senior Lifeguard"
+    assert on_file["mover"].department == transit
+    assert not on_file["leaver"].is_active and not on_file["leaver"].user.is_active
+    assert on_file["returner"].is_active and on_file["returner"].user.is_active
 
 
-def test_reimporting_the_same_file_changes_nothing(city):
-    content = city_roster(city)
+def test_reimporting_the_same_file_changes_nothing(on_file):
+    content = roster_of(on_file)
     services.roster_import_apply(plan=roster.roster_validate(content=content))
     before = snapshot()
     stamps = list(Employee.objects.order_by("pk").values_list("updated_at", flat=True))
@@ -410,11 +399,11 @@ def oei_client(client):
     return client
 
 
-def test_oei_uploads_previews_and_applies(oei_client, city):
+def test_oei_uploads_previews_and_applies(oei_client, on_file):
     upload_url = reverse("organisation_roster:upload")
     assert oei_client.get(upload_url).status_code == 200
 
-    response = oei_client.post(upload_url, {"file": _upload(city_roster(city))})
+    response = oei_client.post(upload_url, {"file": _upload(roster_of(on_file))})
     assert response.status_code == 302
     preview = oei_client.get(response["Location"])
     assert preview.status_code == 200
@@ -429,8 +418,8 @@ def test_oei_uploads_previews_and_applies(oei_client, city):
     assert response.status_code == 302
     assert response["Location"] == upload_url
     assert Employee.objects.filter(employee_number__in=["E9001", "E9002"]).count() == 2
-    city["leaver"].refresh_from_db()
-    assert not city["leaver"].is_active
+    on_file["leaver"].refresh_from_db()
+    assert not on_file["leaver"].is_active
     assert views.SESSION_KEY not in oei_client.session
     # The same apply again: the upload is gone, so nothing happens twice.
     before = snapshot()
@@ -580,10 +569,10 @@ def _write(tmp_path, content: bytes) -> str:
     return str(path)
 
 
-def test_the_command_dry_run_changes_nothing(tmp_path, city):
+def test_the_command_dry_run_changes_nothing(tmp_path, on_file):
     before = snapshot()
     out = StringIO()
-    call_command("import_roster", _write(tmp_path, city_roster(city)), "--dry-run", stdout=out)
+    call_command("import_roster", _write(tmp_path, roster_of(on_file)), "--dry-run", stdout=out)
     assert "7 rows: 2 new, 1 updated, 1 transferred, 1 deactivated, 1 reactivated" in (
         out.getvalue()
     )
@@ -591,9 +580,9 @@ def test_the_command_dry_run_changes_nothing(tmp_path, city):
     assert snapshot() == before
 
 
-def test_the_command_applies_a_good_file(tmp_path, city):
+def test_the_command_applies_a_good_file(tmp_path, on_file):
     out = StringIO()
-    call_command("import_roster", _write(tmp_path, city_roster(city)), stdout=out)
+    call_command("import_roster", _write(tmp_path, roster_of(on_file)), stdout=out)
     assert "Applied: 2 new" in out.getvalue()
     assert Employee.objects.filter(employee_number="E9001", origin="hr").exists()
 

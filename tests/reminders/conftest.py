@@ -1,12 +1,12 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
 from lms.compliance.models import Assignment
 from lms.compliance.services import assignments_sync
 from lms.organisation import roles
 from tests.factories import (
-    DepartmentFactory,
     EmployeeFactory,
     LiaisonFactory,
     TrainingRequirementFactory,
@@ -17,14 +17,16 @@ from tests.factories import (
 DAY = date(2025, 9, 1)
 
 
+@pytest.fixture(autouse=True)
+def language_restored():
+    """A request in Spanish leaves Spanish active in this thread: not for the next test."""
+    with translation.override(translation.get_language()):
+        yield
+
+
 @pytest.fixture
 def day():
     return DAY
-
-
-@pytest.fixture
-def parks(db):
-    return DepartmentFactory(code="PARKS", name="Parks and Recreation")
 
 
 @pytest.fixture

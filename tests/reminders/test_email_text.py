@@ -14,7 +14,6 @@ from email import message_from_bytes, policy
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import translation
 
 from lms.compliance import emails as compliance_emails
 from lms.reminders import emails
@@ -22,13 +21,6 @@ from lms.reminders.models import Delivery, Digest, ReminderLog
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def language_restored():
-    """A request in Spanish leaves Spanish active in this thread: not for the next test."""
-    with translation.override(translation.get_language()):
-        yield
 
 
 TITLE = "Albuquerque's rights & duties <2025>"

@@ -5,20 +5,13 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from lms.reminders import emails, services
 from lms.reminders.models import ReminderLog
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def language_restored():
-    """A request in Spanish leaves Spanish active in this thread: not for the next test."""
-    with translation.override(translation.get_language()):
-        yield
 
 
 LOST = "tests.reminders.backends.LostBackend"

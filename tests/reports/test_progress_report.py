@@ -16,7 +16,7 @@ from lms.reports.models import (
     ProgressReportFigure,
     PublishedReportError,
 )
-from tests.reports.conftest import complete
+from tests.conftest import complete
 
 pytestmark = pytest.mark.django_db
 
