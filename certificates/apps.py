@@ -7,3 +7,7 @@ class CertificatesConfig(AppConfig):
 
     name = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self):
+        # Connects the certificate issuing to courses' completion event.
+        from certificates import receivers  # noqa: F401

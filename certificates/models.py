@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from courses.models import Completion, ImmutableRecordError
+from courses.models import Completion, CourseEdition, ImmutableRecordError
+from courses.selectors import superseded_by_edition
 from lms.organisation.models import Department, Employee
 from lms.storage import private_storage
 
@@ -98,8 +99,6 @@ class CertificateQuerySet(models.QuerySet):
             revoked_at__isnull=True,
         )
         reissued = Certificate.objects.filter(reissue_of_id=OuterRef("pk"))
-        from courses.models import CourseEdition
-
         published_edition = CourseEdition.objects.filter(
             course_id=OuterRef("course_id"),
             number__gt=OuterRef("course_edition"),
@@ -268,8 +267,6 @@ class Certificate(models.Model):
         if newer is None:
             # A new edition supersedes the completion the day it publishes, before anyone
             # holds a certificate of it.
-            from courses.selectors import superseded_by_edition
-
             newer = superseded_by_edition(course_id=self.course_id, edition=self.course_edition)
         if newer is not None:
             return VerificationStatus(VerificationStatus.SUPERSEDED, edition=newer)

@@ -10,8 +10,7 @@ import re
 from django.db.models import QuerySet
 
 from certificates.models import CODE_PATTERN, Certificate, CertificateArchive
-from courses.selectors import employee_for
-from lms.compliance.selectors import departments_for
+from lms.organisation.selectors import departments_for, employee_for
 
 CODE_RE = re.compile(rf"^{CODE_PATTERN}$")
 #: A pasted verification address: the code is the last part of its path.

@@ -26,21 +26,13 @@ from certificates.models import (
 )
 from courses.models import Completion
 from lms.audit import audit_record
+from lms.errors import ApplicationError
 from lms.models import OrganisationSettings
 from lms.storage import private_storage
 
 #: How many certificates the ZIP task adds between two progress writes.
 PROGRESS_EVERY = 20
 REASON_MAX_LENGTH = 1000
-
-
-class CertificateError(Exception):
-    """A request that cannot be carried out; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, message: str, *, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 def _serials_reserve(*, year: int, count: int = 1) -> list[str]:
@@ -215,14 +207,14 @@ def certificate_revoke(*, certificate: Certificate, user, reason: str) -> Certif
     """Revoke a certificate with a reason; who and when are kept, and the act is audited."""
     reason = (reason or "").strip()
     if not reason:
-        raise CertificateError(_("Give the reason for revoking this certificate."))
+        raise ApplicationError(_("Give the reason for revoking this certificate."))
     if len(reason) > REASON_MAX_LENGTH:
-        raise CertificateError(
+        raise ApplicationError(
             _("Keep the reason under %(count)d characters.") % {"count": REASON_MAX_LENGTH}
         )
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.revoked_at is not None:
-        raise CertificateError(_("This certificate is already revoked."), status=409)
+        raise ApplicationError(_("This certificate is already revoked."), status=409)
     locked.revoked_at = timezone.now()
     locked.revoked_by = user
     locked.revocation_reason = reason
@@ -243,7 +235,7 @@ def certificate_reissue(*, certificate: Certificate, user, reason: str = "") -> 
     now, a new serial and a new code); the old one then verifies as replaced."""
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if Certificate.objects.filter(reissue_of=locked).exists():
-        raise CertificateError(
+        raise ApplicationError(
             _("This certificate was already re-issued; re-issue the newest one."), status=409
         )
     now = timezone.now()
@@ -337,7 +329,7 @@ def certificate_archive_request(
         requested_by=user, state__in=CertificateArchive.BUILDING
     ).count()
     if building >= settings.MAX_BUILDS_PER_USER:
-        raise CertificateError(
+        raise ApplicationError(
             _(
                 "You already have %(count)d certificate archives being built. Wait until one "
                 "is ready, then ask again."
@@ -349,7 +341,7 @@ def certificate_archive_request(
     try:
         archive.full_clean(exclude=["department", "requested_by"], validate_constraints=False)
     except ValidationError as error:  # pragma: no cover - nothing a person types
-        raise CertificateError(str(error)) from error
+        raise ApplicationError(str(error)) from error
     try:
         with transaction.atomic():
             archive.save()

@@ -22,7 +22,7 @@ from django_ratelimit.exceptions import Ratelimited
 from certificates import selectors, services
 from certificates.forms import ReissueForm, RevokeForm, VerifyForm
 from certificates.models import Certificate, CertificateArchive
-from certificates.services import CertificateError
+from lms.errors import ApplicationError
 
 PER_PAGE = 50
 MANAGE_PERMISSION = "certificates.revoke_certificate"
@@ -175,7 +175,7 @@ def revoke(request, pk: int):
         services.certificate_revoke(
             certificate=certificate, user=request.user, reason=form.cleaned_data["reason"]
         )
-    except CertificateError as error:
+    except ApplicationError as error:
         form.add_error("reason", error.message)
         return _detail(request, certificate, revoke_form=form, status=error.status)
     messages.success(request, _("Certificate %(serial)s revoked.") % {"serial": certificate.serial})
@@ -193,7 +193,7 @@ def reissue(request, pk: int):
         new = services.certificate_reissue(
             certificate=certificate, user=request.user, reason=form.cleaned_data["reason"]
         )
-    except CertificateError as error:
+    except ApplicationError as error:
         form.add_error("reason", error.message)
         return _detail(request, certificate, reissue_form=form, status=error.status)
     messages.success(
@@ -217,7 +217,7 @@ def archive_request(request, code: str):
         archive, created = services.certificate_archive_request(
             department=department, user=request.user
         )
-    except CertificateError as error:
+    except ApplicationError as error:
         response = render(
             request,
             "certificates/archive_refused.html",

@@ -3,10 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils import formats, timezone
 
+from courses import events
 from courses.models import (
     Clause,
     Completion,
@@ -19,17 +19,9 @@ from courses.models import (
     QuizAttempt,
     QuizReview,
 )
+from lms.organisation import dates
 from lms.organisation.models import Employee
-
-
-def employee_for(*, user: AbstractBaseUser | AnonymousUser) -> Employee | None:
-    """The employee profile of a signed-in user, or None (visitors, admin-only accounts)."""
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.employee
-    except Employee.DoesNotExist:
-        return None
+from lms.organisation.selectors import employee_for
 
 
 @dataclass
@@ -81,19 +73,15 @@ DEFAULT_REFRESHER_WINDOW = timedelta(days=30)
 def refresher_open(*, completion: Completion, now: datetime | None = None) -> bool:
     """Whether the course can be taken again to recertify: the completion expires (by its own
     validity or by a requirement's recertification cycle) within the window before expiry."""
-    from courses.services import add_months
-    from lms.compliance.models import TrainingRequirement
-
     now = now or timezone.now()
     if completion.expires_at and now >= completion.expires_at - DEFAULT_REFRESHER_WINDOW:
         return True
-    cycles = TrainingRequirement.objects.filter(
-        course_id=completion.course_id, recertify_months__isnull=False
-    ).values_list("recertify_months", "window_days")
-    for months, window_days in cycles:
-        expires_at = add_months(completion.completed_at, months)
-        if now >= expires_at - timedelta(days=window_days):
-            return True
+    answers = events.recertification_cycles.send(sender=Completion, course_id=completion.course_id)
+    for _receiver, cycles in answers:
+        for months, window_days in cycles:
+            expires_at = dates.add_months(completion.completed_at, months)
+            if now >= dates.recertification_opens(expires_at, window_days):
+                return True
     return False
 
 
@@ -500,3 +488,13 @@ def revision_approver(*, course: CoursePage, revision=None):
     if approval is not None and approval.finished_by is not None:
         return approval.finished_by
     return revision.user
+
+
+def live_courses_under(*, page) -> QuerySet[CoursePage]:
+    """The live courses below ``page`` (the home page's list), in the tree's order."""
+    return (
+        CoursePage.objects.live()
+        .descendant_of(page)
+        .order_by("path")
+        .only("id", "title", "url_path", "path", "summary", "estimated_minutes")
+    )

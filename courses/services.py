@@ -1,7 +1,7 @@
 """Writes for taking a course: start, read lessons, attempt the quiz, complete.
 
 Every function is keyword-only and atomic. Failures a learner can cause (a forged form, a
-replayed submission, an exhausted quiz) raise :class:`LearningError` with a message for them
+replayed submission, an exhausted quiz) raise :class:`ApplicationError` with a message for them
 and the HTTP status the view should answer with; nothing is written in that case.
 """
 
@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from courses import selectors
+from courses import events, selectors
 from courses.blocks import QuizQuestionBlock
 from courses.models import (
     DEFAULT_GRACE_DAYS,
@@ -29,26 +29,9 @@ from courses.models import (
     QuizAttempt,
 )
 from lms.audit import audit_record
+from lms.errors import ApplicationError
+from lms.organisation.dates import expiry
 from lms.organisation.models import Employee
-
-
-class LearningError(Exception):
-    """A request a learner cannot make; ``status`` is the HTTP status to answer with."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int = 400,
-        errors: dict | None = None,
-        retry_at: datetime | None = None,
-    ):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.errors = errors or {}
-        #: When the request may be made again (a 429's Retry-After), if it can be.
-        self.retry_at = retry_at
 
 
 def attempt_time(moment: datetime) -> str:
@@ -67,17 +50,6 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    for day in (moment.day, 30, 29, 28):
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise ValueError(moment)  # pragma: no cover - day 28 exists in every month
-
-
 @transaction.atomic
 def enrollment_start(
     *, employee: Employee, course: CoursePage, now: datetime | None = None
@@ -87,9 +59,9 @@ def enrollment_start(
     Once a completion is due for recertification, starting again opens a new cycle.
     """
     if not employee.is_active:
-        raise LearningError(_("Your employee record is inactive."), status=403)
+        raise ApplicationError(_("Your employee record is inactive."), status=403)
     if not course.live:
-        raise LearningError(_("This course is not published."), status=404)
+        raise ApplicationError(_("This course is not published."), status=404)
     now = _now(now)
     latest = (
         Enrollment.objects.filter(employee=employee, course=course, course_edition=course.edition)
@@ -125,7 +97,7 @@ def lesson_complete(
 ) -> LessonProgress:
     """Record that the learner read a lesson; completes a course without a quiz."""
     if not lesson.live:
-        raise LearningError(_("This lesson is not published."), status=404)
+        raise ApplicationError(_("This lesson is not published."), status=404)
     course = lesson.get_parent().specific
     enrollment = enrollment_start(employee=employee, course=course, now=now)
     progress, _created = LessonProgress.objects.get_or_create(
@@ -251,26 +223,26 @@ def quiz_attempt_start(
     """Open an attempt with questions drawn now; an open attempt is returned, not duplicated."""
     now = _now(now)
     if not course.has_quiz:
-        raise LearningError(_("This course has no quiz."), status=404)
+        raise ApplicationError(_("This course has no quiz."), status=404)
     enrollment = enrollment_start(employee=employee, course=course, now=now)
     if not _quiz_bank(course, enrollment):
-        raise LearningError(_("Your update has no quiz."), status=404)
+        raise ApplicationError(_("Your update has no quiz."), status=404)
     open_attempt = enrollment.attempts.filter(submitted_at__isnull=True).first()
     if open_attempt is not None:
         return open_attempt
     if hasattr(enrollment, "completion"):
-        raise LearningError(_("You have already completed this course."), status=409)
+        raise ApplicationError(_("You have already completed this course."), status=409)
     if _lessons_left(enrollment=enrollment, course=course):
-        raise LearningError(_("Read every lesson before you take the quiz."), status=409)
+        raise ApplicationError(_("Read every lesson before you take the quiz."), status=409)
     rules = quiz_rules(enrollment=enrollment, course=course, now=now)
     if rules.attempts_left == 0:
-        raise LearningError(
+        raise ApplicationError(
             _("You have used all your attempts at this quiz. Contact your department's liaison."),
             status=403,
         )
     if rules.next_attempt_at is not None:
         # Refused before anything is written: the learner waits, and reviews the lessons.
-        raise LearningError(
+        raise ApplicationError(
             _(
                 "You can take the quiz again from %(time)s. Until then, review the lessons: "
                 "the next attempt may ask different questions."
@@ -307,7 +279,7 @@ def _validated_answers(attempt: QuizAttempt, answers: dict[str, list[str]]) -> d
     drawn = {q["id"]: q for q in attempt.questions}
     unknown = set(answers) - set(drawn)
     if unknown:
-        raise LearningError(
+        raise ApplicationError(
             _("The submission contains questions that are not part of this attempt."), status=400
         )
     errors = {}
@@ -316,7 +288,7 @@ def _validated_answers(attempt: QuizAttempt, answers: dict[str, list[str]]) -> d
         chosen = list(dict.fromkeys(answers.get(question_id) or []))
         allowed = {choice["id"] for choice in question["choices"]}
         if not set(chosen) <= allowed:
-            raise LearningError(
+            raise ApplicationError(
                 _("The submission contains answers that do not belong to their question."),
                 status=400,
             )
@@ -326,7 +298,7 @@ def _validated_answers(attempt: QuizAttempt, answers: dict[str, list[str]]) -> d
             errors[question_id] = _("Choose one answer.")
         cleaned[question_id] = sorted(chosen)
     if errors:
-        raise LearningError(_("Some questions need an answer."), status=400, errors=errors)
+        raise ApplicationError(_("Some questions need an answer."), status=400, errors=errors)
     return cleaned
 
 
@@ -359,12 +331,12 @@ def quiz_attempt_submit(
             course_acknowledgment_text=F("course__acknowledgment_text")
         ).get(public_id=attempt_key, employee=employee)
     except QuizAttempt.DoesNotExist:
-        raise LearningError(_("This quiz attempt does not exist."), status=404) from None
+        raise ApplicationError(_("This quiz attempt does not exist."), status=404) from None
     cleaned = _validated_answers(attempt, answers)
     if attempt.is_submitted:
         if attempt.answers == cleaned:
             return attempt
-        raise LearningError(_("This attempt was already submitted."), status=409)
+        raise ApplicationError(_("This attempt was already submitted."), status=409)
     score, passed = _grade(attempt, cleaned)
     won = QuizAttempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
         answers=cleaned, score=score, passed=passed, submitted_at=now
@@ -374,7 +346,7 @@ def quiz_attempt_submit(
         attempt.refresh_from_db()
         if attempt.answers == cleaned:
             return attempt
-        raise LearningError(_("This attempt was already submitted."), status=409)
+        raise ApplicationError(_("This attempt was already submitted."), status=409)
     attempt.answers, attempt.score, attempt.passed, attempt.submitted_at = (
         cleaned,
         score,
@@ -397,14 +369,10 @@ def quiz_attempt_submit(
                 course_edition=attempt.course_edition,
                 completed_at=now,
                 score=score,
-                expires_at=_expiry(now, attempt.validity_months),
+                expires_at=expiry(now, attempt.validity_months),
             )
         )
     return attempt
-
-
-def _expiry(completed_at: datetime, validity_months: int | None) -> datetime | None:
-    return add_months(completed_at, validity_months) if validity_months else None
 
 
 def _completion_save(completion: Completion) -> Completion:
@@ -421,15 +389,9 @@ def _completion_save(completion: Completion) -> Completion:
             completion.save()
     except IntegrityError:
         return Completion.objects.get(enrollment_id=completion.enrollment_id)
-    from lms.compliance.services import assignment_completion_record
-
-    assignment_completion_record(completion=completion)
-    # Every completion, first time or recertification, issues its certificate in the same
-    # transaction; the PDF is rendered by a task once it commits. The completion was inserted
-    # just above, so it has no certificate yet: no need to look for one.
-    from certificates.services import certificate_issue
-
-    certificate_issue(completion=completion, now=completion.completed_at, completion_is_new=True)
+    # Compliance copies the completion onto its assignments, and certificates issue its
+    # certificate (rendered by a task once this commits), in this same transaction.
+    events.completion_recorded.send(sender=Completion, completion=completion)
     return completion
 
 
@@ -453,7 +415,7 @@ def _completion_record(
             course_title=course.title,
             course_edition=enrollment.course_edition,
             completed_at=completed_at,
-            expires_at=_expiry(completed_at, course.validity_months),
+            expires_at=expiry(completed_at, course.validity_months),
         )
     )
 
@@ -477,22 +439,22 @@ def acknowledgment_sign(
     now = _now(now)
     text = selectors.acknowledgment_text(course=course)
     if not text:
-        raise LearningError(_("This course has no acknowledgment to sign."), status=404)
+        raise ApplicationError(_("This course has no acknowledgment to sign."), status=404)
     enrollment = enrollment_start(employee=employee, course=course, now=now)
     if hasattr(enrollment, "acknowledgment"):
         return enrollment.acknowledgment
     if _lessons_left(enrollment=enrollment, course=course):
-        raise LearningError(_("Read every lesson before you sign."), status=409)
+        raise ApplicationError(_("Read every lesson before you sign."), status=409)
     attempt = None
     if course.has_quiz and _quiz_bank(course, enrollment):
         attempt = enrollment.attempts.filter(passed=True).order_by("-submitted_at").first()
         if attempt is None:
-            raise LearningError(_("Pass the quiz before you sign."), status=409)
+            raise ApplicationError(_("Pass the quiz before you sign."), status=409)
     user = employee.user
     full_name = _normalized_name(f"{user.first_name} {user.last_name}")
     typed = _normalized_name(signature)
     if not typed or typed != full_name:
-        raise LearningError(
+        raise ApplicationError(
             _(
                 "The name you typed does not match the name on your employee record "
                 "(%(name)s). Type your first and last name."
@@ -530,7 +492,7 @@ def acknowledgment_sign(
                 course_edition=attempt.course_edition,
                 completed_at=now,
                 score=attempt.score,
-                expires_at=_expiry(now, attempt.validity_months),
+                expires_at=expiry(now, attempt.validity_months),
             )
         )
     else:
@@ -542,7 +504,7 @@ def acknowledgment_sign(
                 course_title=course.title,
                 course_edition=enrollment.course_edition,
                 completed_at=now,
-                expires_at=_expiry(now, course.validity_months),
+                expires_at=expiry(now, course.validity_months),
             )
         )
     return acknowledgment
@@ -609,21 +571,6 @@ def course_edition_prepare(
     return edition
 
 
-def _superseded_reassign(*, course_id: int, edition: CourseEdition) -> int:
-    """Give everyone who completed an earlier edition the update's due date, in one UPDATE.
-
-    People who never completed keep their own due dates; nothing recorded changes.
-    """
-    from lms.compliance.models import Assignment
-
-    holders = Completion.objects.filter(
-        course_id=course_id, course_edition__lt=edition.number
-    ).values("employee_id")
-    return Assignment.objects.filter(
-        requirement__course_id=course_id, employee_id__in=holders
-    ).update(update_due_on=edition.due_on)
-
-
 @transaction.atomic
 def course_edition_publish(
     *, course: CoursePage, user=None, now: datetime | None = None
@@ -652,7 +599,8 @@ def course_edition_publish(
     edition.save()
     CoursePage.objects.filter(pk=course.pk).update(edition=edition.number)
     course.edition = edition.number
-    _superseded_reassign(course_id=course.pk, edition=edition)
+    # Compliance gives everyone who completed an earlier edition the update's due date.
+    events.edition_published.send(sender=CourseEdition, course_id=course.pk, edition=edition)
     audit_record(
         instance=edition,
         action="lms.course.new_edition",

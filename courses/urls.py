@@ -4,8 +4,10 @@ from courses import views
 
 app_name = "courses"
 
+# "My training" (``courses:my_training``, the empty path) is composed in by ``lms.urls``: it
+# shows the learner's assignments too, which live in a layer above courses.
+
 urlpatterns = [
-    path("", views.my_training, name="my_training"),
     path("courses/<id:course_id>/start/", views.course_start, name="course_start"),
     path("courses/<id:course_id>/quiz/", views.quiz, name="quiz"),
     path("courses/<id:course_id>/quiz/start/", views.quiz_start, name="quiz_start"),

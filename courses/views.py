@@ -14,11 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from courses import selectors, services
 from courses.models import CoursePage, LessonPage
-from courses.services import LearningError
-from lms.compliance import selectors as compliance_selectors
+from lms.errors import ApplicationError
 
 
-def _error(request, error: LearningError) -> TemplateResponse:
+def _error(request, error: ApplicationError) -> TemplateResponse:
     response = TemplateResponse(
         request, "courses/learning_error.html", {"error": error}, status=error.status
     )
@@ -31,7 +30,7 @@ def _error(request, error: LearningError) -> TemplateResponse:
 def _employee_or_403(request):
     employee = selectors.employee_for(user=request.user)
     if employee is None:
-        raise LearningError(
+        raise ApplicationError(
             _("Only City employees can take courses. Your account has no employee record."),
             status=403,
         )
@@ -60,27 +59,13 @@ def _next_step_url(course: CoursePage, progress: selectors.CourseProgress) -> st
 
 
 @login_required
-def my_training(request):
-    training = selectors.my_training(user=request.user)
-    assignments = compliance_selectors.my_assignments(user=request.user)
-    for assignment in assignments:
-        # Templates cannot look a label up by a variable key.
-        assignment.status_label = compliance_selectors.Status.LABELS[assignment.status]
-    return render(
-        request,
-        "courses/my_training.html",
-        {"training": training, "assignments": assignments},
-    )
-
-
-@login_required
 @require_POST
 def course_start(request, course_id: int):
     course = _live_course(course_id)
     try:
         employee = _employee_or_403(request)
         services.enrollment_start(employee=employee, course=course)
-    except LearningError as error:
+    except ApplicationError as error:
         return _error(request, error)
     progress = selectors.course_progress(
         user=request.user, course=course, lessons=list(course.lessons())
@@ -95,7 +80,7 @@ def lesson_complete(request, lesson_id: int):
     try:
         employee = _employee_or_403(request)
         services.lesson_complete(employee=employee, lesson=lesson)
-    except LearningError as error:
+    except ApplicationError as error:
         return _error(request, error)
     course = lesson.get_parent().specific
     progress = selectors.course_progress(
@@ -149,7 +134,7 @@ def quiz_start(request, course_id: int):
     try:
         employee = _employee_or_403(request)
         attempt = services.quiz_attempt_start(employee=employee, course=course)
-    except LearningError as error:
+    except ApplicationError as error:
         return _error(request, error)
     return redirect("courses:attempt", attempt_key=attempt.public_id)
 
@@ -193,7 +178,7 @@ def attempt(request, attempt_key):
         result = services.quiz_attempt_submit(
             employee=employee, attempt_key=attempt_key, answers=answers
         )
-    except LearningError as error:
+    except ApplicationError as error:
         if error.errors:
             quiz_attempt = selectors.attempt_for(user=request.user, attempt_key=attempt_key)
             return render(
@@ -262,7 +247,7 @@ def acknowledge(request, course_id: int):
         try:
             employee = _employee_or_403(request)
             services.acknowledgment_sign(employee=employee, course=course, signature=signature)
-        except LearningError as error:
+        except ApplicationError as error:
             if error.errors:
                 context.update(signature=signature, error=error)
                 return render(request, "courses/acknowledge.html", context, status=error.status)
@@ -274,7 +259,7 @@ def acknowledge(request, course_id: int):
     if not progress.acknowledgment_due:
         return _error(
             request,
-            LearningError(
+            ApplicationError(
                 _("Finish the lessons and the quiz before you sign the acknowledgment."),
                 status=409,
             ),

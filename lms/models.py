@@ -9,7 +9,8 @@ from wagtail.models import Page
 
 
 class HomePage(Page):
-    """The landing page; lists the published courses."""
+    """The landing page; lists the published courses (the template asks courses for them:
+    ``course_tags.live_courses``, so this base module never imports courses)."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
@@ -21,18 +22,6 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
-
-    def get_context(self, request, *args, **kwargs):
-        from courses.models import CoursePage
-
-        context = super().get_context(request, *args, **kwargs)
-        context["courses"] = (
-            CoursePage.objects.live()
-            .descendant_of(self)
-            .order_by("path")
-            .only("id", "title", "url_path", "path", "summary", "estimated_minutes")
-        )
-        return context
 
 
 @register_setting(icon="site")

@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses import urls as courses_urls
 from lms import views
 from lms.forms import PasswordResetForm
 
@@ -25,7 +26,16 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("learn/", include("courses.urls")),
+    # "My training" combines courses and compliance, so it is composed in here, at the top.
+    path(
+        "learn/",
+        include(
+            (
+                [path("", views.my_training, name="my_training"), *courses_urls.urlpatterns],
+                courses_urls.app_name,
+            )
+        ),
+    ),
     path("compliance/", include("lms.compliance.urls")),
     path("certificates/", include("certificates.urls")),
     path("reports/", include("lms.reports.urls")),

@@ -2,11 +2,17 @@ import posixpath
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
+
+from courses import selectors as course_selectors
+from lms.compliance import selectors as compliance_selectors
+from lms.organisation.selectors import employee_for
 
 
 class LoginView(auth_views.LoginView):
@@ -16,7 +22,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        employee = getattr(form.get_user(), "employee", None)
+        employee = employee_for(user=form.get_user())
         if employee is not None and employee.preferred_language in dict(settings.LANGUAGES):
             translation.activate(employee.preferred_language)
             response.set_cookie(
@@ -51,3 +57,18 @@ def public_media(request, path: str):
     if normal != path or not normal.startswith(tuple(settings.PUBLIC_MEDIA_PREFIXES)):
         raise Http404
     return serve(request, normal, document_root=settings.MEDIA_ROOT)
+
+
+@login_required
+def my_training(request):
+    """The learner's home: their courses (courses) and their assignments (compliance)."""
+    training = course_selectors.my_training(user=request.user)
+    assignments = compliance_selectors.my_assignments(user=request.user)
+    for assignment in assignments:
+        # Templates cannot look a label up by a variable key.
+        assignment.status_label = compliance_selectors.Status.LABELS[assignment.status]
+    return render(
+        request,
+        "courses/my_training.html",
+        {"training": training, "assignments": assignments},
+    )

@@ -8,3 +8,7 @@ class ComplianceConfig(AppConfig):
     name = "lms.compliance"
     label = "compliance"
     verbose_name = _("Compliance")
+
+    def ready(self):
+        # Connects compliance's receivers of courses' and organisation's domain events.
+        from lms.compliance import receivers  # noqa: F401

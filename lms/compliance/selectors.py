@@ -31,7 +31,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Acknowledgment, Enrollment
-from courses.services import add_months
 from lms.compliance.models import (
     Assignment,
     Exemption,
@@ -40,7 +39,14 @@ from lms.compliance.models import (
     RosterConfirmation,
     TrainingRequirement,
 )
+from lms.organisation.dates import add_months
 from lms.organisation.models import Department, Employee
+from lms.organisation.selectors import (
+    can_see_citywide,
+    departments_for,
+    employee_for,
+    employees_for,
+)
 
 #: How close a deadline must be to count as "due soon".
 DUE_SOON_DAYS = 14
@@ -66,21 +72,6 @@ class Status:
     }
     #: Statuses that count as compliant.
     COMPLIANT = (COMPLETED, EXEMPT)
-
-
-def can_see_citywide(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.has_perm("organisation.view_citywide_reports")
-    )
-
-
-def departments_for(*, user) -> QuerySet[Department]:
-    """The departments whose people the user may see."""
-    if can_see_citywide(user):
-        return Department.objects.filter(is_active=True)
-    if not user.is_authenticated:
-        return Department.objects.none()
-    return Department.objects.filter(is_active=True, liaisons__user=user).distinct()
 
 
 def with_status(
@@ -210,19 +201,10 @@ def my_assignments_of(*, employee: Employee, today: date | None = None) -> list[
 
 def my_assignments(*, user, today: date | None = None) -> list[Assignment]:
     """The signed-in employee's own assignments ("My training")."""
-    employee = Employee.objects.filter(user=user).first() if user.is_authenticated else None
+    employee = employee_for(user=user)
     if employee is None:
         return []
     return my_assignments_of(employee=employee, today=today)
-
-
-def employees_for(*, user) -> QuerySet[Employee]:
-    """Employees the user may see: OEI all, a liaison their departments, else themselves."""
-    if can_see_citywide(user):
-        return Employee.objects.all()
-    if not user.is_authenticated:
-        return Employee.objects.none()
-    return Employee.objects.filter(Q(user=user) | Q(department__in=departments_for(user=user)))
 
 
 # --- The liaison dashboard (EO §5) -----------------------------------------------------------

@@ -3,7 +3,6 @@ extensions, exemptions, roster confirmations and reminder requests."""
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -23,23 +22,11 @@ from lms.compliance.models import (
     RosterConfirmation,
     TrainingRequirement,
 )
-from lms.compliance.selectors import can_see_citywide
+from lms.errors import ApplicationError
 from lms.organisation import dates
+from lms.organisation.events import SyncStats
 from lms.organisation.models import Department, Employee
-
-
-@dataclass(frozen=True)
-class SyncStats:
-    created: int = 0
-    reactivated: int = 0
-    deactivated: int = 0
-
-    def __add__(self, other: "SyncStats") -> "SyncStats":
-        return SyncStats(
-            self.created + other.created,
-            self.reactivated + other.reactivated,
-            self.deactivated + other.deactivated,
-        )
+from lms.organisation.selectors import can_see_citywide
 
 
 def audience_for(requirement: TrainingRequirement) -> QuerySet[Employee]:
@@ -194,6 +181,29 @@ def assignment_completion_record(*, completion: Completion) -> int:
         return cursor.rowcount
 
 
+def superseded_assignments_reassign(*, course_id: int, edition) -> int:
+    """Give everyone who completed an earlier edition of a course the update's due date, in
+    one UPDATE; called in the transaction that publishes the edition (``courses.services``).
+
+    People who never completed keep their own due dates; nothing recorded changes.
+    """
+    holders = Completion.objects.filter(
+        course_id=course_id, course_edition__lt=edition.number
+    ).values("employee_id")
+    return Assignment.objects.filter(
+        requirement__course_id=course_id, employee_id__in=holders
+    ).update(update_due_on=edition.due_on)
+
+
+def recertification_cycles(*, course_id: int) -> list[tuple[int, int]]:
+    """The ``(months, window_days)`` recertification cycles of the requirements using a course."""
+    return list(
+        TrainingRequirement.objects.filter(
+            course_id=course_id, recertify_months__isnull=False
+        ).values_list("recertify_months", "window_days")
+    )
+
+
 @functools.cache
 def _completion_record_sql(alias: str) -> str:
     """The UPDATE of :func:`assignment_completion_record`; every SET expression reads the row
@@ -250,18 +260,9 @@ def assignment_facts_refresh(*, assignments: QuerySet[Assignment] | None = None)
     return updated
 
 
-class ComplianceError(Exception):
-    """A request that cannot be granted; ``status`` is the HTTP status for the view."""
-
-    def __init__(self, message: str, *, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
 def _refuse_self_grant(*, assignment: Assignment, granted_by) -> None:
     if assignment.employee.user_id == granted_by.pk:
-        raise ComplianceError(
+        raise ApplicationError(
             _("You cannot grant yourself an extension or an exemption."), status=403
         )
 
@@ -275,12 +276,12 @@ def extension_grant(
     latest = assignment.extensions.order_by("-granted_at").values_list("new_due_on", flat=True)
     current_due_on = latest.first() or assignment.due_on
     if new_due_on <= current_due_on:
-        raise ComplianceError(_("The new due date must be later than the current one."))
+        raise ApplicationError(_("The new due date must be later than the current one."))
     if new_due_on > dates.LATEST:
-        raise ComplianceError(dates.out_of_range_message())
+        raise ApplicationError(dates.out_of_range_message())
     horizon = current_due_on + timedelta(days=settings.EXTENSION_MAX_DAYS)
     if new_due_on > horizon and not can_see_citywide(granted_by):
-        raise ComplianceError(
+        raise ApplicationError(
             _(
                 "An extension may move the due date by at most %(days)d days, to %(date)s at "
                 "the latest. Ask OEI for a longer one."
@@ -311,9 +312,9 @@ def exemption_grant(
     """Excuse an employee from a requirement, for a reason, possibly until a date."""
     _refuse_self_grant(assignment=assignment, granted_by=granted_by)
     if until is not None and until < timezone.localdate():
-        raise ComplianceError(_("An exemption cannot end in the past."))
+        raise ApplicationError(_("An exemption cannot end in the past."))
     if until is not None and until > dates.LATEST:
-        raise ComplianceError(dates.out_of_range_message())
+        raise ApplicationError(dates.out_of_range_message())
     exemption = Exemption(
         assignment=assignment, reason=reason.strip(), until=until, granted_by=granted_by
     )

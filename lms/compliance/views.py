@@ -28,7 +28,7 @@ from lms.compliance.forms import (
     ReminderForm,
     RosterFilterForm,
 )
-from lms.compliance.services import ComplianceError
+from lms.errors import ApplicationError
 
 PERMISSION = "organisation.view_department_compliance"
 PER_PAGE = 50
@@ -315,7 +315,7 @@ def _grant(request, pk: int, *, form_class, prefix: str, grant, success: str):
     if form.is_valid():
         try:
             grant(assignment=assignment, granted_by=request.user, **form.cleaned_data)
-        except ComplianceError as error:
+        except ApplicationError as error:
             form.add_error(None, error.message)
             status = error.status
         except ValidationError as error:

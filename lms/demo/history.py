@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from certificates.services import certificates_issue_bulk
 from courses.models import Completion, CoursePage, Enrollment
-from courses.services import add_months
 from lms.compliance.models import Assignment
 from lms.compliance.services import assignment_facts_refresh
 from lms.demo import content
 from lms.demo.people import EMPLOYEES
+from lms.organisation.dates import add_months
 from lms.organisation.models import Employee
 
 WEEKS = 12

@@ -27,9 +27,11 @@ from wagtail.blocks import StreamValue
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
+from certificates.models import Certificate
 from courses.approval import approval_workflow_ensure
 from courses.models import (
     Clause,
+    Completion,
     CoursePage,
     CoursePolicyReference,
     GuidanceDocument,
@@ -39,6 +41,7 @@ from courses.models import (
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.services import assignments_sync
 from lms.demo import content
+from lms.demo.history import demo_history_load
 from lms.demo.people import (
     DEMO_PASSWORD,
     DEPARTMENTS,
@@ -494,10 +497,6 @@ def _requirement_ensure(
 
 def _history_ensure(*, stats: DemoStats) -> None:
     """Past completions with their certificates (lms.demo.history), created once."""
-    from certificates.models import Certificate
-    from courses.models import Completion
-    from lms.demo.history import demo_history_load
-
     created = demo_history_load()
     for kind, model in (("completions", Completion), ("certificates", Certificate)):
         stats.created[kind] += created[kind]

@@ -4,9 +4,12 @@ A date typed into a form (a new due date, the end of an exemption, a report peri
 run reminders for) is checked against these bounds before anything computes with it: 9999-12-31
 is a valid date, but one day later is not, and a reminder, a report week or a recertification
 window computed past it would be an OverflowError (a 500), not an answer.
+
+It is also the one home of the calendar arithmetic every app shares: months added to a moment,
+when a completion expires, and when a recertification window opens.
 """
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -25,3 +28,25 @@ def out_of_range_message() -> str:
 def validate_date_in_range(value: date) -> None:
     if value is not None and not EARLIEST <= value <= LATEST:
         raise ValidationError(out_of_range_message(), code="date_out_of_range")
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """``moment`` moved by whole calendar months, on the same day or the month's last one."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise ValueError(moment)  # pragma: no cover - day 28 exists in every month
+
+
+def expiry(completed_at: datetime, validity_months: int | None) -> datetime | None:
+    """When a completion expires by its course's validity; None when it never does."""
+    return add_months(completed_at, validity_months) if validity_months else None
+
+
+def recertification_opens(expires_at: datetime, window_days: int) -> datetime:
+    """When the recertification window of something expiring at ``expires_at`` opens."""
+    return expires_at - timedelta(days=window_days)

@@ -25,10 +25,11 @@ from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from lms.audit import audit_record
-from lms.compliance.services import SyncStats, assignments_sync
 from lms.models import OrganisationSettings
 from lms.organisation import roles, roster, synthetic
+from lms.organisation.events import SyncStats, employees_changed_send
 from lms.organisation.models import Department, Employee, Liaison
+from lms.organisation.selectors import employee_for
 
 
 @transaction.atomic
@@ -54,7 +55,7 @@ def employee_save(*, employee: Employee, first_name: str, last_name: str, email:
     employee.user = user
     employee.full_clean()
     employee.save()
-    assignments_sync(employee_ids=[employee.pk])
+    employees_changed_send(employee_ids=[employee.pk])
     return employee
 
 
@@ -318,7 +319,7 @@ class RosterImportResult:
     deactivated: int
     reactivated: int
     unchanged: int
-    #: How the import moved training assignments (``lms.compliance.services.SyncStats``).
+    #: How the import moved training assignments (answered by compliance).
     assignments: SyncStats
 
     def summary(self) -> str:
@@ -346,8 +347,9 @@ class RosterImportRefused(Exception):
 
 logger = logging.getLogger(__name__)
 
-#: Employees per ``assignments_sync`` call: keeps its ``IN (...)`` lists within every database's
-#: limit on query parameters however large the roster.
+#: Employees per ``employees_changed`` event: keeps the ``IN (...)`` lists of compliance's
+#: ``assignments_sync`` within every database's limit on query parameters however large the
+#: roster.
 ROSTER_SYNC_CHUNK = 5_000
 
 
@@ -379,7 +381,7 @@ def roster_import_apply(
     assignments = SyncStats()
     ids = created + changed
     for chunk in _chunks(ids, ROSTER_SYNC_CHUNK):
-        assignments += assignments_sync(employee_ids=chunk)
+        assignments += employees_changed_send(employee_ids=chunk)
     result = RosterImportResult(
         created=len(created),
         updated=len(plan.updates),
@@ -541,7 +543,7 @@ def account_password_reset_send(*, user, sent_by) -> None:
         raise PasswordResetRefused(
             _("This account has no valid email address: add one before sending a password reset.")
         )
-    employee = Employee.objects.filter(user=user).only("preferred_language").first()
+    employee = employee_for(user=user)
     language = employee.preferred_language if employee else settings.LANGUAGE_CODE
     base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
     with transaction.atomic():

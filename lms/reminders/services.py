@@ -27,10 +27,10 @@ from django.db import connection, transaction
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
-from courses.services import add_months
 from lms.audit import audit_record
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import with_status
+from lms.organisation.dates import add_months
 from lms.organisation.models import Employee, Liaison
 from lms.reminders import emails
 from lms.reminders.models import (

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lms.compliance.selectors import can_see_citywide
 from lms.organisation.models import Employee
+from lms.organisation.selectors import can_see_citywide
 from lms.reminders import selectors, services
 from lms.reminders.forms import PreferenceForm
 from lms.reminders.models import Digest, ReminderLog

@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from lms.compliance.selectors import can_see_citywide
+from lms.organisation.selectors import can_see_citywide
 from lms.reminders.models import Digest, ReminderLog
 
 

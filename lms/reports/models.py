@@ -17,15 +17,6 @@ from lms.storage import private_storage
 DEFAULT_SMALL_COUNT = 5
 
 
-class ReportError(Exception):
-    """A reporting rule refused an action; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, message: str, *, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
 class ReportExport(models.Model):
     """One export of a report table: who asked, when, with which filters; large files are
     built by a task into storage, which reports its progress here."""

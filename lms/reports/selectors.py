@@ -27,11 +27,12 @@ from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Completion, CoursePage, QuizAttempt
-from courses.services import add_months
+from courses.models import Completion, CoursePage, CoursePolicyReference, QuizAttempt
 from lms.compliance.models import Assignment, TrainingRequirement
-from lms.compliance.selectors import Status, can_see_citywide, with_status
+from lms.compliance.selectors import Status, with_status
+from lms.organisation.dates import add_months
 from lms.organisation.models import Department, Liaison
+from lms.organisation.selectors import can_see_citywide
 
 #: "Expiring soon" on the dashboard: a completion that lapses within this many days.
 EXPIRING_DAYS = 30
@@ -531,8 +532,6 @@ class GuidanceGroup:
 
 def _course_references() -> dict[int, list[str]]:
     """Each course's clauses, as their citations ("EO §7")."""
-    from courses.models import CoursePolicyReference
-
     references: dict[int, list[str]] = defaultdict(list)
     for reference in CoursePolicyReference.objects.select_related("clause__document").order_by(
         "page_id", "sort_order"

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lms.audit import audit_record
+from lms.errors import ApplicationError
 from lms.reports import selectors
 from lms.reports.models import (
     ProgressReport,
@@ -20,7 +21,6 @@ from lms.reports.models import (
     ProgressReportFigure,
     ProgressReportRequirementRow,
     ProgressReportWeekRow,
-    ReportError,
     ReportExport,
 )
 from lms.reports.selectors import ReportFilters
@@ -124,7 +124,7 @@ def export_build_start(*, user, table: str, filters: dict) -> tuple[ReportExport
         requested_by=user, status__in=ReportExport.BUILDING
     ).count()
     if building >= settings.MAX_BUILDS_PER_USER:
-        raise ReportError(
+        raise ApplicationError(
             _(
                 "You already have %(count)d exports being built. Wait until one is ready, "
                 "then ask again."
@@ -242,7 +242,7 @@ def progress_report_draft(
 
 def _editable(report: ProgressReport) -> None:
     if report.is_published:
-        raise ReportError(_("This report is published: it can no longer change."), status=409)
+        raise ApplicationError(_("This report is published: it can no longer change."), status=409)
 
 
 @transaction.atomic
@@ -283,7 +283,7 @@ def progress_report_publish(*, report: ProgressReport, user) -> ProgressReport:
         previous=_latest_published(excluding=report.pk),
     )
     if not published:
-        raise ReportError(_("This report is already published."), status=409)
+        raise ApplicationError(_("This report is already published."), status=409)
     report = ProgressReport.objects.get(pk=report.pk)
     audit_record(
         instance=report,

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.errors import ApplicationError
 from lms.reports import charts, exports, selectors, services
 from lms.reports.forms import ProgressReportForm, ReportFilterForm
-from lms.reports.models import ProgressReport, ReportError, ReportExport
+from lms.reports.models import ProgressReport, ReportExport
 from lms.reports.pdf import progress_report_pdf, progress_report_pdf_name
 from lms.reports.presentation import report_context
 
@@ -104,7 +105,7 @@ def export(request, table: str, kind: str):
             built, created = services.export_build_start(
                 user=request.user, table=table, filters=record
             )
-        except ReportError as error:
+        except ApplicationError as error:
             response = _problem(request, error.message, status=error.status)
             if error.status == 429:
                 response["Retry-After"] = "60"
@@ -244,7 +245,7 @@ def report_update(request, pk: int):
         return _report_page(request, report, form=form, status=400)
     try:
         services.progress_report_update(report=report, user=request.user, **form.cleaned_data)
-    except ReportError as error:
+    except ApplicationError as error:
         return _problem(request, error.message, status=error.status)
     except ValidationError as error:
         form.add_error(None, error.messages)
@@ -259,7 +260,7 @@ def report_publish(request, pk: int):
     report = _report_or_404(pk)
     try:
         services.progress_report_publish(report=report, user=request.user)
-    except ReportError as error:
+    except ApplicationError as error:
         return _problem(request, error.message, status=error.status)
     messages.success(request, _("Published. From now on this report never changes."))
     return redirect("reports:report", pk=report.pk)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from certificates import services, tasks
 from certificates.models import CertificateArchive
-from certificates.services import CertificateError
+from lms.errors import ApplicationError
 from tests.factories import DepartmentFactory, LiaisonFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_different_requests_are_capped_per_person(oei_client, oei, settings):
     assert spanish.status_code == 429
     assert "Ya tiene 3 archivos de certificados en preparación" in spanish.content.decode()
     assert CertificateArchive.objects.count() == 3  # nothing created
-    with pytest.raises(CertificateError):
+    with pytest.raises(ApplicationError):
         services.certificate_archive_request(department=departments[3], user=oei)
 
 

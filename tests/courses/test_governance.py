@@ -15,8 +15,8 @@ from courses.models import (
     CoursePolicyReference,
     ImmutableRecordError,
 )
-from courses.services import LearningError
 from lms.compliance.services import assignments_sync
+from lms.errors import ApplicationError
 from lms.organisation import roles
 from lms.organisation.roles import roles_sync
 from tests.courses.conftest import right_answers
@@ -212,7 +212,7 @@ def test_the_completion_waits_for_the_signed_acknowledgment(acknowledged_course)
     attempt = finish(employee, acknowledged_course)
     assert attempt.passed and not Completion.objects.exists()
 
-    with pytest.raises(LearningError) as wrong:
+    with pytest.raises(ApplicationError) as wrong:
         services.acknowledgment_sign(
             employee=employee, course=acknowledged_course, signature="Someone Else"
         )
@@ -239,7 +239,7 @@ def test_signing_before_the_quiz_is_refused(acknowledged_course):
     employee = EmployeeFactory()
     for lesson in acknowledged_course.lessons():
         services.lesson_complete(employee=employee, lesson=lesson)
-    with pytest.raises(LearningError) as refused:
+    with pytest.raises(ApplicationError) as refused:
         services.acknowledgment_sign(
             employee=employee, course=acknowledged_course, signature=employee.user.get_full_name()
         )

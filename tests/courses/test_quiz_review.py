@@ -11,7 +11,7 @@ from django.utils.translation import override
 
 from courses import selectors, services
 from courses.models import QuizAttempt, QuizReview
-from courses.services import LearningError
+from lms.errors import ApplicationError
 from tests.courses.conftest import right_answers, wrong_answers
 from tests.factories import CoursePageFactory, LessonPageFactory, quiz_bank, quiz_question
 
@@ -190,7 +190,7 @@ def test_a_maximum_of_attempts_in_any_24_hours(employee, marked_course):
     submitted(employee, marked_course, wrong_answers, now=start)
     submitted(employee, marked_course, wrong_answers, now=start + timedelta(minutes=1))
 
-    with pytest.raises(LearningError) as refused:
+    with pytest.raises(ApplicationError) as refused:
         services.quiz_attempt_start(
             employee=employee, course=marked_course, now=start + timedelta(hours=23)
         )

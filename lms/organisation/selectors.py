@@ -1,0 +1,51 @@
+"""Who may see whom: the reads every app scopes people's data with (the base layer).
+
+A liaison sees only the departments they are designated for, an employee only themselves, and
+OEI (with the citywide permission) everything. Compliance, courses, certificates, reminders and
+reports all ask here, so the rule has one home.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from lms.organisation.models import Department, Employee
+
+
+def employee_for(*, user: AbstractBaseUser | AnonymousUser) -> Employee | None:
+    """The employee profile of a signed-in user, or None (visitors, admin-only accounts)."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.employee
+    except Employee.DoesNotExist:
+        return None
+
+
+def can_see_citywide(user) -> bool:
+    """Whether the user sees every department (OEI, superusers)."""
+    return user.is_authenticated and (
+        user.is_superuser or user.has_perm("organisation.view_citywide_reports")
+    )
+
+
+def departments_for(*, user) -> QuerySet[Department]:
+    """The departments whose people the user may see."""
+    if can_see_citywide(user):
+        return Department.objects.filter(is_active=True)
+    if not user.is_authenticated:
+        return Department.objects.none()
+    return Department.objects.filter(is_active=True, liaisons__user=user).distinct()
+
+
+def employees_for(*, user) -> QuerySet[Employee]:
+    """Employees the user may see: OEI all, a liaison their departments, else themselves."""
+    if can_see_citywide(user):
+        return Employee.objects.all()
+    if not user.is_authenticated:
+        return Employee.objects.none()
+    return Employee.objects.filter(Q(user=user) | Q(department__in=departments_for(user=user)))
+
+
+def employees_of(*, departments) -> QuerySet[Employee]:
+    """The employees of the given departments (a queryset or a list of departments)."""
+    return Employee.objects.filter(department__in=departments)
