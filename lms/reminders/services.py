@@ -807,11 +807,14 @@ def batch_recheck(model, token, *, today: date, now: datetime) -> tuple[int, set
         return len(skipped), set()
     Through = Digest.entries.through
     entries = Through.objects.filter(digest__claim=token, reminderlog__skipped_at__isnull=True)
+    pairs = list(entries.values_list("digest_id", "reminderlog_id"))
     gone = logs_recheck(
-        ReminderLog.objects.filter(pk__in=entries.values("reminderlog_id")), today=today, now=now
+        ReminderLog.objects.filter(pk__in={log_id for _digest_id, log_id in pairs}),
+        today=today,
+        now=now,
     )
     left, reasons = defaultdict(int), defaultdict(set)
-    for digest_id, log_id in entries.values_list("digest_id", "reminderlog_id"):
+    for digest_id, log_id in pairs:
         if log_id in gone:
             reasons[digest_id].add(gone[log_id])
         else:
