@@ -369,7 +369,5 @@ def reminders_request(
         ignore_conflicts=True,
     )
     if created:
-        transaction.on_commit(
-            lambda: async_task(NUDGES_TASK, today.isoformat())
-        )
+        transaction.on_commit(lambda: async_task(NUDGES_TASK, today.isoformat()))
     return created

@@ -204,9 +204,8 @@ def _entries(digest: Digest, left_out=()) -> list[ReminderLog]:
     return list(
         digest.entries.filter(skipped_at__isnull=True)
         .exclude(pk__in=left_out)
-        .select_related(
-            "employee__user", "employee__department", "assignment__requirement__course"
-        ).order_by(
+        .select_related("employee__user", "employee__department", "assignment__requirement__course")
+        .order_by(
             "employee__department__name",
             "employee__user__last_name",
             "employee__user__first_name",

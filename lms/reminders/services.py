@@ -128,9 +128,7 @@ def reason_gone(*, kind: str, due_on: date, facts: tuple | None) -> str | None:
     is about is the latest."""
     if facts is None:
         return SkipReason.REMOVED
-    (active, requirement_active, employee_active, user_active, status, effective_due_on) = facts[
-        :6
-    ]
+    (active, requirement_active, employee_active, user_active, status, effective_due_on) = facts[:6]
     completed_at, expires_at, months = facts[6:]
     if not employee_active or not user_active:
         return SkipReason.LEFT
@@ -673,10 +671,7 @@ def nudges_log(*, today: date | None = None) -> int:
             ],
             ignore_conflicts=True,
         )
-        logs = {
-            (employee_id, day): []
-            for _pk, employee_id, _user, day in requests
-        }
+        logs = {(employee_id, day): [] for _pk, employee_id, _user, day in requests}
         for pk, employee_id, day in ReminderLog.objects.filter(
             kind=Kind.NUDGE, employee_id__in=employee_ids, period__in={r[3] for r in requests}
         ).values_list("pk", "employee_id", "period"):

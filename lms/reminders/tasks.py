@@ -43,6 +43,5 @@ def nudges_send(day: str | None = None) -> str:
     logged = services.nudges_log()
     sent = services.outbox_send()
     return (
-        f"{logged} requests; sent {sent.sent}, failed {sent.failed}, "
-        f"not needed {sent.not_needed}"
+        f"{logged} requests; sent {sent.sent}, failed {sent.failed}, not needed {sent.not_needed}"
     )

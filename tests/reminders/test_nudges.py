@@ -75,9 +75,7 @@ def test_a_refused_reminder_is_retried_with_backoff_and_listed_for_oei(
     assert len(mail.outbox) == 1
 
 
-def test_completed_between_the_request_and_the_send_is_not_reminded(
-    ana, assign, liaison, course
-):
+def test_completed_between_the_request_and_the_send_is_not_reminded(ana, assign, liaison, course):
     assign(ana, timezone.localdate() - timedelta(days=3))
     reminders_request(employee_ids=[ana.pk], requested_by=liaison)  # its task not run yet
     complete(ana, course)

@@ -132,9 +132,10 @@ def test_liaison_digest_lists_only_who_still_owes_the_training(
     assert len(to_liaison) == 1
     assert "Baca" in to_liaison[0].body and "Ruiz" not in to_liaison[0].body
     assert [m.to for m in mail.outbox if m is not to_liaison[0]] == [[ben.user.email]]
-    assert set(
-        ReminderLog.objects.filter(employee=ana).values_list("kind", "skip_reason")
-    ) == {("overdue", SkipReason.COMPLETED), ("liaison", SkipReason.COMPLETED)}
+    assert set(ReminderLog.objects.filter(employee=ana).values_list("kind", "skip_reason")) == {
+        ("overdue", SkipReason.COMPLETED),
+        ("liaison", SkipReason.COMPLETED),
+    }
 
 
 def test_oei_digest_resolved_before_sending_is_skipped(ana, assign, day, course, oei_user):
