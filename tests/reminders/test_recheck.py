@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from courses import services as course_services
@@ -172,3 +173,30 @@ def test_skip_reasons_read_in_both_languages(language):
     assert all(labels) and len(set(labels)) == len(labels)
     if language == "es":
         assert all(label.startswith("No enviado:") for label in labels), labels
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Not sent: the training was completed"),
+        ("es", "No enviado: la capacitación ya se completó"),
+    ],
+)
+def test_oei_reads_why_a_reminder_was_not_sent_in_the_admin(
+    client, oei_user, ana, assign, day, course, language, text
+):
+    assign(ana, day + timedelta(days=7))
+    services.reminder_scan(today=day)
+    complete(ana, course)
+    services.outbox_send()
+    client.force_login(oei_user)
+    try:
+        response = client.get(
+            reverse("reminder-log:index") + "?skip_reason=completed",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+    finally:
+        translation.activate("en")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert ana.user.last_name in content and text in content
