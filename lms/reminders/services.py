@@ -125,7 +125,8 @@ def reason_gone(*, kind: str, due_on: date, facts: tuple | None) -> str | None:
     The same rules as the scan's (``open_assignments``, ``candidate_query``): a reminder about
     a due date is owed while the assignment is active, not exempt, has no completion that
     counts and that due date is still the one to meet; a refresher while the completion it
-    is about is the latest."""
+    is about is the latest; a liaison's reminder while the assignment is not compliant (as
+    when it was asked for, ``nudges_log``) and its due date was not extended."""
     if facts is None:
         return SkipReason.REMOVED
     (active, requirement_active, employee_active, user_active, status, effective_due_on) = facts[:6]
@@ -143,7 +144,11 @@ def reason_gone(*, kind: str, due_on: date, facts: tuple | None) -> str | None:
         if expires is None or timezone.localdate(expires) > due_on:
             return SkipReason.COMPLETED  # recertified since, or no longer expires
         return None
-    if completed_at is not None or status in Status.COMPLIANT:
+    if status in Status.COMPLIANT:
+        return SkipReason.COMPLETED
+    # The scan reminds of a due date only while no completion counts (``candidate_query``);
+    # a liaison may remind anyone not compliant, an expired completion's holder too.
+    if kind != Kind.NUDGE and completed_at is not None:
         return SkipReason.COMPLETED
     if effective_due_on is not None and effective_due_on > due_on:
         return SkipReason.EXTENDED

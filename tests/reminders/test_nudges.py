@@ -115,3 +115,18 @@ def test_a_request_the_old_path_left_unsent_is_taken_up_once(ana, assign, liaiso
     tasks.reminders_send_pending()
     tasks.reminders_send_pending()
     assert [m.to for m in mail.outbox] == [[ana.user.email]]
+
+
+def test_a_holder_of_an_expired_completion_is_reminded(ana, assign, liaison, course, requirement):
+    """Not compliant, though they completed once: the liaison's reminder goes out."""
+    requirement.recertify_months = 12
+    requirement.save()
+    assign(ana, timezone.localdate() - timedelta(days=500))
+    for lesson in course.lessons():
+        course_services.lesson_complete(
+            employee=ana, lesson=lesson, now=timezone.now() - timedelta(days=400)
+        )
+    reminders_request(employee_ids=[ana.pk], requested_by=liaison)
+    tasks.nudges_send()
+    assert [m.to for m in mail.outbox] == [[ana.user.email]]
+    assert Digest.objects.get(kind=Digest.Kind.NUDGE).status == Digest.Status.SENT
