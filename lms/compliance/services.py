@@ -339,6 +339,10 @@ def roster_confirm(*, department: Department, confirmed_by) -> RosterConfirmatio
     return confirmation
 
 
+#: The task that puts the liaisons' requests into the reminders outbox and sends them.
+NUDGES_TASK = "lms.reminders.tasks.nudges_send"
+
+
 @transaction.atomic
 def reminders_request(
     *, employee_ids: Iterable[int], requested_by, today: date | None = None
@@ -346,7 +350,10 @@ def reminders_request(
     """Queue a reminder for each employee not already reminded today; the rest are skipped.
 
     The unique (employee, day) key makes "at most one per employee per day" hold even when
-    two liaisons click at once; the emails go out from a django-q2 task after commit.
+    two liaisons click at once. The request is the record of who asked; the email goes out
+    through the reminders outbox (``lms.reminders.services.nudges_log``, named here by its
+    task's path: reminders sit above compliance), with its retries and re-checks, from a
+    django-q2 task after commit (and from the outbox's every run, should that task be lost).
     """
     today = today or timezone.localdate()
     ids = set(employee_ids)
@@ -363,7 +370,5 @@ def reminders_request(
         ignore_conflicts=True,
     )
     if created:
-        transaction.on_commit(
-            lambda: async_task("lms.compliance.tasks.reminders_send", today.isoformat())
-        )
+        transaction.on_commit(lambda: async_task(NUDGES_TASK, today.isoformat()))
     return created

@@ -9,7 +9,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -66,6 +66,13 @@ def reminder_sentence(*, kind: str, title: str, due_on: date, milestone: int, to
         return _("%(title)s is due today (%(date)s).") % {"title": title, "date": when}
     if kind == Kind.OVERDUE:
         return _("%(title)s was due on %(date)s and is overdue.") % {"title": title, "date": when}
+    if kind == Kind.NUDGE:
+        if due_on < (today or timezone.localdate()):
+            return _("%(title)s was due on %(date)s and is overdue.") % {
+                "title": title,
+                "date": when,
+            }
+        return _("%(title)s is due by %(date)s.") % {"title": title, "date": when}
     if kind == Kind.REFRESHER:
         return _(
             "Your completion of %(title)s expires on %(date)s: take the refresher to stay current."
@@ -192,11 +199,13 @@ class DepartmentGroup:
         return sum(len(group.items) for group in self.employees)
 
 
-def _entries(digest: Digest) -> list[ReminderLog]:
+def _entries(digest: Digest, left_out=()) -> list[ReminderLog]:
+    """The digest's entries but those whose reason was gone at send time, or skipped."""
     return list(
-        digest.entries.select_related(
-            "employee__user", "employee__department", "assignment__requirement__course"
-        ).order_by(
+        digest.entries.filter(skipped_at__isnull=True)
+        .exclude(pk__in=left_out)
+        .select_related("employee__user", "employee__department", "assignment__requirement__course")
+        .order_by(
             "employee__department__name",
             "employee__user__last_name",
             "employee__user__first_name",
@@ -207,12 +216,12 @@ def _entries(digest: Digest) -> list[ReminderLog]:
     )
 
 
-def digest_message(digest: Digest, *, connection, links: Links) -> TextEmail:
+def digest_message(digest: Digest, *, connection, links: Links, left_out=()) -> TextEmail:
     user = digest.recipient
     if not user.is_active or not user.email:
         raise NotSendable(_("Not sent: the recipient is inactive or has no email address."))
-    entries = _entries(digest)
-    if digest.kind == Digest.Kind.WEEKLY:
+    entries = _entries(digest, left_out)
+    if digest.kind in (Digest.Kind.WEEKLY, Digest.Kind.NUDGE):
         employee = entries[0].employee if entries else Employee.objects.get(user=user)
         _check_employee(employee)
         entries = [e for e in entries if e.assignment.is_active]
@@ -253,7 +262,7 @@ def digest_message(digest: Digest, *, connection, links: Links) -> TextEmail:
     )
 
 
-def message_for(row, *, connection, links: Links) -> TextEmail:
+def message_for(row, *, connection, links: Links, left_out=()) -> TextEmail:
     if isinstance(row, Digest):
-        return digest_message(row, connection=connection, links=links)
+        return digest_message(row, connection=connection, links=links, left_out=left_out)
     return reminder_message(row, connection=connection, links=links)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from lms.compliance.models import Assignment
+from lms.compliance.models import Assignment, ReminderRequest
 from lms.organisation.models import Employee
 
 
@@ -136,6 +136,18 @@ class ReminderPreference(models.Model):
 MAX_ATTEMPTS = 5
 
 
+class SkipReason(models.TextChoices):
+    """Why a row was not sent: its reason was gone when it was re-checked (at digest build or
+    send time, against compliance.selectors.with_status)."""
+
+    COMPLETED = "completed", _("Not sent: the training was completed")
+    EXEMPT = "exempt", _("Not sent: the employee is exempt")
+    EXTENDED = "extended", _("Not sent: the due date was extended past this reminder")
+    LEFT = "left", _("Not sent: the employee left or is inactive")
+    REMOVED = "removed", _("Not sent: the assignment was removed")
+    NOTHING_LEFT = "nothing_left", _("Not sent: none of its reminders was still needed")
+
+
 class Outbox(models.Model):
     """What every outbox row has: when it was sent, and how sending has failed so far."""
 
@@ -165,8 +177,16 @@ class Outbox(models.Model):
         ),
     )
 
+    # Set instead of sending when the reason for the row was gone at send (or digest build)
+    # time; a skipped row is never sent.
+    skipped_at = models.DateTimeField(_("skipped at"), null=True, blank=True, editable=False)
+    skip_reason = models.CharField(
+        _("why not sent"), max_length=20, choices=SkipReason.choices, blank=True, editable=False
+    )
+
     class Status(models.TextChoices):
         SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not sent: no longer needed")
         PENDING = "pending", _("Waiting to be sent")
         RETRYING = "retrying", _("Failed, will be retried")
         FAILED = "failed", _("Not sent")
@@ -179,6 +199,8 @@ class Outbox(models.Model):
     def status(self) -> str:
         if self.sent_at is not None:
             return self.Status.SENT
+        if self.skipped_at is not None:
+            return self.Status.SKIPPED
         if self.uncertain:
             return self.Status.UNCERTAIN
         if self.attempts >= MAX_ATTEMPTS:
@@ -209,9 +231,12 @@ class ReminderLog(Outbox):
         REFRESHER = "refresher", _("Recertification window")
         LIAISON = "liaison", _("Escalated to the liaisons")
         OEI = "oei", _("Escalated to OEI")
+        NUDGE = "nudge", _("Sent by the liaison")
 
     #: Kinds sent to the employee (the others go out in liaison and OEI digests).
     EMPLOYEE_KINDS = (Kind.BEFORE_DUE, Kind.DUE, Kind.OVERDUE, Kind.REFRESHER)
+    #: Kinds about a due date (the others: a refresher is about an expiry).
+    DUE_DATE_KINDS = (Kind.BEFORE_DUE, Kind.DUE, Kind.OVERDUE, Kind.LIAISON, Kind.OEI, Kind.NUDGE)
 
     assignment = models.ForeignKey(
         Assignment,
@@ -259,6 +284,7 @@ class Digest(Outbox):
         WEEKLY = "weekly", _("Employee's weekly digest")
         LIAISON = "liaison", _("Liaison digest")
         OEI = "oei", _("OEI citywide digest")
+        NUDGE = "nudge", _("Reminder sent by the liaison")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -269,6 +295,16 @@ class Digest(Outbox):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     period = models.DateField(_("period"), help_text=_("The day, or the Monday of the week."))
     entries = models.ManyToManyField(ReminderLog, related_name="digests", verbose_name=_("entries"))
+    # A liaison's "send reminder" (kind NUDGE): the request it carries out, which stays the
+    # record of who asked. Its key (employee, day) is this digest's (recipient, kind, day).
+    request = models.OneToOneField(
+        ReminderRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outbox",
+        verbose_name=_("liaison's request"),
+    )
 
     class Meta:
         ordering = ["-period", "pk"]

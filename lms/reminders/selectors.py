@@ -57,7 +57,7 @@ def notices_for(*, user, assignments, today: date | None = None) -> list[Reminde
 def _to_check(model) -> QuerySet:
     """Unsent rows that may not have been sent, or whose sending failed: the first first."""
     return (
-        model.objects.filter(sent_at__isnull=True)
+        model.objects.filter(sent_at__isnull=True, skipped_at__isnull=True)
         .filter(Q(uncertain=True) | Q(attempts__gt=0))
         .order_by("-uncertain", "-scan_date", "pk")
     )

@@ -9,6 +9,17 @@ sends each at most once: "sending" is committed before the message is handed to 
 server, "sent" after the server accepted it, and a row left "sending" by a sender that died is
 marked "may not have been sent" for OEI rather than sent again. A refusal is counted, retried
 later with backoff and shown to OEI in the admin.
+
+One pipeline: a liaison's "send reminder" (``compliance.ReminderRequest``) is carried out by
+this outbox too (``nudges_log``: a digest of kind NUDGE for the request, with one row per open
+assignment), so it has the same claim, retries, backoff, "may not have been sent", language
+and Message-ID as the scheduled reminders.
+
+Nothing is sent whose reason is gone: every batch is re-checked against the status that
+``compliance.selectors.with_status`` computes (one query per batch) when it is sent, and the
+rows gathered into digests when the digests are built. A row whose assignment was completed,
+exempted, extended past the row's due date, removed, or whose employee left, is marked skipped
+with that reason (``SkipReason``) and never sent.
 """
 
 import gc
@@ -28,8 +39,8 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from lms.audit import audit_record
-from lms.compliance.models import Assignment, TrainingRequirement
-from lms.compliance.selectors import with_status
+from lms.compliance.models import Assignment, ReminderRequest, TrainingRequirement
+from lms.compliance.selectors import Status, with_status
 from lms.organisation.dates import add_months
 from lms.organisation.models import Employee, Liaison
 from lms.reminders import emails
@@ -40,6 +51,7 @@ from lms.reminders.models import (
     ReminderLog,
     ReminderPolicy,
     ReminderPreference,
+    SkipReason,
 )
 
 logger = logging.getLogger(__name__)
@@ -50,6 +62,8 @@ LEASE = timedelta(minutes=15)
 BACKOFF = timedelta(minutes=5)
 #: Escalations are gathered into digests for this long after they were logged.
 DIGEST_LOOKBACK = timedelta(days=14)
+#: A liaison's request not in the outbox after this long (left by the old path) is not sent.
+NUDGE_LOOKBACK = timedelta(days=2)
 
 Kind = ReminderLog.Kind
 
@@ -71,10 +85,106 @@ class SendResult:
     failed: int = 0
     skipped: int = 0
     uncertain: int = 0
+    #: Rows not sent because their reason was gone at send time (see ``SkipReason``).
+    not_needed: int = 0
 
 
 def policy_current() -> ReminderPolicy:
     return ReminderPolicy.load()
+
+
+# --- Re-checking: is the reason for a row still there? --------------------------------------
+
+#: What ``_facts`` reads of each assignment, after its pk.
+FACT_FIELDS = (
+    "is_active",
+    "requirement__is_active",
+    "employee__is_active",
+    "employee__user__is_active",
+    "status",
+    "effective_due_on",
+    "last_completed_at",
+    "last_expires_at",
+    "requirement__recertify_months",
+)
+
+
+def _facts(assignments: QuerySet[Assignment], *, today: date) -> dict[int, tuple]:
+    """The status (from ``with_status``, the one computation of compliance status) and the
+    activity of each assignment, in one query."""
+    requirements = list(TrainingRequirement.objects.filter(recertify_months__isnull=False))
+    rows = with_status(assignments, requirements=requirements, today=today).values_list(
+        "pk", *FACT_FIELDS
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def reason_gone(*, kind: str, due_on: date, facts: tuple | None) -> str | None:
+    """Why a row about an assignment (its kind and due date) should no longer be sent, or None.
+
+    The same rules as the scan's (``open_assignments``, ``candidate_query``): a reminder about
+    a due date is owed while the assignment is active, not exempt, has no completion that
+    counts and that due date is still the one to meet; a refresher while the completion it
+    is about is the latest; a liaison's reminder while the assignment is not compliant (as
+    when it was asked for, ``nudges_log``) and its due date was not extended."""
+    if facts is None:
+        return SkipReason.REMOVED
+    (active, requirement_active, employee_active, user_active, status, effective_due_on) = facts[:6]
+    completed_at, expires_at, months = facts[6:]
+    if not employee_active or not user_active:
+        return SkipReason.LEFT
+    if not active or not requirement_active:
+        return SkipReason.REMOVED
+    if status == Status.EXEMPT:
+        return SkipReason.EXEMPT
+    if kind == Kind.REFRESHER:
+        if completed_at is None:
+            return None
+        expires = expires_at or (add_months(completed_at, months) if months else None)
+        if expires is None or timezone.localdate(expires) > due_on:
+            return SkipReason.COMPLETED  # recertified since, or no longer expires
+        return None
+    if status in Status.COMPLIANT:
+        return SkipReason.COMPLETED
+    # The scan reminds of a due date only while no completion counts (``candidate_query``);
+    # a liaison may remind anyone not compliant, an expired completion's holder too.
+    if kind != Kind.NUDGE and completed_at is not None:
+        return SkipReason.COMPLETED
+    if effective_due_on is not None and effective_due_on > due_on:
+        return SkipReason.EXTENDED
+    return None
+
+
+def _skip(model, reasons: dict[int, str], *, now: datetime) -> None:
+    """Mark unsent rows skipped, each with its reason (one UPDATE per reason)."""
+    by_reason = defaultdict(list)
+    for pk, reason in reasons.items():
+        by_reason[reason].append(pk)
+    for reason, pks in by_reason.items():
+        model.objects.filter(pk__in=pks, sent_at__isnull=True, skipped_at__isnull=True).update(
+            skipped_at=now, skip_reason=reason, claim=None, claimed_until=None
+        )
+
+
+def logs_recheck(logs: QuerySet[ReminderLog], *, today: date, now: datetime) -> dict[int, str]:
+    """Re-check the rows ``logs`` against the assignments' status now (one query for the
+    rows, one for their assignments); mark those not sent yet whose reason is gone as skipped.
+    Returns every row whose reason is gone (sent ones too: a digest leaves them out) with it."""
+    rows = list(logs.values_list("pk", "assignment_id", "kind", "due_on", "sent_at"))
+    if not rows:
+        return {}
+    facts = _facts(
+        Assignment.objects.filter(pk__in=logs.values("assignment_id")).order_by(), today=today
+    )
+    gone, unsent = {}, {}
+    for pk, assignment_id, kind, due_on, sent_at in rows:
+        reason = reason_gone(kind=kind, due_on=due_on, facts=facts.get(assignment_id))
+        if reason:
+            gone[pk] = reason
+            if sent_at is None:
+                unsent[pk] = reason
+    _skip(ReminderLog, unsent, now=now)
+    return gone
 
 
 # --- The scan --------------------------------------------------------------------------------
@@ -337,16 +447,31 @@ def _digests_build(*, today: date) -> int:
     """
     created = 0
     monday = today - timedelta(days=today.weekday())
+    now = timezone.now()
     weekly = ReminderLog.objects.filter(
         delivery=Delivery.WEEKLY,
         sent_at__isnull=True,
+        skipped_at__isnull=True,
         scan_date__lt=monday,
         digests__isnull=True,
-    ).values_list("employee__user_id", "pk")
-    created += _attach(Digest.Kind.WEEKLY, monday, list(weekly))
+    )
+    # Only the rows still valid today go into the digest (the others are marked skipped).
+    gone = logs_recheck(weekly, today=today, now=now)
+    pairs = [
+        (user_id, pk)
+        for user_id, pk in weekly.values_list("employee__user_id", "pk")
+        if pk not in gone
+    ]
+    created += _attach(Digest.Kind.WEEKLY, monday, pairs)
 
     since = today - DIGEST_LOOKBACK
-    recent = ReminderLog.objects.filter(scan_date__gte=since)
+    recent = ReminderLog.objects.filter(scan_date__gte=since, skipped_at__isnull=True)
+    # Escalations logged on earlier days are re-checked (today's were found valid just now).
+    logs_recheck(
+        recent.filter(kind__in=(Kind.LIAISON, Kind.OEI), scan_date__lt=today),
+        today=today,
+        now=now,
+    )
 
     liaisons = defaultdict(list)
     for department_id, user_id, designated_on in Liaison.objects.filter(
@@ -406,7 +531,15 @@ def _not_logged(rows: list[LogRow]) -> list[LogRow]:
     ]
 
 
-LOG_COLUMNS = (*LogRow._fields, "scan_date", "created_at", "attempts", "last_error", "uncertain")
+LOG_COLUMNS = (
+    *LogRow._fields,
+    "scan_date",
+    "created_at",
+    "attempts",
+    "last_error",
+    "uncertain",
+    "skip_reason",
+)
 
 
 def log_rows_insert(rows: list[LogRow], *, scan_date: date, batch: int = 5000) -> None:
@@ -443,6 +576,7 @@ def log_rows_insert(rows: list[LogRow], *, scan_date: date, batch: int = 5000) -
                         0,
                         "",
                         False,
+                        "",
                     )
                     for row in rows[start : start + batch]
                 ],
@@ -483,12 +617,95 @@ def reminder_scan(*, today: date | None = None, dry_run: bool = False) -> ScanRe
     return result
 
 
+# --- The liaisons' reminders ----------------------------------------------------------------
+
+
+def nudges_log(*, today: date | None = None) -> int:
+    """Put the liaisons' reminder requests that are not in the outbox yet into it; returns how
+    many.
+
+    Each request (the record of who asked, which stays as it is) gets a digest of kind NUDGE
+    for the employee, keyed like the request (recipient, day), with one entry per assignment
+    open at this moment (``with_status``: not completed, not exempt). A request whose employee
+    has nothing open is recorded as skipped. Idempotent: the digest's and the rows' unique
+    keys, and the digest's one-to-one link to the request, make a rerun find what is there.
+    Requests of the old path (sent by compliance.tasks) that it left unsent are taken up too,
+    if recent (``NUDGE_LOOKBACK``).
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        requests = list(
+            ReminderRequest.objects.filter(
+                outbox__isnull=True, sent_at__isnull=True, day__gte=today - NUDGE_LOOKBACK
+            ).values_list("pk", "employee_id", "employee__user_id", "day")
+        )
+        if not requests:
+            return 0
+        employee_ids = {employee_id for _pk, employee_id, _user, _day in requests}
+        requirements = list(TrainingRequirement.objects.filter(recertify_months__isnull=False))
+        open_items = defaultdict(list)
+        for pk, employee_id, due_on in (
+            with_status(
+                Assignment.objects.filter(
+                    employee_id__in=employee_ids, is_active=True, employee__is_active=True
+                ),
+                requirements=requirements,
+                today=today,
+            )
+            .exclude(status__in=Status.COMPLIANT)
+            .values_list("pk", "employee_id", "effective_due_on")
+        ):
+            open_items[employee_id].append((pk, due_on))
+        rows = [
+            LogRow(assignment_id, employee_id, Kind.NUDGE, day, due_on, 0, Delivery.DIGEST)
+            for _pk, employee_id, _user, day in requests
+            for assignment_id, due_on in open_items[employee_id]
+        ]
+        log_rows_insert(rows, scan_date=today)
+        Digest.objects.bulk_create(
+            [
+                Digest(
+                    recipient_id=user_id,
+                    kind=Digest.Kind.NUDGE,
+                    period=day,
+                    request_id=pk,
+                    scan_date=today,
+                )
+                for pk, _employee, user_id, day in requests
+            ],
+            ignore_conflicts=True,
+        )
+        logs = {(employee_id, day): [] for _pk, employee_id, _user, day in requests}
+        for pk, employee_id, day in ReminderLog.objects.filter(
+            kind=Kind.NUDGE, employee_id__in=employee_ids, period__in={r[3] for r in requests}
+        ).values_list("pk", "employee_id", "period"):
+            if (employee_id, day) in logs:
+                logs[(employee_id, day)].append(pk)
+        for day in {r[3] for r in requests}:
+            _attach(
+                Digest.Kind.NUDGE,
+                day,
+                [
+                    (user_id, log_id)
+                    for _pk, employee_id, user_id, request_day in requests
+                    if request_day == day
+                    for log_id in logs[(employee_id, day)]
+                ],
+            )
+        empty = Digest.objects.filter(
+            request_id__in=[r[0] for r in requests], entries__isnull=True, sent_at__isnull=True
+        ).values_list("pk", flat=True)
+        _skip(Digest, dict.fromkeys(empty, SkipReason.NOTHING_LEFT), now=now)
+    return len(requests)
+
+
 # --- Sending ---------------------------------------------------------------------------------
 
 
 def _pending(model, now: datetime) -> QuerySet:
     pending = model.objects.filter(
-        sent_at__isnull=True, uncertain=False, attempts__lt=MAX_ATTEMPTS
+        sent_at__isnull=True, skipped_at__isnull=True, uncertain=False, attempts__lt=MAX_ATTEMPTS
     ).filter(
         Q(next_try_at__isnull=True) | Q(next_try_at__lte=now),
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
@@ -573,7 +790,42 @@ def _sent_mark(model, row, token) -> None:
             sent_at=sent_at, claim=None, claimed_until=None, last_error=""
         )
         if model is Digest:
-            row.entries.filter(sent_at__isnull=True).update(sent_at=sent_at)
+            row.entries.filter(sent_at__isnull=True, skipped_at__isnull=True).update(
+                sent_at=sent_at
+            )
+
+
+def batch_recheck(model, token, *, today: date, now: datetime) -> tuple[int, set[int]]:
+    """Re-check a claimed batch before sending it (a skipped row is no longer claimed); returns
+    how many rows of the batch were skipped and, for digests, the entries to leave out.
+
+    A reminder whose reason is gone is skipped. A digest leaves out its entries whose reason
+    is gone; a digest with none left is skipped (with its entries' reason when they share
+    one)."""
+    if model is ReminderLog:
+        skipped = logs_recheck(ReminderLog.objects.filter(claim=token), today=today, now=now)
+        return len(skipped), set()
+    Through = Digest.entries.through
+    entries = Through.objects.filter(digest__claim=token, reminderlog__skipped_at__isnull=True)
+    pairs = list(entries.values_list("digest_id", "reminderlog_id"))
+    gone = logs_recheck(
+        ReminderLog.objects.filter(pk__in={log_id for _digest_id, log_id in pairs}),
+        today=today,
+        now=now,
+    )
+    left, reasons = defaultdict(int), defaultdict(set)
+    for digest_id, log_id in pairs:
+        if log_id in gone:
+            reasons[digest_id].add(gone[log_id])
+        else:
+            left[digest_id] += 1
+    empty = {}
+    for digest_id in model.objects.filter(claim=token).values_list("pk", flat=True):
+        if not left[digest_id]:
+            shared = reasons[digest_id]
+            empty[digest_id] = shared.pop() if len(shared) == 1 else SkipReason.NOTHING_LEFT
+    _skip(Digest, empty, now=now)
+    return len(empty), set(gone)
 
 
 def outbox_send(
@@ -590,6 +842,7 @@ def outbox_send(
     can recognise a copy OEI chose to send again.
     """
     now = now or timezone.now()
+    today = timezone.localdate(now)
     result = SendResult()
     links = emails.Links()
     with get_connection() as connection:
@@ -598,10 +851,14 @@ def outbox_send(
                 if limit is not None and result.sent + result.failed >= limit:
                     model.objects.filter(claim=token).update(claim=None, claimed_until=None)
                     break
+                not_needed, left_out = batch_recheck(model, token, today=today, now=now)
+                result.not_needed += not_needed
                 rows = emails.claimed_rows(model, token)
                 for index, row in enumerate(rows):
                     try:
-                        message = emails.message_for(row, connection=connection, links=links)
+                        message = emails.message_for(
+                            row, connection=connection, links=links, left_out=left_out
+                        )
                     except emails.NotSendable as reason:
                         _mark_failed(model, row, token, error=str(reason), now=now, final=True)
                         result.skipped += 1
@@ -644,7 +901,7 @@ def outbox_send(
 def failures() -> QuerySet[ReminderLog]:
     """Reminders that could not be sent (yet), or may not have been: what OEI sees in the
     admin."""
-    return ReminderLog.objects.filter(sent_at__isnull=True).filter(
+    return ReminderLog.objects.filter(sent_at__isnull=True, skipped_at__isnull=True).filter(
         Q(attempts__gt=0) | Q(uncertain=True)
     )
 
@@ -654,7 +911,7 @@ def outbox_send_again(row, *, by) -> None:
     """OEI checked a row that may not have been sent (or that failed for good) and wants it
     sent again: it goes back to the outbox, with the same Message-ID."""
     model = type(row)
-    updated = model.objects.filter(pk=row.pk, sent_at__isnull=True).update(
+    updated = model.objects.filter(pk=row.pk, sent_at__isnull=True, skipped_at__isnull=True).update(
         uncertain=False,
         sending_at=None,
         attempts=0,

@@ -10,17 +10,24 @@ def reminder_scan_daily(day: str | None = None) -> str:
     """The daily scan, then the sending of what it logged (and of anything left before)."""
     today = date.fromisoformat(day) if day else None
     scan = services.reminder_scan(today=today)
+    services.nudges_log()
     sent = services.outbox_send()
     return (
         f"{scan.day}: logged {scan.total} reminders, {scan.digests} digests; "
-        f"sent {sent.sent}, failed {sent.failed}, skipped {sent.skipped}"
+        f"sent {sent.sent}, failed {sent.failed}, skipped {sent.skipped}, "
+        f"not needed {sent.not_needed}"
     )
 
 
 def reminders_send_pending() -> str:
-    """Retries and leftovers: what is unsent and due (backoff elapsed) goes out."""
+    """Retries and leftovers: what is unsent and due (backoff elapsed) goes out, and any
+    liaison's request whose own task was lost."""
+    services.nudges_log()
     sent = services.outbox_send()
-    return f"sent {sent.sent}, failed {sent.failed}, skipped {sent.skipped}"
+    return (
+        f"sent {sent.sent}, failed {sent.failed}, skipped {sent.skipped}, "
+        f"not needed {sent.not_needed}"
+    )
 
 
 def assignments_sync_daily() -> str:
@@ -28,4 +35,13 @@ def assignments_sync_daily() -> str:
     stats = assignments_sync()
     return (
         f"created {stats.created}, reactivated {stats.reactivated}, deactivated {stats.deactivated}"
+    )
+
+
+def nudges_send(day: str | None = None) -> str:
+    """A liaison asked to remind people: their requests go into the outbox, which sends."""
+    logged = services.nudges_log()
+    sent = services.outbox_send()
+    return (
+        f"{logged} requests; sent {sent.sent}, failed {sent.failed}, not needed {sent.not_needed}"
     )

@@ -23,11 +23,12 @@ class ReminderLogViewSet(ModelViewSet):
         "scan_date",
         "delivery",
         "status_label",
+        "skip_reason",
         "sent_at",
         "attempts",
         "last_error",
     ]
-    list_filter = ["kind", "delivery", "scan_date", "uncertain", "attempts"]
+    list_filter = ["kind", "delivery", "scan_date", "skip_reason", "uncertain", "attempts"]
     search_fields = ["employee__employee_number", "employee__user__last_name"]
     ordering = ["-scan_date", "pk"]
     inspect_view_enabled = True
@@ -47,11 +48,12 @@ class DigestViewSet(ModelViewSet):
         "kind",
         "period",
         "status_label",
+        "skip_reason",
         "sent_at",
         "attempts",
         "last_error",
     ]
-    list_filter = ["kind", "period", "uncertain", "attempts"]
+    list_filter = ["kind", "period", "skip_reason", "uncertain", "attempts"]
     ordering = ["-period", "pk"]
     inspect_view_enabled = True
     exclude_form_fields = []

@@ -16,6 +16,7 @@ from lms.compliance.models import (
 )
 from lms.compliance.services import assignments_sync
 from lms.demo.people import DEMO_PASSWORD
+from lms.reminders.models import Digest
 from tests.browser.pages import DashboardScreen, LoginScreen
 
 ICE_COURSE = "Encountering federal immigration agents at City facilities"
@@ -78,6 +79,12 @@ def test_liaison_filters_exports_reminds_and_confirms(page: Page, overdue_requir
         overdue[0].employee_id,
         overdue[1].employee_id,
     }
+    # ... carried out by the reminders outbox: one message each, sent, keyed by the request.
+    assert set(
+        Digest.objects.filter(kind=Digest.Kind.NUDGE, sent_at__isnull=False).values_list(
+            "request__employee_id", flat=True
+        )
+    ) == {overdue[0].employee_id, overdue[1].employee_id}
 
     dashboard.confirm_roster()
     assert "You confirmed that the roster of Parks and Recreation is accurate." in (

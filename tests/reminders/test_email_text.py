@@ -15,7 +15,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from lms.compliance import emails as compliance_emails
 from lms.reminders import emails
 from lms.reminders.models import Delivery, Digest, ReminderLog
 from tests.factories import EmployeeFactory
@@ -95,7 +94,9 @@ def test_reminders_of_each_kind(person, day, kind):
     check_text(message, subject_has=TITLE, body_has=(TITLE, NAME))
 
 
-@pytest.mark.parametrize("kind", [Digest.Kind.WEEKLY, Digest.Kind.LIAISON, Digest.Kind.OEI])
+@pytest.mark.parametrize(
+    "kind", [Digest.Kind.WEEKLY, Digest.Kind.LIAISON, Digest.Kind.OEI, Digest.Kind.NUDGE]
+)
 def test_digests_of_each_kind(person, day, kind):
     employee, assignment = person
     entry = log(
@@ -105,6 +106,7 @@ def test_digests_of_each_kind(person, day, kind):
             Digest.Kind.WEEKLY: ReminderLog.Kind.OVERDUE,
             Digest.Kind.LIAISON: ReminderLog.Kind.LIAISON,
             Digest.Kind.OEI: ReminderLog.Kind.OEI,
+            Digest.Kind.NUDGE: ReminderLog.Kind.NUDGE,
         }[kind],
         day,
     )
@@ -112,14 +114,9 @@ def test_digests_of_each_kind(person, day, kind):
     digest = Digest.objects.create(recipient=employee.user, kind=kind, period=day, scan_date=day)
     digest.entries.add(entry)
     message = emails.digest_message(digest, connection=None, links=emails.Links())
-    expected = (TITLE,) if kind == Digest.Kind.WEEKLY else (REQUIREMENT, "O'Neil")
+    employees_own = (Digest.Kind.WEEKLY, Digest.Kind.NUDGE)
+    expected = (TITLE,) if kind in employees_own else (REQUIREMENT, "O'Neil")
     check_text(message, body_has=(NAME, *expected))
-
-
-def test_the_reminder_a_liaison_sends(person):
-    employee, _assignment = person
-    message = compliance_emails.reminder_message(employee=employee, connection=None)
-    check_text(message, body_has=(TITLE, NAME))
 
 
 def test_password_reset(client, language):

@@ -25,11 +25,16 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 from django_q.models import Schedule
 
-from lms.compliance.models import Assignment
+from lms.compliance.models import Assignment, ReminderRequest
 from lms.compliance.services import assignments_sync
-from lms.reminders import services
-from lms.reminders.models import ReminderLog
-from tests.factories import DepartmentFactory, EmployeeFactory, TrainingRequirementFactory
+from lms.reminders import selectors, services
+from lms.reminders.models import Digest, ReminderLog
+from tests.factories import (
+    DepartmentFactory,
+    EmployeeFactory,
+    TrainingRequirementFactory,
+    UserFactory,
+)
 from tests.reminders.test_qcluster import REPO, database_url, start_cluster, stop
 
 WAIT = 150  # seconds: a cluster consults its schedules about 30 s after it starts
@@ -108,9 +113,9 @@ def three_reminders_due(course, day) -> list:
     return people
 
 
-def claims_expire() -> None:
+def claims_expire(model=ReminderLog) -> None:
     """Time passes beyond the dead sender's lease."""
-    ReminderLog.objects.filter(claimed_until__isnull=False).update(
+    model.objects.filter(claimed_until__isnull=False).update(
         claimed_until=timezone.now() - timedelta(seconds=1)
     )
 
@@ -173,3 +178,44 @@ def test_cluster_killed_after_the_server_accepted_does_not_send_twice(tmp_path, 
     assert smtp.killed, (tmp_path / "cluster.log").read_text()
     assert len(smtp.messages) == 2
     after_the_crash_each_message_went_once(smtp, today, people)
+
+
+def three_liaison_reminders_requested(course, day) -> list:
+    """A liaison asked to remind three people whose training is due in 60 days (no scheduled
+    reminder yet: the liaison's are the only messages)."""
+    department = DepartmentFactory()
+    people = [EmployeeFactory(department=department) for _ in range(3)]
+    requirement = TrainingRequirementFactory(course=course, active_from=day - timedelta(days=30))
+    assignments_sync(requirements=[requirement], today=day)
+    Assignment.objects.update(due_on=day + timedelta(days=60))
+    liaison = UserFactory()
+    for person in people:
+        ReminderRequest.objects.create(employee=person, day=day, requested_by=liaison)
+    return people
+
+
+@pytest.mark.django_db(transaction=True)
+def test_liaison_reminders_killed_after_the_server_accepted_are_not_sent_twice(smtp, course):
+    day = timezone.localdate()
+    people = three_liaison_reminders_requested(course, day)
+    first = send_reminders(smtp, day, kill_at=2)
+    assert smtp.killed and first.returncode == -signal.SIGKILL, first.stdout
+    assert len(smtp.messages) == 2
+    interrupted = Digest.objects.get(sending_at__isnull=False, sent_at__isnull=True)
+    assert interrupted.kind == Digest.Kind.NUDGE and not interrupted.uncertain
+
+    claims_expire(Digest)
+    for _ in range(2):
+        again = send_reminders(smtp, day)
+        assert again.returncode == 0, again.stdout
+
+    ids = smtp.message_ids()
+    assert len(ids) == len(set(ids)) == len(people), ids
+    assert sorted(m["To"] for m in smtp.messages) == sorted(p.user.email for p in people)
+    interrupted.refresh_from_db()
+    assert interrupted.status == Digest.Status.UNCERTAIN and interrupted.sent_at is None
+    assert selectors.outbox_to_check()[1] == [interrupted]
+    assert Digest.objects.filter(sent_at__isnull=False).count() == len(people) - 1
+    assert f"<digest.{interrupted.recipient_id}.nudge.{day:%Y%m%d}@" in " ".join(ids)
+    # Each request is carried out by its own outbox row; the requests stay as they were.
+    assert ReminderRequest.objects.filter(outbox__isnull=False, sent_at=None).count() == 3

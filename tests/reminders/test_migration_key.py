@@ -21,6 +21,7 @@ from lms.reminders.models import Digest, ReminderLog
 OLD_KEY = ("reminders", "0003_roles_reminders")
 NEW_KEY = ("reminders", "0004_reminder_key_due_date")
 LATER = ("reminders", "0005_outbox_sending_uncertain")
+LATEST = ("reminders", "0006_outbox_skip_and_nudges")
 
 
 #: Columns added after 0004 (0005: the sender's "sending" mark). Today's code, which these tests
@@ -29,6 +30,32 @@ LATER = ("reminders", "0005_outbox_sending_uncertain")
 LATER_COLUMNS = [
     (model, name) for model in (ReminderLog, Digest) for name in ("uncertain", "sending_at")
 ]
+
+
+#: Columns added by 0006 (skipped rows, the liaison's request a digest carries out), added
+#: and taken away with plain ALTER TABLE: SQLite's table rebuild from an older schema's model
+#: would drop the 0005 columns added beside it.
+SKIP_COLUMNS = [
+    (model, name) for model in (ReminderLog, Digest) for name in ("skipped_at", "skip_reason")
+] + [(Digest, "request")]
+
+
+def _skip_columns(*, present: bool) -> None:
+    if LATEST in MigrationRecorder(connection).applied_migrations():
+        return
+    quote = connection.ops.quote_name
+    for model, name in SKIP_COLUMNS:
+        field = model._meta.get_field(name)
+        if (field.column in _columns(model)) == present:
+            continue
+        table, column = quote(model._meta.db_table), quote(field.column)
+        if present:
+            null = " NOT NULL DEFAULT ''" if name == "skip_reason" else " NULL"
+            sql = f"ALTER TABLE {table} ADD COLUMN {column} {field.db_type(connection)}{null}"
+        else:
+            sql = f"ALTER TABLE {table} DROP COLUMN {column}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
 
 
 def _columns(model) -> set[str]:
@@ -42,6 +69,8 @@ def _columns(model) -> set[str]:
 
 
 def _later_columns(*, present: bool) -> None:
+    if not present:
+        _skip_columns(present=False)
     applied = MigrationRecorder(connection).applied_migrations()
     if LATER in applied:
         return  # the migration itself added them, and will take them away
@@ -60,6 +89,8 @@ def _later_columns(*, present: bool) -> None:
                 editor.add_field(historical, field)
             else:
                 editor.remove_field(historical, field)
+    if present:
+        _skip_columns(present=True)
 
 
 def _migrate(target):

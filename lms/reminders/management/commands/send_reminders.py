@@ -52,7 +52,9 @@ class Command(BaseCommand):
         if dry_run:
             return
         self.stdout.write(f"  digests created: {scan.digests}")
+        services.nudges_log()
         sent = services.outbox_send()
         self.stdout.write(
-            f"sent {sent.sent}, failed {sent.failed} (retried later), skipped {sent.skipped}"
+            f"sent {sent.sent}, failed {sent.failed} (retried later), skipped {sent.skipped}, "
+            f"not needed {sent.not_needed}"
         )
