@@ -154,8 +154,9 @@ def main() -> None:
     from django.db import connection
 
     from lms.compliance.models import Assignment
-    from lms.organisation import roster, services
+    from lms.organisation import roster
     from lms.organisation.models import Employee
+    from lms.organisation.services import roster_import
 
     call_command("generate_city", employees=EMPLOYEES, seed=SEED, verbosity=0)
     requirements_create()
@@ -173,7 +174,7 @@ def main() -> None:
         plan = roster.roster_validate(content=content)
     assert plan.is_valid, plan.errors[:5]
     with stopwatch() as apply:
-        result = services.roster_import_apply(plan=plan)
+        result = roster_import.roster_import_apply(plan=plan)
     feature = validate.seconds + apply.seconds
     print(f"plan: {plan.summary()}")
     print(f"applied: {result.summary()}")

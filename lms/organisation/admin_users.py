@@ -23,7 +23,8 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.bulk_actions import AssignRoleBulkAction, SetActiveStateBulkAction
 
-from lms.organisation import access, services
+from lms.organisation import access
+from lms.organisation.services import accounts
 
 User = get_user_model()
 
@@ -208,8 +209,8 @@ class UserPasswordResetView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.account_password_reset_send(user=self.account, sent_by=request.user)
-        except services.PasswordResetRefused as refused:
+            accounts.account_password_reset_send(user=self.account, sent_by=request.user)
+        except accounts.PasswordResetRefused as refused:
             messages.error(request, str(refused))
             return redirect(password_reset_url(self.account))
         messages.success(

@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from lms.organisation import access, services
+from lms.organisation import access
+from lms.organisation.services import employees
 
 
 class EmployeeAdminForm(WagtailAdminModelForm):
@@ -43,7 +44,7 @@ class EmployeeAdminForm(WagtailAdminModelForm):
 
     def save(self, commit=True):
         employee = super().save(commit=False)
-        return services.employee_save(
+        return employees.employee_save(
             employee=employee,
             first_name=self.cleaned_data["first_name"],
             last_name=self.cleaned_data["last_name"],

@@ -9,7 +9,8 @@ message and changes nothing). Reading is split in three so most of it is pure an
 * :func:`roster_directory` is the one database read: the departments, the employees named in
   the file and the logins their emails and numbers could clash with, in a few queries.
 
-:func:`roster_validate` runs the three; ``services.roster_import_apply`` applies a plan.
+:func:`roster_validate` runs the three; ``services.roster_import.roster_import_apply`` applies
+a plan.
 """
 
 import codecs

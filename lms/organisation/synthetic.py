@@ -3,7 +3,7 @@
 The synthetic city lets us measure the LMS at the size of a real city without touching real
 people's data. Everything here is pure (no database): :func:`city_plan` turns a seed into the
 same departments and department sizes every time; the write lives in
-``services.city_generate``.
+``services.city.city_generate``.
 """
 
 import random

@@ -22,7 +22,8 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from lms.organisation import roster, services
+from lms.organisation import roster
+from lms.organisation.services import roster_import
 
 #: Who may import: the OEI administrator role has it (see ``roles.ROLE_PERMISSIONS``).
 PERMISSION = "organisation.add_employee"
@@ -213,7 +214,7 @@ class RosterApplyView(RosterImportViewMixin, View):
             )
             return self.preview(plan=plan, upload=upload, file_name=upload["name"], status=409)
         try:
-            result = services.roster_import_apply(plan=plan, applied_by=request.user)
+            result = roster_import.roster_import_apply(plan=plan, applied_by=request.user)
         except IntegrityError:
             messages.error(
                 request,

@@ -8,11 +8,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from lms.organisation import admin_users, services
+from lms.organisation import admin_users
 from lms.organisation import urls as roster_urls
 from lms.organisation import views as roster_views
 from lms.organisation.forms import EmployeeAdminForm
 from lms.organisation.models import Department, Employee
+from lms.organisation.services import employees
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -77,7 +78,7 @@ register_snippet(OrganisationGroup)
 def sync_liaison_roles(request, instance):
     """Liaisons named on a department get (or lose) the Department liaison role."""
     if isinstance(instance, Department):
-        services.liaison_roles_sync()
+        employees.liaison_roles_sync()
 
 
 # --- The HR roster import -------------------------------------------------------------------

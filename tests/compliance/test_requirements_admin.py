@@ -9,7 +9,7 @@ from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.services import assignments_sync
 from lms.organisation import roles
 from lms.organisation.models import Employee
-from lms.organisation.services import employee_save
+from lms.organisation.services.employees import employee_save
 from tests.factories import (
     EmployeeFactory,
     TrainingRequirementFactory,

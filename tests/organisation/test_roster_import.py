@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from lms.compliance.models import Assignment
 from lms.compliance.services import assignments_sync
-from lms.organisation import roles, roster, services, views
+from lms.organisation import roles, roster, views
 from lms.organisation.models import Employee
+from lms.organisation.services import roster_import
 from tests.factories import (
     EmployeeFactory,
     LiaisonFactory,
@@ -245,8 +246,8 @@ def test_a_file_with_one_bad_row_applies_nothing(tmp_path, parks, transit):
     )
     plan = roster.roster_validate(content=content)
     assert [error.line for error in plan.errors] == [4]
-    with pytest.raises(services.RosterImportRefused):
-        services.roster_import_apply(plan=plan)
+    with pytest.raises(roster_import.RosterImportRefused):
+        roster_import.roster_import_apply(plan=plan)
     with pytest.raises(CommandError):
         call_command(
             "import_roster", _write(tmp_path, content), stdout=StringIO(), stderr=StringIO()
@@ -295,7 +296,7 @@ def test_a_good_file_creates_updates_transfers_and_deactivates(on_file, parks, t
         "errors": 0,
     }
 
-    result = services.roster_import_apply(plan=plan)
+    result = roster_import.roster_import_apply(plan=plan)
 
     assert (result.created, result.updated, result.transferred) == (2, 1, 1)
     assert (result.deactivated, result.reactivated, result.unchanged) == (1, 1, 1)
@@ -322,13 +323,13 @@ def test_a_good_file_creates_updates_transfers_and_deactivates(on_file, parks, t
 
 def test_reimporting_the_same_file_changes_nothing(on_file):
     content = roster_of(on_file)
-    services.roster_import_apply(plan=roster.roster_validate(content=content))
+    roster_import.roster_import_apply(plan=roster.roster_validate(content=content))
     before = snapshot()
     stamps = list(Employee.objects.order_by("pk").values_list("updated_at", flat=True))
 
     plan = roster.roster_validate(content=content)
     assert (plan.creates, plan.changes, plan.unchanged) == ((), (), 7)
-    result = services.roster_import_apply(plan=plan)
+    result = roster_import.roster_import_apply(plan=plan)
 
     assert (result.created, result.updated, result.transferred, result.unchanged) == (0, 0, 0, 7)
     assert snapshot() == before
@@ -341,7 +342,7 @@ def test_leavers_are_deactivated_and_keep_their_history(course, parks):
     assignments_sync()
     assignment = Assignment.objects.get(employee=leaver, requirement=requirement)
 
-    services.roster_import_apply(
+    roster_import.roster_import_apply(
         plan=roster.roster_validate(content=roster_csv(line_for(leaver, active="false")))
     )
 
@@ -363,7 +364,7 @@ def test_assignments_follow_a_transfer_and_a_new_hire(course, parks, transit):
     assignments_sync()
     assert Assignment.objects.get(employee=mover, requirement=parks_training).is_active
 
-    result = services.roster_import_apply(
+    result = roster_import.roster_import_apply(
         plan=roster.roster_validate(
             content=roster_csv(line_for(mover, department="TRANSIT"), line("E9001"))
         )
@@ -382,7 +383,7 @@ def test_apply_writes_in_bulk_not_row_by_row(parks, django_assert_max_num_querie
     rows += [line(f"E9{n:03d}") for n in range(30)]
     plan = roster.roster_validate(content=roster_csv(*rows))
     with django_assert_max_num_queries(20):
-        services.roster_import_apply(plan=plan)
+        roster_import.roster_import_apply(plan=plan)
     assert Employee.objects.filter(job_title="Senior Lifeguard").count() == 30
 
 

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from lms.organisation import services
+from lms.organisation.services import city
 
 
 class Command(BaseCommand):
@@ -41,12 +41,12 @@ class Command(BaseCommand):
     def handle(self, *args, employees, seed, departments, force, **options):
         started = time.perf_counter()
         try:
-            stats = services.city_generate(
+            stats = city.city_generate(
                 employees=employees, seed=seed, departments=departments, force=force
             )
-        except services.RealEmployeesPresent as error:
+        except city.RealEmployeesPresent as error:
             raise CommandError(f"{error} {_('Use --force to generate it anyway.')}") from error
-        except services.SyntheticCityRefused as error:
+        except city.SyntheticCityRefused as error:
             raise CommandError(str(error)) from error
         seconds = time.perf_counter() - started
 

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lms.organisation import roster, services
+from lms.organisation import roster
+from lms.organisation.services import roster_import
 
 
 class Command(BaseCommand):
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(_("Dry run: nothing was applied."))
             return
-        result = services.roster_import_apply(plan=plan)
+        result = roster_import.roster_import_apply(plan=plan)
         self.stdout.write(
             self.style.SUCCESS(_("Applied: %(summary)s") % {"summary": result.summary()})
         )

@@ -1,0 +1,99 @@
+"""Citywide reads for OEI (EO §5), one module per concept. Only users who may see citywide
+reports get anything here.
+
+- ``scope``: the report filters, OEI's access check and the assignments a report counts;
+- ``figures``: the counts by status, by department, by course and of certificates;
+- ``trends``: completions week by week and the trend's text summary;
+- ``items``: item analysis of the quizzes, grouped by guidance document;
+- ``export_rows``: every assignment as text tuples, streamed for the exports.
+
+Every figure comes from a few set-based ``GROUP BY`` queries over
+:func:`lms.compliance.selectors.with_status`, the one SQL ``CASE`` that says what an
+assignment's status is, so the OEI dashboard, the liaison dashboard, exports and the progress
+report can never disagree. Python only adds up the grouped rows.
+
+The public names are re-exported here, as ``courses.models`` does for its modules, so callers
+read ``selectors.citywide_figures`` whichever module holds it.
+"""
+
+from .export_rows import (
+    assignment_export_rows,
+)
+from .figures import (
+    COMPLETION,
+    EXPIRING,
+    NO_COMPLETION,
+    Counts,
+    CourseRow,
+    DepartmentRow,
+    Figures,
+    RequirementColumn,
+    certificate_counts,
+    citywide_figures,
+    figures_from_rows,
+    figures_query,
+)
+from .items import (
+    GuidanceGroup,
+    ItemRow,
+    guidance_of,
+    item_analysis,
+)
+from .scope import (
+    DEFAULT_WEEKS,
+    EXPIRING_DAYS,
+    MAX_WEEKS,
+    ReportFilters,
+    all_assignments,
+    check_access,
+    citywide_assignments,
+    filter_choices,
+    requirements_with_cycles,
+)
+from .trends import (
+    Week,
+    citywide_trend,
+    completions_query,
+    history_query,
+    trend_of,
+    trend_weeks,
+    weekly_summary,
+    weeks_from_rows,
+)
+
+__all__ = [
+    "EXPIRING_DAYS",
+    "DEFAULT_WEEKS",
+    "MAX_WEEKS",
+    "ReportFilters",
+    "check_access",
+    "requirements_with_cycles",
+    "all_assignments",
+    "citywide_assignments",
+    "filter_choices",
+    "NO_COMPLETION",
+    "COMPLETION",
+    "EXPIRING",
+    "figures_query",
+    "Counts",
+    "DepartmentRow",
+    "CourseRow",
+    "RequirementColumn",
+    "Figures",
+    "figures_from_rows",
+    "citywide_figures",
+    "certificate_counts",
+    "Week",
+    "trend_weeks",
+    "completions_query",
+    "history_query",
+    "weeks_from_rows",
+    "citywide_trend",
+    "trend_of",
+    "weekly_summary",
+    "guidance_of",
+    "ItemRow",
+    "GuidanceGroup",
+    "item_analysis",
+    "assignment_export_rows",
+]

@@ -1,0 +1,164 @@
+"""Trends: completions week by week and what the trend's text summary says."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    Count,
+    QuerySet,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from courses.models import Completion
+from lms.compliance.models import Assignment, TrainingRequirement
+from lms.organisation.dates import add_months
+from lms.reports.selectors.scope import (
+    DEFAULT_WEEKS,
+    MAX_WEEKS,
+    ReportFilters,
+    citywide_assignments,
+)
+
+
+@dataclass
+class Week:
+    start: date
+    completions: int = 0
+    assigned: int = 0
+    compliant: int = 0
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=6)
+
+    @property
+    def percent_compliant(self) -> int | None:
+        return self.compliant * 100 // self.assigned if self.assigned else None
+
+
+def trend_weeks(filters: ReportFilters, *, today: date | None = None) -> list[date]:
+    """The Mondays of the weeks the trend shows: the filters' period, else the last 12 weeks."""
+    today = today or timezone.localdate()
+    end = filters.date_to or today
+    start = filters.date_from or end - timedelta(weeks=DEFAULT_WEEKS - 1)
+    start -= timedelta(days=start.weekday())
+    start = max(start, end - timedelta(weeks=MAX_WEEKS - 1))
+    start -= timedelta(days=start.weekday())
+    weeks = []
+    while start <= end:
+        weeks.append(start)
+        start += timedelta(weeks=1)
+    return weeks
+
+
+def completions_query(filters: ReportFilters, *, weeks: list[date]) -> QuerySet:
+    """Completions per local day over the weeks, of the filters' department and course."""
+    # The weeks as a range of instants, in the zone TruncDate uses: compared as stored, without
+    # converting every completion's time to a local date first (a Python function per row on
+    # SQLite).
+    zone = timezone.get_current_timezone()
+    completions = Completion.objects.filter(
+        completed_at__gte=datetime.combine(weeks[0], time.min, tzinfo=zone),
+        completed_at__lt=datetime.combine(weeks[-1] + timedelta(weeks=1), time.min, tzinfo=zone),
+        employee__is_active=True,
+        employee__department__is_active=True,
+    )
+    if filters.department is not None:
+        completions = completions.filter(employee__department=filters.department)
+    if filters.requirement is not None:
+        completions = completions.filter(course_id=filters.requirement.course_id)
+    else:
+        completions = completions.filter(
+            course_id__in=TrainingRequirement.objects.values("course_id")
+        )
+    return (
+        completions.order_by()
+        .annotate(day=TruncDate("completed_at"))
+        .values("day")
+        .annotate(count=Count("pk"))
+    )
+
+
+def history_query(assignments: QuerySet[Assignment]) -> QuerySet:
+    """When each assignment was made, first became compliant (its first completion) and last
+    completed, grouped: enough to replay % compliant at the end of any week."""
+    return (
+        assignments.order_by()
+        .annotate(
+            since=TruncDate("first_completed_at"),
+            last=TruncDate("last_completed_at"),
+            lapses=TruncDate("last_expires_at"),
+        )
+        .values("requirement_id", "assigned_on", "since", "last", "lapses")
+        .annotate(count=Count("pk"))
+    )
+
+
+def weeks_from_rows(
+    weeks: list[date], *, completion_rows: Iterable[dict], history_rows: Iterable[dict]
+) -> list[Week]:
+    """Bucket daily completions into weeks, and replay compliance at each week's end: an
+    assignment counts from its first completion until its latest one lapses (its own expiry
+    or its requirement's cycle). Exemptions are not replayed: they count in today's figures."""
+    result = [Week(start=monday) for monday in weeks]
+    index = {monday: n for n, monday in enumerate(weeks)}
+    for row in completion_rows:
+        monday = row["day"] - timedelta(days=row["day"].weekday())
+        if monday in index:
+            result[index[monday]].completions += row["count"]
+    cycles = dict(
+        TrainingRequirement.objects.filter(recertify_months__isnull=False).values_list(
+            "pk", "recertify_months"
+        )
+    )
+    ends = [week.end for week in result]
+    for row in history_rows:
+        lapses = row["lapses"]
+        if row["last"] is not None and row["requirement_id"] in cycles:
+            cycle_end = add_months(row["last"], cycles[row["requirement_id"]])
+            lapses = min(lapses, cycle_end) if lapses else cycle_end
+        for n, end in enumerate(ends):
+            if row["assigned_on"] > end:
+                continue
+            result[n].assigned += row["count"]
+            since = row["since"]
+            if since is not None and since <= end and (lapses is None or end < lapses):
+                result[n].compliant += row["count"]
+    return result
+
+
+def citywide_trend(
+    *, user, filters: ReportFilters | None = None, today: date | None = None
+) -> list[Week]:
+    """Weekly completions and % compliant at the end of each week, for OEI."""
+    filters = filters or ReportFilters()
+    assignments = citywide_assignments(user=user, filters=_without_dates(filters), today=today)
+    return trend_of(assignments, filters, today=today)
+
+
+def trend_of(assignments, filters: ReportFilters, *, today: date | None = None) -> list[Week]:
+    weeks = trend_weeks(filters, today=today)
+    return weeks_from_rows(
+        weeks,
+        completion_rows=completions_query(filters, weeks=weeks),
+        history_rows=history_query(assignments),
+    )
+
+
+def _without_dates(filters: ReportFilters) -> ReportFilters:
+    """The trend replays every assignment; its dates choose the weeks shown."""
+    return ReportFilters(department=filters.department, requirement=filters.requirement)
+
+
+def weekly_summary(weeks: list[Week]) -> dict:
+    """The numbers the trend's text summary says."""
+    completions = sum(week.completions for week in weeks)
+    busiest = max(weeks, key=lambda w: w.completions) if weeks else None
+    return {
+        "completions": completions,
+        "busiest": busiest,
+        "first": weeks[0] if weeks else None,
+        "last": weeks[-1] if weeks else None,
+    }
