@@ -23,6 +23,7 @@ for a model whose key is one, into a 404 before the view runs.
 """
 
 import ipaddress
+from contextvars import ContextVar
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.apps import apps
@@ -135,9 +136,38 @@ class IdRangeMiddleware:
         return None
 
 
+#: The request being answered, for templates rendered without it (form widgets): see
+#: :func:`request_nonce`.
+_current_request: ContextVar = ContextVar("lms_current_request", default=None)
+
+
+def request_nonce(request=None) -> str:
+    """The CSP nonce of ``request``, else of the request this thread is answering, else "".
+
+    Wagtail's admin writes a few inline ``<script>``s (date pickers, inline panels); our copies
+    of those templates put this nonce on them, so the admin needs no ``'unsafe-inline'``. Form
+    widgets are rendered without the request in their context, hence the context variable."""
+    request = request or _current_request.get()
+    nonce = getattr(request, "csp_nonce", None)
+    return "" if nonce is None else str(nonce)
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with ``ADMIN_CONTENT_SECURITY_POLICY`` replacing directives of
-    ``CONTENT_SECURITY_POLICY`` under ``/admin/`` (Wagtail's admin; see docs/security.md)."""
+    ``CONTENT_SECURITY_POLICY`` under ``/admin/`` (Wagtail's admin; see docs/security.md), and
+    the request kept in a context variable while it is answered (:func:`request_nonce`)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request._lms_request_token = _current_request.set(request)
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        token = getattr(request, "_lms_request_token", None)
+        if token is not None:
+            _current_request.reset(token)
+            request._lms_request_token = None
+        return response
 
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)

@@ -4,6 +4,8 @@ from django import forms, template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from lms.http import request_nonce
+
 register = template.Library()
 
 _INPUT_CLASSES = {
@@ -32,6 +34,12 @@ def usa_widget(bound_field):
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def csp_nonce(context) -> str:
+    """The request's CSP nonce, for an inline ``<script nonce="...">`` Wagtail's admin writes."""
+    return request_nonce(context.get("request"))
 
 
 @register.simple_tag(takes_context=True)

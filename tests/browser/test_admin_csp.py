@@ -31,6 +31,8 @@ def test_a_superuser_walks_the_admin_without_a_csp_violation(page, demo):
         "/admin/reports/site-history/",
         "/admin/reports/site-history/?timestamp_from=2026-01-01",
         "/admin/reports/guidance-coverage/",
+        # an inline panel (clauses) and a date picker, whose inline scripts carry the nonce
+        "/admin/snippets/courses/guidancedocument/add/",
     ]
     for url in screens:
         response = page.goto(url)
@@ -38,6 +40,10 @@ def test_a_superuser_walks_the_admin_without_a_csp_violation(page, demo):
         page.wait_for_load_state("networkidle")
         # Wagtail's own scripts ran: its Stimulus application marks controllers it connected.
         assert page.evaluate("Boolean(window.Stimulus || window.wagtail)"), url
+    # a clause added to the inline panel runs the new form's scripts under the policy too
+    page.goto("/admin/snippets/courses/guidancedocument/add/")
+    page.get_by_role("button", name="Add clause").first.click()
+    page.wait_for_load_state("networkidle")
     # the page editor's side panel and its inline scripts (date pickers) work
     page.goto(f"/admin/pages/{course.pk}/edit/")
     page.get_by_role("button", name="More actions").click()
