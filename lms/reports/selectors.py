@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from courses.models import Completion, CoursePage, CoursePolicyReference, QuizAttempt
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import Status, with_status
-from lms.organisation.dates import add_months
+from lms.organisation import dates
 from lms.organisation.models import Department, Liaison
 from lms.organisation.selectors import can_see_citywide
 
@@ -118,12 +118,16 @@ def _completion_column(requirements: list[TrainingRequirement], now: datetime) -
     soon = now + timedelta(days=EXPIRING_DAYS)
     cycles = []
     for requirement in requirements:
-        lapses_if_before = add_months(now, -requirement.recertify_months)
+        # The thresholds of lms/organisation/dates.py (the SQL form of its expiry and
+        # recertification_opens), with the reports' own window of EXPIRING_DAYS.
+        months = requirement.recertify_months
         cycles.append(
             When(
                 requirement_id=requirement.pk,
-                last_completed_at__gte=lapses_if_before,
-                last_completed_at__lt=lapses_if_before + timedelta(days=EXPIRING_DAYS),
+                last_completed_at__gte=dates.lapsed_if_completed_before(now, months),
+                last_completed_at__lt=dates.window_open_if_completed_before(
+                    now, months, EXPIRING_DAYS
+                ),
                 then=Value(EXPIRING),
             )
         )
@@ -439,7 +443,7 @@ def weeks_from_rows(
     for row in history_rows:
         lapses = row["lapses"]
         if row["last"] is not None and row["requirement_id"] in cycles:
-            cycle_end = add_months(row["last"], cycles[row["requirement_id"]])
+            cycle_end = dates.add_months(row["last"], cycles[row["requirement_id"]])
             lapses = min(lapses, cycle_end) if lapses else cycle_end
         for n, end in enumerate(ends):
             if row["assigned_on"] > end:
