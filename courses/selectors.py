@@ -74,7 +74,9 @@ def refresher_open(*, completion: Completion, now: datetime | None = None) -> bo
     """Whether the course can be taken again to recertify: the completion expires (by its own
     validity or by a requirement's recertification cycle) within the window before expiry."""
     now = now or timezone.now()
-    if completion.expires_at and now >= completion.expires_at - DEFAULT_REFRESHER_WINDOW:
+    if completion.expires_at and now >= dates.recertification_opens(
+        completion.expires_at, DEFAULT_REFRESHER_WINDOW.days
+    ):
         return True
     answers = events.recertification_cycles.send(sender=Completion, course_id=completion.course_id)
     for _receiver, cycles in answers:

@@ -360,7 +360,7 @@ def quiz_attempt_submit(
         # and the attempt holds the course's title, edition and validity as they were then,
         # so completing needs no read of the course.
         _completion_save(
-            Completion(
+            completion_build(
                 employee=employee,  # loaded with its user: the certificate copies the name
                 course_id=attempt.course_id,
                 enrollment_id=attempt.enrollment_id,
@@ -369,10 +369,38 @@ def quiz_attempt_submit(
                 course_edition=attempt.course_edition,
                 completed_at=now,
                 score=score,
-                expires_at=expiry(now, attempt.validity_months),
+                validity_months=attempt.validity_months,
             )
         )
     return attempt
+
+
+def completion_build(
+    *,
+    course_title: str,
+    course_edition: int,
+    completed_at: datetime,
+    validity_months: int | None,
+    score: Decimal | int | None = None,
+    **links,
+) -> Completion:
+    """The one constructor of a completion (unsaved): the snapshot of the course as it was
+    (title, edition), when, the score, and its expiry by the course's validity
+    (``lms.organisation.dates.expiry``).
+
+    ``links`` are the records it belongs to, as instances or ids: ``employee``/``employee_id``,
+    ``course``/``course_id``, ``enrollment``/``enrollment_id`` and, after a quiz, ``attempt``.
+    The services save it with :func:`_completion_save`; bulk writers (the demo's history) may
+    ``bulk_create`` what it builds.
+    """
+    return Completion(
+        **links,
+        course_title=course_title,
+        course_edition=course_edition,
+        completed_at=completed_at,
+        score=score,
+        expires_at=expiry(completed_at, validity_months),
+    )
 
 
 def _completion_save(completion: Completion) -> Completion:
@@ -408,14 +436,14 @@ def _completion_record(
         return None  # recorded by acknowledgment_sign
     completed_at = _now(now)
     return _completion_save(
-        Completion(
+        completion_build(
             employee_id=enrollment.employee_id,
             course=course,
             enrollment=enrollment,
             course_title=course.title,
             course_edition=enrollment.course_edition,
             completed_at=completed_at,
-            expires_at=expiry(completed_at, course.validity_months),
+            validity_months=course.validity_months,
         )
     )
 
@@ -483,7 +511,7 @@ def acknowledgment_sign(
     )
     if attempt is not None:
         _completion_save(
-            Completion(
+            completion_build(
                 employee_id=employee.pk,
                 course_id=course.pk,
                 enrollment_id=enrollment.pk,
@@ -492,19 +520,19 @@ def acknowledgment_sign(
                 course_edition=attempt.course_edition,
                 completed_at=now,
                 score=attempt.score,
-                expires_at=expiry(now, attempt.validity_months),
+                validity_months=attempt.validity_months,
             )
         )
     else:
         _completion_save(
-            Completion(
+            completion_build(
                 employee_id=employee.pk,
                 course=course,
                 enrollment=enrollment,
                 course_title=course.title,
                 course_edition=enrollment.course_edition,
                 completed_at=now,
-                expires_at=expiry(now, course.validity_months),
+                validity_months=course.validity_months,
             )
         )
     return acknowledgment

@@ -39,7 +39,7 @@ from lms.compliance.models import (
     RosterConfirmation,
     TrainingRequirement,
 )
-from lms.organisation.dates import add_months
+from lms.organisation import dates
 from lms.organisation.models import Department, Employee
 from lms.organisation.selectors import (
     can_see_citywide,
@@ -96,13 +96,22 @@ def with_status(
     # per requirement.
     expired_before, window_before = [], []
     for requirement in requirements:
+        # The thresholds of lms/organisation/dates.py: the SQL form of its expiry and
+        # recertification_opens, compared with them in tests/organisation/test_dates.py.
         if requirement.recertify_months:
-            expires = add_months(now, -requirement.recertify_months)
-            expired_before.append(When(requirement_id=requirement.pk, then=Value(expires)))
+            months = requirement.recertify_months
+            expired_before.append(
+                When(
+                    requirement_id=requirement.pk,
+                    then=Value(dates.lapsed_if_completed_before(now, months)),
+                )
+            )
             window_before.append(
                 When(
                     requirement_id=requirement.pk,
-                    then=Value(expires + timedelta(days=requirement.window_days)),
+                    then=Value(
+                        dates.window_open_if_completed_before(now, months, requirement.window_days)
+                    ),
                 )
             )
     cycles = []

@@ -106,46 +106,16 @@ def assignments_sync(
         )
         if created:
             # Someone newly in the audience may have completed the course already.
-            _completion_facts_update(
+            _completion_facts_replay(
                 Assignment.objects.filter(
                     requirement=requirement, latest_completion_edition__isnull=True
-                ).filter(
-                    Exists(
-                        Completion.objects.filter(
-                            employee_id=OuterRef("employee_id"), course_id=requirement.course_id
-                        )
-                    )
-                ),
-                course_id=requirement.course_id,
+                )
             )
         total += SyncStats(len(created), reactivated, deactivated)
     return total
 
 
 # --- The facts an assignment's status is computed from -------------------------------------------
-
-
-def _latest_completion(*, course_id: int, field: str) -> Subquery:
-    return Subquery(
-        Completion.objects.filter(employee_id=OuterRef("employee_id"), course_id=course_id)
-        .order_by("-course_edition", "-completed_at")
-        .values(field)[:1]
-    )
-
-
-def _completion_facts_update(assignments: QuerySet[Assignment], *, course_id: int) -> int:
-    """Copy each assignment's first and latest completion of ``course_id`` onto it, in one
-    UPDATE."""
-    return assignments.update(
-        first_completed_at=Subquery(
-            Completion.objects.filter(employee_id=OuterRef("employee_id"), course_id=course_id)
-            .order_by("completed_at")
-            .values("completed_at")[:1]
-        ),
-        latest_completion_edition=_latest_completion(course_id=course_id, field="course_edition"),
-        latest_completed_at=_latest_completion(course_id=course_id, field="completed_at"),
-        latest_expires_at=_latest_completion(course_id=course_id, field="expires_at"),
-    )
 
 
 def assignment_completion_record(*, completion: Completion) -> int:
@@ -162,23 +132,36 @@ def assignment_completion_record(*, completion: Completion) -> int:
     the statement itself a few hundredths of that.
     """
     connection = connections[router.db_for_write(Assignment)]
-    edition = completion.course_edition
-    completed_at = connection.ops.adapt_datetimefield_value(completion.completed_at)
-    expires_at = connection.ops.adapt_datetimefield_value(completion.expires_at)
-    latest = [edition, edition, completed_at]  # the parameters of the "is the latest" test
     with connection.cursor() as cursor:
         cursor.execute(
             _completion_record_sql(connection.alias),
-            [
-                *[completed_at, completed_at],
-                *[*latest, edition],
-                *[*latest, completed_at],
-                *[*latest, expires_at],
-                completion.employee_id,
-                completion.course_id,
-            ],
+            _completion_record_params(
+                connection,
+                employee_id=completion.employee_id,
+                course_id=completion.course_id,
+                edition=completion.course_edition,
+                completed_at=completion.completed_at,
+                expires_at=completion.expires_at,
+            ),
         )
         return cursor.rowcount
+
+
+def _completion_record_params(
+    connection, *, employee_id: int, course_id: int, edition: int, completed_at, expires_at
+) -> list:
+    """The parameters of :func:`_completion_record_sql` for one completion."""
+    completed_at = connection.ops.adapt_datetimefield_value(completed_at)
+    expires_at = connection.ops.adapt_datetimefield_value(expires_at)
+    latest = [edition, edition, completed_at]  # the parameters of the "is the latest" test
+    return [
+        *[completed_at, completed_at],
+        *[*latest, edition],
+        *[*latest, completed_at],
+        *[*latest, expires_at],
+        employee_id,
+        course_id,
+    ]
 
 
 def superseded_assignments_reassign(*, course_id: int, edition) -> int:
@@ -233,23 +216,70 @@ def _completion_record_sql(alias: str) -> str:
     )
 
 
+#: Completions replayed per ``executemany`` by :func:`assignment_facts_refresh`.
+REFRESH_BATCH = 5000
+
+
+def _completion_facts_replay(assignments: QuerySet[Assignment]) -> None:
+    """Replay every completion of the employees and courses of ``assignments`` through
+    :func:`assignment_completion_record`'s statement (``executemany``, in batches)."""
+    # Read in full before writing: ``assignments`` may filter on the columns written.
+    rows = list(
+        Completion.objects.filter(
+            Exists(
+                assignments.filter(
+                    employee_id=OuterRef("employee_id"),
+                    requirement__course_id=OuterRef("course_id"),
+                )
+            )
+        )
+        .order_by()
+        .values_list("employee_id", "course_id", "course_edition", "completed_at", "expires_at")
+    )
+    connection = connections[router.db_for_write(Assignment)]
+    sql = _completion_record_sql(connection.alias)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), REFRESH_BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    _completion_record_params(
+                        connection,
+                        employee_id=employee_id,
+                        course_id=course_id,
+                        edition=edition,
+                        completed_at=completed_at,
+                        expires_at=expires_at,
+                    )
+                    for employee_id, course_id, edition, completed_at, expires_at in rows[
+                        start : start + REFRESH_BATCH
+                    ]
+                ],
+            )
+
+
 def assignment_facts_refresh(*, assignments: QuerySet[Assignment] | None = None) -> int:
     """Recompute the first and latest completion and the latest extension of ``assignments``
-    (default: all) from the records, set-based: one UPDATE per requirement and one for extensions.
+    (default: all) from the records.
 
-    For writes that go around the services in bulk (the demo's history, benchmark cities, the
-    migration that introduced the columns); the services keep the columns current themselves.
+    For writes that go around the services in bulk (the demo's history, benchmark cities, a
+    restore); the services keep the columns current themselves. The completion columns are
+    written by the one implementation the services use, :func:`assignment_completion_record`'s
+    statement: they are cleared, then every completion of the same employees and courses is
+    replayed through it (``executemany``, in batches). The statement keeps the earliest first
+    completion and the latest of the highest edition whatever the order, so the replay order
+    does not matter; another assignment of the same employee and course that already holds its
+    facts is left as it was.
     """
     if assignments is None:
         assignments = Assignment.objects.all()
-    updated = 0
-    requirements = (
-        assignments.order_by().values_list("requirement_id", "requirement__course_id").distinct()
+    updated = assignments.update(
+        first_completed_at=None,
+        latest_completion_edition=None,
+        latest_completed_at=None,
+        latest_expires_at=None,
     )
-    for requirement_id, course_id in list(requirements):
-        updated += _completion_facts_update(
-            assignments.filter(requirement_id=requirement_id), course_id=course_id
-        )
+    _completion_facts_replay(assignments)
     assignments.update(
         extended_due_on=Subquery(
             Extension.objects.filter(assignment_id=OuterRef("pk"))

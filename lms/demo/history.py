@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from certificates.services import certificates_issue_bulk
 from courses.models import Completion, CoursePage, Enrollment
+from courses.services import completion_build
 from lms.compliance.models import Assignment
 from lms.compliance.services import assignment_facts_refresh
 from lms.demo import content
 from lms.demo.people import EMPLOYEES
-from lms.organisation.dates import add_months
 from lms.organisation.models import Employee
 
 WEEKS = 12
@@ -88,7 +88,7 @@ def demo_history_load(*, today=None) -> dict[str, int]:
             )
             enrollments.append(enrollment)
             completions.append(
-                Completion(
+                completion_build(
                     employee=employee,
                     course=course,
                     enrollment=enrollment,
@@ -96,9 +96,7 @@ def demo_history_load(*, today=None) -> dict[str, int]:
                     course_edition=course.edition,
                     completed_at=completed_at,
                     score=(100, 90, 80)[(number + position) % 3] if course.has_quiz else None,
-                    expires_at=add_months(completed_at, course.validity_months)
-                    if course.validity_months
-                    else None,
+                    validity_months=course.validity_months,
                 )
             )
     if not completions:

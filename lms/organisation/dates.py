@@ -50,3 +50,32 @@ def expiry(completed_at: datetime, validity_months: int | None) -> datetime | No
 def recertification_opens(expires_at: datetime, window_days: int) -> datetime:
     """When the recertification window of something expiring at ``expires_at`` opens."""
     return expires_at - timedelta(days=window_days)
+
+
+# A database compares a completion column with a constant rather than computing each row's
+# expiry: these turn ``now`` into the completion moment a cycle of ``months`` lapses (or its
+# window opens) for. They are the SQL form of :func:`expiry` and :func:`recertification_opens`
+# (compliance's statuses, the reports' "expiring" figures); tests/organisation/test_dates.py
+# compares them with the forward arithmetic.
+
+
+def lapsed_if_completed_before(now: datetime, months: int) -> datetime:
+    """Completions made before this moment have lapsed by ``now`` under a cycle of ``months``.
+
+    ``completed_at < lapsed_if_completed_before(now, m)`` implies
+    ``now >= expiry(completed_at, m)``; the two agree except at the very instant of expiry and
+    when a month end shortens a date (a completion on 31 March expires on 30 April).
+    """
+    return add_months(now, -months)
+
+
+def window_open_if_completed_before(now: datetime, months: int, window_days: int) -> datetime:
+    """Completions made before this moment are, by ``now``, within ``window_days`` of lapsing
+    under a cycle of ``months`` (or lapsed): the SQL form of
+    ``now >= recertification_opens(expiry(completed_at, months), window_days)``.
+
+    The window is counted back from ``now`` in months then forward in days, rather than from
+    the expiry in days, so the two can differ by the difference in length of the months
+    crossed (at most a few days, bounded in the tests).
+    """
+    return lapsed_if_completed_before(now, months) + timedelta(days=window_days)

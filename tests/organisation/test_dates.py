@@ -1,5 +1,6 @@
 """The calendar arithmetic every app shares (lms/organisation/dates.py)."""
 
+import random
 from datetime import UTC, datetime, timedelta
 
 from lms.organisation import dates
@@ -28,3 +29,49 @@ def test_the_recertification_window_opens_its_days_before_expiry():
     expires_at = at(2026, 7, 21)
     assert dates.recertification_opens(expires_at, 30) == expires_at - timedelta(days=30)
     assert dates.recertification_opens(expires_at, 0) == expires_at
+
+
+def random_moments(seed: int, count: int):
+    """Random (completed_at, now, months, window_days), with microseconds so no two coincide."""
+    rng = random.Random(seed)
+    start = at(2020, 1, 1)
+    for _ in range(count):
+        completed_at = start + timedelta(microseconds=rng.randrange(6 * 365 * 86_400 * 10**6))
+        now = completed_at + timedelta(microseconds=rng.randrange(4 * 365 * 86_400 * 10**6))
+        yield completed_at, now, rng.randint(1, 36), rng.randint(0, 90)
+
+
+def test_the_sql_expiry_threshold_is_the_forward_expiry():
+    """compliance's EXPIRED and the reports' lapsed completions compare the latest completion
+    with lapsed_if_completed_before(now, m) in SQL; it says what expiry() says."""
+    agreed = 0
+    for completed_at, now, months, _window in random_moments(1, 5000):
+        lapsed = completed_at < dates.lapsed_if_completed_before(now, months)
+        expired = now >= dates.expiry(completed_at, months)
+        if lapsed:
+            assert expired, (completed_at, now, months)
+        if completed_at.day <= 28 and now.day <= 28:  # no month end shortens a date
+            assert lapsed == expired, (completed_at, now, months)
+            agreed += 1
+    assert agreed > 4000
+
+
+def test_the_sql_window_threshold_is_the_forward_window_within_the_months_lengths():
+    """compliance's DUE_SOON and the reports' "expiring" compare the latest completion with
+    window_open_if_completed_before(now, m, w); recertification_opens(expiry(...), w) says the
+    same except within three days of the threshold (months of 28 to 31 days)."""
+    margin = timedelta(days=3)
+    checked = 0
+    for completed_at, now, months, window in random_moments(2, 5000):
+        threshold = dates.window_open_if_completed_before(now, months, window)
+        opens = dates.recertification_opens(dates.expiry(completed_at, months), window)
+        if completed_at < threshold - margin:
+            assert now >= opens, (completed_at, now, months, window)
+            checked += 1
+        elif completed_at >= threshold + margin:
+            assert now < opens, (completed_at, now, months, window)
+            checked += 1
+    assert checked > 4500
+    # The same when the window is empty: the expiry threshold itself.
+    assert dates.window_open_if_completed_before(at(2026, 5, 10), 12, 0) == at(2025, 5, 10)
+    assert dates.lapsed_if_completed_before(at(2026, 5, 10), 12) == at(2025, 5, 10)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from courses.models import CoursePage
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import Status
-from lms.organisation.dates import add_months
+from lms.organisation import dates
 from lms.organisation.models import Department, Liaison
 from lms.reports.selectors.scope import (
     EXPIRING_DAYS,
@@ -40,12 +40,16 @@ def _completion_column(requirements: list[TrainingRequirement], now: datetime) -
     soon = now + timedelta(days=EXPIRING_DAYS)
     cycles = []
     for requirement in requirements:
-        lapses_if_before = add_months(now, -requirement.recertify_months)
+        # The thresholds of lms/organisation/dates.py (the SQL form of its expiry and
+        # recertification_opens), with the reports' own window of EXPIRING_DAYS.
+        months = requirement.recertify_months
         cycles.append(
             When(
                 requirement_id=requirement.pk,
-                last_completed_at__gte=lapses_if_before,
-                last_completed_at__lt=lapses_if_before + timedelta(days=EXPIRING_DAYS),
+                last_completed_at__gte=dates.lapsed_if_completed_before(now, months),
+                last_completed_at__lt=dates.window_open_if_completed_before(
+                    now, months, EXPIRING_DAYS
+                ),
                 then=Value(EXPIRING),
             )
         )
