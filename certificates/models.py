@@ -21,6 +21,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from courses.models import Completion, CourseEdition
 from courses.selectors import superseded_by_edition
+from lms.figures import percent
 from lms.organisation.models import Department, Employee
 from lms.records import ImmutableRecord, ImmutableRecordQuerySet
 from lms.storage import private_storage
@@ -346,7 +347,7 @@ class CertificateArchive(models.Model):
     def percent(self) -> int:
         if self.state == self.State.READY:
             return 100
-        return round(100 * self.done / self.total) if self.total else 0
+        return percent(self.done, self.total, nearest=True, empty=0)
 
     @property
     def filename(self) -> str:

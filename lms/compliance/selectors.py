@@ -39,6 +39,7 @@ from lms.compliance.models import (
     RosterConfirmation,
     TrainingRequirement,
 )
+from lms.figures import percent
 from lms.organisation.dates import add_months
 from lms.organisation.models import Department, Employee
 from lms.organisation.selectors import (
@@ -304,7 +305,7 @@ class RequirementSummary:
     @property
     def percent_compliant(self) -> int | None:
         """Rounded down, so 100% means everyone."""
-        return self.compliant * 100 // self.total if self.total else None
+        return percent(self.compliant, self.total)
 
     @property
     def overdue(self) -> int:

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.figures import percent
 from lms.organisation.models import Department
 from lms.records import ImmutableRecord, ImmutableRecordError
 from lms.storage import private_storage
@@ -82,7 +83,7 @@ class ReportExport(models.Model):
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
-        return self.rows_done * 100 // self.rows_total if self.rows_total else 0
+        return percent(self.rows_done, self.rows_total, empty=0)
 
 
 class PublishedReportError(ImmutableRecordError):
@@ -247,7 +248,7 @@ class ProgressReportDepartmentRow(ReportRow):
 
     @property
     def percent_compliant(self) -> int | None:
-        return self.compliant * 100 // self.assigned if self.assigned else None
+        return percent(self.compliant, self.assigned)
 
 
 class ProgressReportRequirementRow(ReportRow):
@@ -272,7 +273,7 @@ class ProgressReportRequirementRow(ReportRow):
 
     @property
     def percent_compliant(self) -> int | None:
-        return self.compliant * 100 // self.assigned if self.assigned else None
+        return percent(self.compliant, self.assigned)
 
 
 class ProgressReportWeekRow(ReportRow):
@@ -297,4 +298,4 @@ class ProgressReportWeekRow(ReportRow):
 
     @property
     def percent_compliant(self) -> int | None:
-        return self.compliant * 100 // self.assigned if self.assigned else None
+        return percent(self.compliant, self.assigned)

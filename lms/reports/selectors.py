@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from courses.models import Completion, CoursePage, CoursePolicyReference, QuizAttempt
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import Status, with_status
+from lms.figures import percent
 from lms.organisation.dates import add_months
 from lms.organisation.models import Department, Liaison
 from lms.organisation.selectors import can_see_citywide
@@ -182,7 +183,7 @@ class Counts:
     @property
     def percent_compliant(self) -> int | None:
         """Rounded down, so 100% means everyone (as on the liaison dashboard)."""
-        return self.compliant * 100 // self.assigned if self.assigned else None
+        return percent(self.compliant, self.assigned)
 
 
 @dataclass
@@ -357,7 +358,7 @@ class Week:
 
     @property
     def percent_compliant(self) -> int | None:
-        return self.compliant * 100 // self.assigned if self.assigned else None
+        return percent(self.compliant, self.assigned)
 
 
 def trend_weeks(filters: ReportFilters, *, today: date | None = None) -> list[date]:
@@ -507,7 +508,7 @@ class ItemRow:
 
     @property
     def percent_correct(self) -> int | None:
-        return self.correct * 100 // self.answered if self.answered else None
+        return percent(self.correct, self.answered)
 
     @property
     def most_chosen_wrong(self) -> tuple[str, int] | None:
@@ -527,7 +528,7 @@ class GuidanceGroup:
     def percent_correct(self) -> int | None:
         answered = sum(item.answered for item in self.items)
         correct = sum(item.correct for item in self.items)
-        return correct * 100 // answered if answered else None
+        return percent(correct, answered)
 
 
 def _course_references() -> dict[int, list[str]]:
