@@ -19,9 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from courses.models import Completion, CourseEdition, ImmutableRecordError
+from courses.models import Completion, CourseEdition
 from courses.selectors import superseded_by_edition
+from lms.figures import percent
 from lms.organisation.models import Department, Employee
+from lms.records import ImmutableRecord, ImmutableRecordQuerySet
 from lms.storage import private_storage
 
 #: Verification codes: URL-safe base64 of 24 random bytes (192 bits), 32 characters.
@@ -87,7 +89,7 @@ class VerificationStatus:
         }[self.code]
 
 
-class CertificateQuerySet(models.QuerySet):
+class CertificateQuerySet(ImmutableRecordQuerySet):
     def current(self, now: datetime | None = None) -> "CertificateQuerySet":
         """Certificates that verify as valid at ``now`` (the same rules as
         :meth:`Certificate.verification_status`, in SQL)."""
@@ -110,7 +112,7 @@ class CertificateQuerySet(models.QuerySet):
         ).exclude(Exists(newer_edition) | Exists(reissued) | Exists(published_edition))
 
 
-class Certificate(models.Model):
+class Certificate(ImmutableRecord):
     """One employee's certificate for one completion of a course edition."""
 
     #: Written once, at issue; save() refuses any change to them.
@@ -131,6 +133,11 @@ class Certificate(models.Model):
     )
     #: Written once, when a certificate is revoked. The PDF is the only other later write.
     REVOCATION_FIELDS = ("revoked_at", "revoked_by_id", "revocation_reason")
+    #: A queryset update may write only the PDF; a revocation goes through save(), which
+    #: checks it is the first.
+    LATER_FIELDS = ("pdf",)
+    CHANGE_MESSAGE = _("A certificate is never changed once issued.")
+    DELETE_MESSAGE = _("Certificates are never deleted.")
 
     serial = models.CharField(_("serial number"), max_length=20, unique=True)
     code = models.CharField(
@@ -217,25 +224,22 @@ class Certificate(models.Model):
     def __str__(self):
         return f"{self.serial} – {self.employee_name}: {self.course_title}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            stored = (
-                type(self)
-                ._base_manager.filter(pk=self.pk)
-                .values(*self.SNAPSHOT_FIELDS, *self.REVOCATION_FIELDS)
-                .first()
-            )
-            if stored is not None:
-                if any(getattr(self, name) != stored[name] for name in self.SNAPSHOT_FIELDS):
-                    raise ImmutableRecordError(_("A certificate is never changed once issued."))
-                if stored["revoked_at"] is not None and any(
-                    getattr(self, name) != stored[name] for name in self.REVOCATION_FIELDS
-                ):
-                    raise ImmutableRecordError(_("A revocation is never changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(_("Certificates are never deleted."))
+    def change_refusal(self):
+        stored = (
+            type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values(*self.SNAPSHOT_FIELDS, *self.REVOCATION_FIELDS)
+            .first()
+        )
+        if stored is None:
+            return None
+        if any(getattr(self, name) != stored[name] for name in self.SNAPSHOT_FIELDS):
+            return self.CHANGE_MESSAGE
+        if stored["revoked_at"] is not None and any(
+            getattr(self, name) != stored[name] for name in self.REVOCATION_FIELDS
+        ):
+            return _("A revocation is never changed.")
+        return None
 
     @property
     def is_revoked(self) -> bool:
@@ -343,7 +347,7 @@ class CertificateArchive(models.Model):
     def percent(self) -> int:
         if self.state == self.State.READY:
             return 100
-        return round(100 * self.done / self.total) if self.total else 0
+        return percent(self.done, self.total, nearest=True, empty=0)
 
     @property
     def filename(self) -> str:

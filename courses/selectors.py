@@ -19,6 +19,7 @@ from courses.models import (
     QuizAttempt,
     QuizReview,
 )
+from lms.figures import percent
 from lms.organisation import dates
 from lms.organisation.models import Employee
 from lms.organisation.selectors import employee_for
@@ -57,9 +58,7 @@ class CourseProgress:
 
     @property
     def percent(self) -> int:
-        if not self.lesson_count:
-            return 0
-        return round(100 * self.lessons_done / self.lesson_count)
+        return percent(self.lessons_done, self.lesson_count, nearest=True, empty=0)
 
     @property
     def all_lessons_done(self) -> bool:

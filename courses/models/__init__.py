@@ -1,3 +1,5 @@
+from lms.records import ImmutableRecordError
+
 from .governance import (
     DEFAULT_GRACE_DAYS,
     Acknowledgment,
@@ -16,7 +18,6 @@ from .pages import (
 from .progress import (
     Completion,
     Enrollment,
-    ImmutableRecordError,
     LessonProgress,
     QuizAttempt,
 )

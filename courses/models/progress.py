@@ -11,10 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lms.organisation.models import Employee
-
-
-class ImmutableRecordError(Exception):
-    """Raised when code tries to change or delete a record that carries legal weight."""
+from lms.records import ImmutableRecord
 
 
 class Enrollment(models.Model):
@@ -73,26 +70,6 @@ class LessonProgress(models.Model):
         return f"{self.lesson_title} – {self.completed_at:%Y-%m-%d}"
 
 
-class ImmutableRecord(models.Model):
-    """Once saved, never saved again and never deleted through the ORM.
-
-    The one change a record ever gets, an attempt's submission, is a single conditional
-    ``UPDATE ... WHERE submitted_at IS NULL`` in the service, which is also what makes a
-    submission count exactly once.
-    """
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecordError(_("Training records are never changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(_("Training records are never deleted."))
-
-
 class QuizAttempt(ImmutableRecord):
     """One attempt at a course's quiz, holding the questions exactly as they were shown.
 
@@ -124,6 +101,9 @@ class QuizAttempt(ImmutableRecord):
     )
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    #: Until it is submitted (one conditional UPDATE in the service), an attempt is open.
+    OPEN = models.Q(submitted_at__isnull=True)
 
     class Meta:
         ordering = ["started_at"]

@@ -39,6 +39,7 @@ from lms.compliance.models import (
     RosterConfirmation,
     TrainingRequirement,
 )
+from lms.figures import percent
 from lms.organisation import dates
 from lms.organisation.models import Department, Employee
 from lms.organisation.selectors import (
@@ -313,7 +314,7 @@ class RequirementSummary:
     @property
     def percent_compliant(self) -> int | None:
         """Rounded down, so 100% means everyone."""
-        return self.compliant * 100 // self.total if self.total else None
+        return percent(self.compliant, self.total)
 
     @property
     def overdue(self) -> int:

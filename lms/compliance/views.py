@@ -29,6 +29,7 @@ from lms.compliance.forms import (
     RosterFilterForm,
 )
 from lms.errors import ApplicationError
+from lms.spreadsheets import spreadsheet_safe
 
 PERMISSION = "organisation.view_department_compliance"
 PER_PAGE = 50
@@ -138,12 +139,6 @@ class _Echo:
         return value
 
 
-def _cell(value) -> str:
-    """A text cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @dashboard_view
 @require_GET
 def export(request, code: str):
@@ -201,11 +196,11 @@ def export(request, code: str):
         ) in rows:
             yield writer.writerow(
                 [
-                    _cell(number),
-                    _cell(last),
-                    _cell(first),
-                    _cell(title),
-                    _cell(requirement),
+                    spreadsheet_safe(number),
+                    spreadsheet_safe(last),
+                    spreadsheet_safe(first),
+                    spreadsheet_safe(title),
+                    spreadsheet_safe(requirement),
                     labels.get(status, status),
                     due.isoformat() if due else "",
                     yes if extended else "",

@@ -20,6 +20,7 @@ from lms.compliance.selectors import Status
 from lms.reports import selectors
 from lms.reports.privacy import shown_count, shown_percent
 from lms.reports.selectors import ReportFilters
+from lms.spreadsheets import spreadsheet_safe
 
 
 @dataclass
@@ -32,16 +33,6 @@ class Table:
     text_columns: tuple[int, ...] | None = None
 
 
-#: What a spreadsheet would take for the start of a formula at the start of a cell.
-FORMULA_STARTS = frozenset("=+-@\t\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """A text cell a spreadsheet will not run as a formula (as the liaison export does)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in FORMULA_STARTS else text
-
-
 def csv_rows(data: Table) -> Iterator[list]:
     """``data``'s rows as the CSV export writes them: every cell a spreadsheet would run as a
     formula starts with an apostrophe instead."""
@@ -49,11 +40,10 @@ def csv_rows(data: Table) -> Iterator[list]:
         for row in data.rows:
             yield [spreadsheet_safe(value) for value in row]
         return
-    columns, risky = data.text_columns, FORMULA_STARTS
+    columns = data.text_columns
     for row in data.rows:
         for column in columns:
-            if row[column][:1] in risky:
-                row[column] = "'" + row[column]
+            row[column] = spreadsheet_safe(row[column])
         yield row
 
 

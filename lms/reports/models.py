@@ -10,7 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.figures import percent
 from lms.organisation.models import Department
+from lms.records import ImmutableRecord, ImmutableRecordError
 from lms.storage import private_storage
 
 #: Counts below this show as "fewer than N" where publication asks for privacy.
@@ -81,14 +83,14 @@ class ReportExport(models.Model):
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
-        return self.rows_done * 100 // self.rows_total if self.rows_total else 0
+        return percent(self.rows_done, self.rows_total, empty=0)
 
 
-class PublishedReportError(Exception):
+class PublishedReportError(ImmutableRecordError):
     """Raised when code tries to change or delete a published report or any report's rows."""
 
 
-class ProgressReport(models.Model):
+class ProgressReport(ImmutableRecord):
     """The Mayor's progress report (EO §5): a snapshot of the citywide figures on a date."""
 
     class Status(models.TextChoices):
@@ -165,38 +167,38 @@ class ProgressReport(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        # Publishing is a conditional UPDATE in the service; after it, nothing saves this row.
-        if (
-            not self._state.adding
-            and ProgressReport.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()
-        ):
-            raise PublishedReportError(_("A published progress report is never changed."))
-        super().save(*args, **kwargs)
+    # Publishing is a conditional UPDATE of a draft in the service; after it, nothing saves
+    # this row. Its PDF is rendered afterwards by a task.
+    OPEN = models.Q(status="draft")
+    LATER_FIELDS = ("pdf",)
+    CHANGE_MESSAGE = _("A published progress report is never changed.")
+    DELETE_MESSAGE = _("Progress reports are never deleted.")
+    error_class = PublishedReportError
 
-    def delete(self, *args, **kwargs):
-        raise PublishedReportError(_("Progress reports are never deleted."))
+    def change_refusal(self):
+        if ProgressReport.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():
+            return self.CHANGE_MESSAGE
+        return None
 
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
 
-class ReportRow(models.Model):
+class ReportRow(ImmutableRecord):
     """A row of a report's snapshot: written once when the report is drafted, never again."""
+
+    CHANGE_MESSAGE = _("The figures of a progress report are never changed.")
+    DELETE_MESSAGE = _("The figures of a progress report are never deleted.")
+    error_class = PublishedReportError
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PublishedReportError(_("The figures of a progress report are never changed."))
-        if self.report.is_published:
+        if self._state.adding and self.report.is_published:
             raise PublishedReportError(_("A published progress report is never changed."))
         super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PublishedReportError(_("The figures of a progress report are never deleted."))
 
 
 class ProgressReportFigure(ReportRow):
@@ -246,7 +248,7 @@ class ProgressReportDepartmentRow(ReportRow):
 
     @property
     def percent_compliant(self) -> int | None:
-        return self.compliant * 100 // self.assigned if self.assigned else None
+        return percent(self.compliant, self.assigned)
 
 
 class ProgressReportRequirementRow(ReportRow):
@@ -271,7 +273,7 @@ class ProgressReportRequirementRow(ReportRow):
 
     @property
     def percent_compliant(self) -> int | None:
-        return self.compliant * 100 // self.assigned if self.assigned else None
+        return percent(self.compliant, self.assigned)
 
 
 class ProgressReportWeekRow(ReportRow):
@@ -296,4 +298,4 @@ class ProgressReportWeekRow(ReportRow):
 
     @property
     def percent_compliant(self) -> int | None:
-        return self.compliant * 100 // self.assigned if self.assigned else None
+        return percent(self.compliant, self.assigned)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from lms.figures import percent
 from lms.reports import charts
 from lms.reports.models import ProgressReport
 from lms.reports.privacy import shown_count
@@ -59,10 +60,8 @@ def report_context(report: ProgressReport) -> dict:
         if key in values
     ]
     assigned = values.get("assigned", 0)
-    percent = values.get("compliant", 0) * 100 // assigned if assigned else None
-    previous_percent = None
-    if before.get("assigned"):
-        previous_percent = before.get("compliant", 0) * 100 // before["assigned"]
+    compliant_percent = percent(values.get("compliant", 0), assigned)
+    previous_percent = percent(before.get("compliant", 0), before.get("assigned"))
     departments = list(report.department_rows.all())
     previous_departments = (
         {row.department_id: row for row in report.previous.department_rows.all()}
@@ -81,7 +80,7 @@ def report_context(report: ProgressReport) -> dict:
         "report": report,
         "threshold": threshold,
         "figures": figures,
-        "percent_compliant": percent,
+        "percent_compliant": compliant_percent,
         "previous_percent": previous_percent,
         "departments": departments,
         "requirements": list(report.requirement_rows.all()),

@@ -91,7 +91,7 @@ def test_a_certificate_is_never_deleted(certificate):
 
 def test_a_revocation_needs_a_reason_in_the_database(certificate):
     with pytest.raises(IntegrityError):
-        Certificate.objects.filter(pk=certificate.pk).update(revoked_at=timezone.now())
+        Certificate._base_manager.filter(pk=certificate.pk).update(revoked_at=timezone.now())
 
 
 def test_one_certificate_per_completion_in_the_database(certificate):
@@ -180,3 +180,17 @@ def test_concurrent_issuing_yields_distinct_serials(course):
     assert len(serials) == len(set(serials)) == 4
     numbers = sorted(int(serial[-6:]) for serial in serials)
     assert numbers == list(range(numbers[0], numbers[0] + 4))
+
+
+def test_a_certificate_refuses_queryset_updates_and_deletes(certificate):
+    """Only the cached PDF may be written by a queryset update; nothing deletes in bulk."""
+    issued = Certificate.objects.filter(pk=certificate.pk)
+    with pytest.raises(ImmutableRecordError):
+        issued.update(employee_name="Someone else")
+    with pytest.raises(ImmutableRecordError):
+        issued.update(revoked_at=timezone.now(), revocation_reason="forged")
+    with pytest.raises(ImmutableRecordError):
+        issued.delete()
+    assert issued.update(pdf="") == 1
+    stored = Certificate.objects.get(pk=certificate.pk)
+    assert stored.employee_name == certificate.employee_name and stored.revoked_at is None

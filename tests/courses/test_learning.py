@@ -191,3 +191,28 @@ def test_inactive_employee_cannot_start(quiz_course):
     leaver = EmployeeFactory(is_active=False)
     with pytest.raises(ApplicationError):
         services.enrollment_start(employee=leaver, course=quiz_course)
+
+
+def test_records_refuse_queryset_updates_and_deletes(employee, quiz_course):
+    """The one immutable-record base guards querysets too (lms/records.py)."""
+    read_all(employee, quiz_course)
+    attempt = services.quiz_attempt_start(employee=employee, course=quiz_course)
+    started = QuizAttempt.objects.filter(pk=attempt.pk)
+    with pytest.raises(ImmutableRecordError):
+        started.delete()
+    services.quiz_attempt_submit(
+        employee=employee, attempt_key=attempt.public_id, answers=right_answers(attempt)
+    )
+    submitted = QuizAttempt.objects.filter(pk=attempt.pk)
+    with pytest.raises(ImmutableRecordError):
+        submitted.update(score=1)
+    with pytest.raises(ImmutableRecordError):
+        submitted.delete()
+    completions = Completion.objects.filter(employee=employee)
+    with pytest.raises(ImmutableRecordError):
+        completions.update(score=1)
+    with pytest.raises(ImmutableRecordError):
+        Completion.objects.update(course_title="Renamed")
+    with pytest.raises(ImmutableRecordError):
+        completions.delete()
+    assert QuizAttempt.objects.get().score == 100 and Completion.objects.get().score == 100

@@ -39,10 +39,11 @@ def test_citywide_figures_add_up_every_department(city, oei):
 def test_expiring_counts_completions_lapsing_within_30_days(city, oei):
     from courses.models import Completion
 
-    Completion.objects.filter(employee=city["people"]["parks"][0]).update(
+    # Records never change in the LMS: the test reaches past the guard with the base manager.
+    Completion._base_manager.filter(employee=city["people"]["parks"][0]).update(
         expires_at=timezone.now() + timezone.timedelta(days=10)
     )
-    Completion.objects.filter(employee=city["people"]["parks"][1]).update(
+    Completion._base_manager.filter(employee=city["people"]["parks"][1]).update(
         expires_at=timezone.now() + timezone.timedelta(days=90)
     )
     assignment_facts_refresh()  # the assignments' copy of the records changed above

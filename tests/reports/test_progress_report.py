@@ -188,3 +188,23 @@ def test_monthly_schedule_exists_and_drafts_once_a_month(city):
     report = ProgressReport.objects.get()
     assert report.scheduled_for == timezone.localdate().replace(day=1)
     assert report.created_by is None
+
+
+def test_a_published_report_refuses_queryset_updates_and_deletes(city, oei):
+    report = services.progress_report_draft(drafted_by=oei)
+    drafts = ProgressReport.objects.filter(pk=report.pk)
+    assert drafts.update(narrative="Still a draft") == 1  # a draft may still change
+    with pytest.raises(PublishedReportError):
+        drafts.delete()
+    services.progress_report_publish(report=report, user=oei)
+    published = ProgressReport.objects.filter(pk=report.pk)
+    with pytest.raises(PublishedReportError):
+        published.update(narrative="Rewritten")
+    with pytest.raises(PublishedReportError):
+        published.delete()
+    with pytest.raises(PublishedReportError):
+        ProgressReportDepartmentRow.objects.filter(report=report).update(compliant=999)
+    with pytest.raises(PublishedReportError):
+        ProgressReportFigure.objects.filter(report=report).delete()
+    assert ProgressReport.objects.get(pk=report.pk).narrative == "Still a draft"
+    assert not ProgressReportDepartmentRow.objects.filter(compliant=999).exists()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from courses.models import CoursePage
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import Status
+from lms.figures import percent
 from lms.organisation import dates
 from lms.organisation.models import Department, Liaison
 from lms.reports.selectors.scope import (
@@ -108,7 +109,7 @@ class Counts:
     @property
     def percent_compliant(self) -> int | None:
         """Rounded down, so 100% means everyone (as on the liaison dashboard)."""
-        return self.compliant * 100 // self.assigned if self.assigned else None
+        return percent(self.compliant, self.assigned)
 
 
 @dataclass

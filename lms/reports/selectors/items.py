@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePolicyReference, QuizAttempt
+from lms.figures import percent
 from lms.reports.selectors.scope import (
     ReportFilters,
     check_access,
@@ -42,7 +43,7 @@ class ItemRow:
 
     @property
     def percent_correct(self) -> int | None:
-        return self.correct * 100 // self.answered if self.answered else None
+        return percent(self.correct, self.answered)
 
     @property
     def most_chosen_wrong(self) -> tuple[str, int] | None:
@@ -62,7 +63,7 @@ class GuidanceGroup:
     def percent_correct(self) -> int | None:
         answered = sum(item.answered for item in self.items)
         correct = sum(item.correct for item in self.items)
-        return correct * 100 // answered if answered else None
+        return percent(correct, answered)
 
 
 def _course_references() -> dict[int, list[str]]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from courses.models import Completion
 from lms.compliance.models import Assignment, TrainingRequirement
+from lms.figures import percent
 from lms.organisation.dates import add_months
 from lms.reports.selectors.scope import (
     DEFAULT_WEEKS,
@@ -35,7 +36,7 @@ class Week:
 
     @property
     def percent_compliant(self) -> int | None:
-        return self.compliant * 100 // self.assigned if self.assigned else None
+        return percent(self.compliant, self.assigned)
 
 
 def trend_weeks(filters: ReportFilters, *, today: date | None = None) -> list[date]:
