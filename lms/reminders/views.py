@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lms.organisation.models import Employee
-from lms.organisation.selectors import can_see_citywide
+from lms.organisation.selectors import can_see_citywide, employee_for
 from lms.reminders import selectors
 from lms.reminders.forms import PreferenceForm
 from lms.reminders.models import Digest, ReminderLog
@@ -24,7 +23,7 @@ MAX_ID = 2**63 - 1
 
 @login_required
 def preferences(request):
-    employee = Employee.objects.filter(user=request.user).first()
+    employee = employee_for(user=request.user)
     if employee is None:
         return render(request, "reminders/no_employee.html", status=403)
     if request.method == "POST":

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import Status, with_status
-from lms.organisation.dates import add_months
+from lms.organisation.dates import expiry
 from lms.reminders.models import (
     ReminderLog,
     SkipReason,
@@ -65,7 +65,7 @@ def reason_gone(*, kind: str, due_on: date, facts: tuple | None) -> str | None:
     if kind == Kind.REFRESHER:
         if completed_at is None:
             return None
-        expires = expires_at or (add_months(completed_at, months) if months else None)
+        expires = expires_at or expiry(completed_at, months)
         if expires is None or timezone.localdate(expires) > due_on:
             return SkipReason.COMPLETED  # recertified since, or no longer expires
         return None

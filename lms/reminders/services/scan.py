@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import with_status
-from lms.organisation.dates import add_months
+from lms.organisation.dates import expiry, lapsed_if_completed_before, recertification_opens
 from lms.reminders.models import (
     Delivery,
     ReminderLog,
@@ -77,7 +77,9 @@ def _in_window(*, today: date) -> tuple[Q, dict[int, int], dict[int, int]]:
             months[requirement.pk] = requirement.recertify_months
             condition |= Q(
                 last_expires_at__isnull=True,
-                last_completed_at__lt=add_months(limit, -requirement.recertify_months),
+                last_completed_at__lt=lapsed_if_completed_before(
+                    limit, requirement.recertify_months
+                ),
             )
         in_window |= Q(requirement_id=requirement.pk, last_completed_at__isnull=False) & condition
     return in_window, months, windows
@@ -164,10 +166,10 @@ def classify(
     for pk, employee_id, requirement_id, due, completed_at, expires_at in rows:
         delivery = weekly_ if employee_id in weekly else single
         if completed_at is not None:
-            expires = expires_at or add_months(completed_at, months[requirement_id])
+            expires = expires_at or expiry(completed_at, months[requirement_id])
             expires_on = expires.astimezone(zone).date()
             window = windows[requirement_id]
-            start = expires_on - timedelta(days=window)
+            start = recertification_opens(expires_on, window)
             values = (pk, employee_id, refresher, start, expires_on, min(window, largest), delivery)
             append(new(LogRow, values))
             continue
