@@ -381,7 +381,7 @@ def reminders_request(
 
     The unique (employee, day) key makes "at most one per employee per day" hold even when
     two liaisons click at once. The request is the record of who asked; the email goes out
-    through the reminders outbox (``lms.reminders.services.nudges_log``, named here by its
+    through the reminders outbox (``lms.reminders.services.nudges.nudges_log``, named here by its
     task's path: reminders sit above compliance), with its retries and re-checks, from a
     django-q2 task after commit (and from the outbox's every run, should that task be lost).
     """

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from lms.organisation.emails import TextEmail, subject_render
 from lms.organisation.models import Employee
+from lms.organisation.selectors import employee_for
 from lms.reminders.models import Digest, ReminderLog
 
 Kind = ReminderLog.Kind
@@ -92,7 +93,7 @@ def claimed_rows(model, token) -> list:
 
 
 def language_of(user) -> str:
-    employee = Employee.objects.filter(user=user).only("preferred_language").first()
+    employee = employee_for(user=user)
     return employee.preferred_language if employee else settings.LANGUAGE_CODE
 
 

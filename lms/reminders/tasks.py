@@ -3,17 +3,17 @@
 from datetime import date
 
 from lms.compliance.services import assignments_sync
-from lms.reminders import services
+from lms.reminders.services import nudges, outbox, scan
 
 
 def reminder_scan_daily(day: str | None = None) -> str:
     """The daily scan, then the sending of what it logged (and of anything left before)."""
     today = date.fromisoformat(day) if day else None
-    scan = services.reminder_scan(today=today)
-    services.nudges_log()
-    sent = services.outbox_send()
+    scanned = scan.reminder_scan(today=today)
+    nudges.nudges_log()
+    sent = outbox.outbox_send()
     return (
-        f"{scan.day}: logged {scan.total} reminders, {scan.digests} digests; "
+        f"{scanned.day}: logged {scanned.total} reminders, {scanned.digests} digests; "
         f"sent {sent.sent}, failed {sent.failed}, skipped {sent.skipped}, "
         f"not needed {sent.not_needed}"
     )
@@ -22,8 +22,8 @@ def reminder_scan_daily(day: str | None = None) -> str:
 def reminders_send_pending() -> str:
     """Retries and leftovers: what is unsent and due (backoff elapsed) goes out, and any
     liaison's request whose own task was lost."""
-    services.nudges_log()
-    sent = services.outbox_send()
+    nudges.nudges_log()
+    sent = outbox.outbox_send()
     return (
         f"sent {sent.sent}, failed {sent.failed}, skipped {sent.skipped}, "
         f"not needed {sent.not_needed}"
@@ -40,8 +40,8 @@ def assignments_sync_daily() -> str:
 
 def nudges_send(day: str | None = None) -> str:
     """A liaison asked to remind people: their requests go into the outbox, which sends."""
-    logged = services.nudges_log()
-    sent = services.outbox_send()
+    logged = nudges.nudges_log()
+    sent = outbox.outbox_send()
     return (
         f"{logged} requests; sent {sent.sent}, failed {sent.failed}, not needed {sent.not_needed}"
     )

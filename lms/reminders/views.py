@@ -9,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lms.organisation.models import Employee
-from lms.organisation.selectors import can_see_citywide
-from lms.reminders import selectors, services
+from lms.organisation.selectors import can_see_citywide, employee_for
+from lms.reminders import selectors
 from lms.reminders.forms import PreferenceForm
 from lms.reminders.models import Digest, ReminderLog
+from lms.reminders.services import outbox
+from lms.reminders.services.preferences import reminder_preference_set
 
 #: The outbox rows OEI can send again, by the name in the URL.
 OUTBOX = {"reminder": ReminderLog, "digest": Digest}
@@ -22,15 +23,13 @@ MAX_ID = 2**63 - 1
 
 @login_required
 def preferences(request):
-    employee = Employee.objects.filter(user=request.user).first()
+    employee = employee_for(user=request.user)
     if employee is None:
         return render(request, "reminders/no_employee.html", status=403)
     if request.method == "POST":
         form = PreferenceForm(request.POST)
         if form.is_valid():
-            services.reminder_preference_set(
-                employee=employee, delivery=form.cleaned_data["delivery"]
-            )
+            reminder_preference_set(employee=employee, delivery=form.cleaned_data["delivery"])
             messages.success(request, _("Your reminder preference is saved."))
             return redirect("courses:my_training")
         status = 400
@@ -64,6 +63,6 @@ def send_again(request, kind: str, pk: int):
     row = model.objects.filter(pk=pk, sent_at__isnull=True).first()
     if row is None:
         raise Http404
-    services.outbox_send_again(row, by=request.user)
+    outbox.outbox_send_again(row, by=request.user)
     messages.success(request, _("It will be sent again within ten minutes."))
     return redirect("reminders:to_check")

@@ -8,8 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from lms.organisation import roles
-from lms.reminders import services
 from lms.reminders.models import Digest
+from lms.reminders.services import outbox, scan
 from tests.factories import DepartmentFactory, EmployeeFactory, LiaisonFactory, UserFactory
 from tests.reminders.conftest import DAY
 
@@ -22,8 +22,8 @@ FAILING = "tests.reminders.backends.FailingBackend"
 def run(day):
     """One scheduled run on ``day``; its sender's clock moves with the day, so a send refused
     on one day is retried (its backoff over) on the next."""
-    services.reminder_scan(today=day)
-    return services.outbox_send(now=timezone.now() + (day - DAY))
+    scan.reminder_scan(today=day)
+    return outbox.outbox_send(now=timezone.now() + (day - DAY))
 
 
 def mail_to(user) -> list[str]:

@@ -9,16 +9,16 @@ from django.urls import reverse
 from django.utils import formats
 
 from lms.compliance.services import extension_grant
-from lms.reminders import services
 from lms.reminders.models import ReminderLog
+from lms.reminders.services import outbox, scan
 
 pytestmark = pytest.mark.django_db
 
 
 def run(day):
     """One scheduled run on ``day``: the scan, then sending."""
-    services.reminder_scan(today=day)
-    return services.outbox_send()
+    scan.reminder_scan(today=day)
+    return outbox.outbox_send()
 
 
 def employee_logs():

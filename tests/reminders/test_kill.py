@@ -27,8 +27,9 @@ from django_q.models import Schedule
 
 from lms.compliance.models import Assignment, ReminderRequest
 from lms.compliance.services import assignments_sync
-from lms.reminders import selectors, services
+from lms.reminders import selectors
 from lms.reminders.models import Digest, ReminderLog
+from lms.reminders.services import outbox, schedules
 from tests.factories import (
     DepartmentFactory,
     EmployeeFactory,
@@ -139,7 +140,7 @@ def after_the_crash_each_message_went_once(smtp, day, people) -> None:
     interrupted.refresh_from_db()
     assert interrupted.uncertain and interrupted.sent_at is None
     assert interrupted.status == ReminderLog.Status.UNCERTAIN
-    assert list(services.failures()) == [interrupted]
+    assert list(outbox.failures()) == [interrupted]
     assert ReminderLog.objects.filter(sent_at__isnull=False).count() == len(people) - 1
     # Its Message-ID is the one the server received for it, made from the row's key.
     assert f"<reminder.{interrupted.assignment_id}." in " ".join(ids)
@@ -158,8 +159,8 @@ def test_command_killed_after_the_server_accepted_does_not_send_twice(smtp, cour
 def test_cluster_killed_after_the_server_accepted_does_not_send_twice(tmp_path, smtp, course):
     today = timezone.localdate()
     people = three_reminders_due(course, today)
-    services.schedules_ensure()
-    Schedule.objects.filter(name=services.SCAN_SCHEDULE).update(
+    schedules.schedules_ensure()
+    Schedule.objects.filter(name=schedules.SCAN_SCHEDULE).update(
         next_run=timezone.now() - timedelta(minutes=1)
     )
     smtp.kill_at = 2

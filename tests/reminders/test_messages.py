@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from lms.reminders import services
 from lms.reminders.models import Delivery, ReminderLog, ReminderPreference
+from lms.reminders.services import outbox, scan
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,8 @@ def test_reminder_email_in_the_preferred_language_with_links(
     settings.WAGTAILADMIN_BASE_URL = "https://training.cabq.example"
     employee = EmployeeFactory(department=parks, preferred_language=language)
     assign(employee, day + timedelta(days=7))
-    services.reminder_scan(today=day)
-    services.outbox_send()
+    scan.reminder_scan(today=day)
+    outbox.outbox_send()
     (message,) = mail.outbox
     html = message.alternatives[0][0]
     assert message.to == [employee.user.email]
@@ -40,8 +40,8 @@ def test_reminder_email_in_the_preferred_language_with_links(
 
 def test_my_training_shows_the_same_reminders_as_notices(ana, assign, day, client):
     assign(ana, day + timedelta(days=7))
-    services.reminder_scan(today=day)
-    services.outbox_send()
+    scan.reminder_scan(today=day)
+    outbox.outbox_send()
     client.force_login(ana.user)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("django.utils.timezone.localdate", lambda *a, **k: day)
@@ -57,8 +57,8 @@ def test_notices_of_a_day_run_ahead_show_now_and_old_ones_fade(ana, assign, day,
     """``send_reminders --date`` a month ahead emailed the employee: My training shows it
     today; 31 days after that scan the notice is gone."""
     assign(ana, day + timedelta(days=37))
-    services.reminder_scan(today=day + timedelta(days=30))
-    services.outbox_send()
+    scan.reminder_scan(today=day + timedelta(days=30))
+    outbox.outbox_send()
     client.force_login(ana.user)
     sentence = "Encountering federal agents is due within 7 days, by Oct. 8, 2025."
     for today, shown in [(day, True), (day + timedelta(days=61), False)]:
@@ -70,7 +70,7 @@ def test_notices_of_a_day_run_ahead_show_now_and_old_ones_fade(ana, assign, day,
 
 def test_no_notices_for_someone_else(ana, assign, day, client, parks):
     assign(ana, day + timedelta(days=7))
-    services.reminder_scan(today=day)
+    scan.reminder_scan(today=day)
     other = EmployeeFactory(department=parks)
     client.force_login(other.user)
     response = client.get(reverse("courses:my_training"))
@@ -130,7 +130,7 @@ def test_preference_page_needs_an_employee(client, oei_user):
 
 def test_oei_sees_the_outbox_in_the_admin(client, oei_user, ana, assign, day):
     assign(ana, day + timedelta(days=7))
-    services.reminder_scan(today=day)
+    scan.reminder_scan(today=day)
     client.force_login(oei_user)
     response = client.get(reverse("reminder-log:index"))
     assert response.status_code == 200

@@ -15,8 +15,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
 from lms.compliance.services import extension_grant
-from lms.reminders import services
 from lms.reminders.models import Digest, ReminderLog
+from lms.reminders.services import outbox, scan
 
 OLD_KEY = ("reminders", "0003_roles_reminders")
 NEW_KEY = ("reminders", "0004_reminder_key_due_date")
@@ -124,8 +124,8 @@ def old_key(transactional_db):
 
 
 def run(day):
-    services.reminder_scan(today=day)
-    return services.outbox_send()
+    scan.reminder_scan(today=day)
+    return outbox.outbox_send()
 
 
 def test_rows_logged_under_the_old_key_still_count_as_logged(old_key, ana, assign, day, liaison):

@@ -14,8 +14,9 @@ from django.utils import timezone
 from courses import services as course_services
 from lms.compliance.models import ReminderRequest
 from lms.compliance.services import reminders_request
-from lms.reminders import selectors, services, tasks
+from lms.reminders import selectors, tasks
 from lms.reminders.models import Digest, ReminderLog, SkipReason
+from lms.reminders.services import nudges, outbox
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,17 +62,17 @@ def test_a_refused_reminder_is_retried_with_backoff_and_listed_for_oei(
     assign(fail, timezone.localdate() + timedelta(days=3))
     reminders_request(employee_ids=[fail.pk], requested_by=liaison)
     now = timezone.now()
-    services.nudges_log()
-    result = services.outbox_send(now=now)
+    nudges.nudges_log()
+    result = outbox.outbox_send(now=now)
     assert (result.sent, result.failed) == (0, 1)
     digest = Digest.objects.get(kind=Digest.Kind.NUDGE)
-    assert digest.attempts == 1 and digest.next_try_at == now + services.BACKOFF
+    assert digest.attempts == 1 and digest.next_try_at == now + outbox.BACKOFF
     assert digest.status == Digest.Status.RETRYING
     assert selectors.outbox_to_check()[1] == [digest]
     # Not retried before its backoff; retried after it.
-    assert services.outbox_send(now=now).failed == 0
+    assert outbox.outbox_send(now=now).failed == 0
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.outbox_send(now=now + timedelta(minutes=6)).sent == 1
+    assert outbox.outbox_send(now=now + timedelta(minutes=6)).sent == 1
     assert len(mail.outbox) == 1
 
 
@@ -90,10 +91,10 @@ def test_completed_between_the_request_and_the_send_is_not_reminded(ana, assign,
 def test_completed_between_logging_and_sending_is_not_reminded(ana, assign, liaison, course):
     assign(ana, timezone.localdate() - timedelta(days=3))
     reminders_request(employee_ids=[ana.pk], requested_by=liaison)
-    services.nudges_log()
+    nudges.nudges_log()
     entry = ReminderLog.objects.get(kind=ReminderLog.Kind.NUDGE)
     complete(ana, course)
-    result = services.outbox_send()
+    result = outbox.outbox_send()
     assert mail.outbox == [] and result.not_needed == 1
     digest = Digest.objects.get(kind=Digest.Kind.NUDGE)
     assert digest.skip_reason == SkipReason.COMPLETED

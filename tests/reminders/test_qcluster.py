@@ -19,8 +19,8 @@ from django_q.models import OrmQ, Schedule, Success
 
 from lms.compliance.models import Assignment
 from lms.compliance.services import assignments_sync
-from lms.reminders import services
 from lms.reminders.models import ReminderLog
+from lms.reminders.services import schedules
 from tests.factories import DepartmentFactory, EmployeeFactory, TrainingRequirementFactory
 
 REPO = Path(__file__).resolve().parents[2]
@@ -90,8 +90,8 @@ def scheduled_scan_sends_each_reminder_once(tmp_path, *, redis_url: str, cluster
     )
     assignments_sync(requirements=[requirement])
     Assignment.objects.update(due_on=timezone.localdate() + timedelta(days=7))
-    services.schedules_ensure()  # what migration 0002 did before this test database was flushed
-    Schedule.objects.filter(name=services.SCAN_SCHEDULE).update(
+    schedules.schedules_ensure()  # what migration 0002 did before this test database was flushed
+    Schedule.objects.filter(name=schedules.SCAN_SCHEDULE).update(
         next_run=timezone.now() - timedelta(minutes=1)
     )
     mail_dir = tmp_path / "mail"
@@ -115,7 +115,7 @@ def scheduled_scan_sends_each_reminder_once(tmp_path, *, redis_url: str, cluster
     assert sorted(recipients(mail_dir)) == sorted(p.user.email for p in people), logs
     assert ReminderLog.objects.filter(sent_at__isnull=False).count() == len(people)
     assert Success.objects.filter(func="lms.reminders.tasks.reminder_scan_daily").exists()
-    next_run = Schedule.objects.get(name=services.SCAN_SCHEDULE).next_run
+    next_run = Schedule.objects.get(name=schedules.SCAN_SCHEDULE).next_run
     assert next_run > timezone.now()  # rescheduled for tomorrow
 
 

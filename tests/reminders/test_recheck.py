@@ -15,9 +15,10 @@ from django.utils import timezone, translation
 from courses import services as course_services
 from lms.compliance.models import Assignment
 from lms.compliance.services import exemption_grant, extension_grant
-from lms.reminders import selectors, services
+from lms.reminders import selectors
 from lms.reminders.models import Delivery, Digest, ReminderLog, SkipReason
-from lms.reminders.services import reminder_preference_set
+from lms.reminders.services import outbox, scan
+from lms.reminders.services.preferences import reminder_preference_set
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,21 +64,21 @@ def test_single_reminder_whose_reason_is_gone_is_skipped_not_sent(
     reason, ana, assign, day, course, liaison
 ):
     assign(ana, day + timedelta(days=7))
-    services.reminder_scan(today=day)  # logged: "due within 7 days"
+    scan.reminder_scan(today=day)  # logged: "due within 7 days"
     log = ReminderLog.objects.get(employee=ana)
     assert log.delivery == Delivery.SINGLE
     reason_goes(reason, employee=ana, course=course, liaison=liaison, day=day)
 
-    result = services.outbox_send()
+    result = outbox.outbox_send()
     assert mail.outbox == []
     log.refresh_from_db()
     assert (log.sent_at, log.skip_reason) == (None, reason)
     assert log.status == ReminderLog.Status.SKIPPED
     assert result.not_needed == 1 and result.sent == 0
     # Skipped is not a failure: nothing for OEI to check, and it is never sent later.
-    assert not services.failures().exists()
+    assert not outbox.failures().exists()
     assert selectors.outbox_to_check() == ([], [])
-    services.outbox_send()
+    outbox.outbox_send()
     assert mail.outbox == []
 
 
@@ -88,14 +89,14 @@ def test_weekly_digest_leaves_out_what_was_resolved_during_the_week(
     """Logged on Monday, resolved on Tuesday: next Monday's digest has nothing to send."""
     reminder_preference_set(employee=ana, delivery=Delivery.WEEKLY)
     assign(ana, day + timedelta(days=7))
-    services.reminder_scan(today=day)
-    services.outbox_send()
+    scan.reminder_scan(today=day)
+    outbox.outbox_send()
     log = ReminderLog.objects.get(employee=ana)
     assert log.delivery == Delivery.WEEKLY and mail.outbox == []
     reason_goes(reason, employee=ana, course=course, liaison=liaison, day=day)
 
-    services.reminder_scan(today=day + timedelta(days=7))
-    services.outbox_send()
+    scan.reminder_scan(today=day + timedelta(days=7))
+    outbox.outbox_send()
     assert [m.subject for m in mail.outbox] == []
     log.refresh_from_db()
     assert (log.sent_at, log.skip_reason) == (None, reason)
@@ -107,11 +108,11 @@ def test_weekly_digest_built_then_resolved_before_sending_is_skipped(
 ):
     reminder_preference_set(employee=ana, delivery=Delivery.WEEKLY)
     assign(ana, day + timedelta(days=7))
-    services.reminder_scan(today=day)
-    services.reminder_scan(today=day + timedelta(days=7))  # the digest is built ...
+    scan.reminder_scan(today=day)
+    scan.reminder_scan(today=day + timedelta(days=7))  # the digest is built ...
     digest = Digest.objects.get(kind=Digest.Kind.WEEKLY)
     complete(ana, course)  # ... and the course completed before it is sent
-    services.outbox_send()
+    outbox.outbox_send()
     assert mail.outbox == []
     digest.refresh_from_db()
     assert (digest.sent_at, digest.skip_reason) == (None, SkipReason.COMPLETED)
@@ -124,11 +125,11 @@ def test_liaison_digest_lists_only_who_still_owes_the_training(
     ben = EmployeeFactory(department=parks, user__first_name="Ben", user__last_name="Baca")
     assign(ana, day - timedelta(days=8))
     assign(ben, day - timedelta(days=8))
-    services.reminder_scan(today=day)  # overdue reminders, and escalations to the liaison
+    scan.reminder_scan(today=day)  # overdue reminders, and escalations to the liaison
     assert Digest.objects.get(kind=Digest.Kind.LIAISON).entries.count() == 2
     complete(ana, course)
 
-    services.outbox_send()
+    outbox.outbox_send()
     to_liaison = [m for m in mail.outbox if m.to == [liaison.email]]
     assert len(to_liaison) == 1
     assert "Baca" in to_liaison[0].body and "Ruiz" not in to_liaison[0].body
@@ -141,10 +142,10 @@ def test_liaison_digest_lists_only_who_still_owes_the_training(
 
 def test_oei_digest_resolved_before_sending_is_skipped(ana, assign, day, course, oei_user):
     assign(ana, day - timedelta(days=31))
-    services.reminder_scan(today=day)
+    scan.reminder_scan(today=day)
     assert Digest.objects.filter(kind=Digest.Kind.OEI, recipient=oei_user).exists()
     complete(ana, course)
-    services.outbox_send()
+    outbox.outbox_send()
     assert mail.outbox == []
     digest = Digest.objects.get(kind=Digest.Kind.OEI)
     assert digest.skip_reason == SkipReason.COMPLETED
@@ -157,10 +158,10 @@ def test_refresher_skipped_once_recertified(ana, assign, day, course, requiremen
     now = timezone.now()
     for lesson in course.lessons():
         course_services.lesson_complete(employee=ana, lesson=lesson, now=now - timedelta(days=350))
-    services.reminder_scan(today=timezone.localdate())
+    scan.reminder_scan(today=timezone.localdate())
     log = ReminderLog.objects.get(kind="refresher")
     complete(ana, course)  # recertified today
-    services.outbox_send()
+    outbox.outbox_send()
     assert mail.outbox == []
     log.refresh_from_db()
     assert log.skip_reason == SkipReason.COMPLETED
@@ -186,9 +187,9 @@ def test_oei_reads_why_a_reminder_was_not_sent_in_the_admin(
     client, oei_user, ana, assign, day, course, language, text
 ):
     assign(ana, day + timedelta(days=7))
-    services.reminder_scan(today=day)
+    scan.reminder_scan(today=day)
     complete(ana, course)
-    services.outbox_send()
+    outbox.outbox_send()
     client.force_login(oei_user)
     try:
         response = client.get(

@@ -11,8 +11,9 @@ from django.utils import timezone
 from courses import services as course_services
 from lms.compliance.models import Assignment, Exemption
 from lms.compliance.services import extension_grant
-from lms.reminders import services, tasks
+from lms.reminders import tasks
 from lms.reminders.models import Delivery, Digest, ReminderLog, ReminderPolicy
+from lms.reminders.services import outbox, preferences, scan, schedules
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def run(day):
     """One scheduled run on ``day``: the scan, then sending."""
-    services.reminder_scan(today=day)
-    return services.outbox_send()
+    scan.reminder_scan(today=day)
+    return outbox.outbox_send()
 
 
 def kinds():
@@ -77,7 +78,7 @@ def test_outage_over_two_milestones_sends_the_latest_only(ana, assign, day):
 
 def test_crash_between_logging_and_sending_is_completed_without_duplicates(ana, assign, day):
     assign(ana, day + timedelta(days=7))
-    services.reminder_scan(today=day)  # ... and the process dies before sending
+    scan.reminder_scan(today=day)  # ... and the process dies before sending
     assert len(mail.outbox) == 0
     assert ReminderLog.objects.filter(sent_at__isnull=True).count() == 1
     tasks.reminder_scan_daily(day.isoformat())
@@ -88,12 +89,12 @@ def test_crash_between_logging_and_sending_is_completed_without_duplicates(ana, 
 
 def test_a_sender_that_died_holding_rows_releases_them_after_the_lease(ana, assign, day):
     assign(ana, day + timedelta(days=7))
-    services.reminder_scan(today=day)
+    scan.reminder_scan(today=day)
     now = timezone.now()
-    token = services._claim(ReminderLog, now=now, size=10)  # claimed, then the sender died
+    token = outbox._claim(ReminderLog, now=now, size=10)  # claimed, then the sender died
     assert token is not None
-    assert services.outbox_send(now=now).sent == 0  # another sender leaves it alone
-    assert services.outbox_send(now=now + services.LEASE + timedelta(seconds=1)).sent == 1
+    assert outbox.outbox_send(now=now).sent == 0  # another sender leaves it alone
+    assert outbox.outbox_send(now=now + outbox.LEASE + timedelta(seconds=1)).sent == 1
     assert len(mail.outbox) == 1
 
 
@@ -104,23 +105,21 @@ def test_failed_sends_are_retried_with_backoff_and_reported(parks, assign, day, 
     assign(failing, day + timedelta(days=7))
     assign(fine, day + timedelta(days=7))
     now = timezone.now()
-    services.reminder_scan(today=day)
-    result = services.outbox_send(now=now)
+    scan.reminder_scan(today=day)
+    result = outbox.outbox_send(now=now)
     assert (result.sent, result.failed) == (1, 1)
     row = ReminderLog.objects.get(employee=failing)
     assert row.attempts == 1 and "refused" in row.last_error
-    assert row.next_try_at == now + services.BACKOFF
-    assert list(services.failures()) == [row]
-    assert services.outbox_send(now=now + timedelta(minutes=1)).failed == 0  # backing off
-    assert services.outbox_send(now=now + timedelta(minutes=6)).failed == 1
+    assert row.next_try_at == now + outbox.BACKOFF
+    assert list(outbox.failures()) == [row]
+    assert outbox.outbox_send(now=now + timedelta(minutes=1)).failed == 0  # backing off
+    assert outbox.outbox_send(now=now + timedelta(minutes=6)).failed == 1
     row.refresh_from_db()
-    assert (
-        row.attempts == 2 and row.next_try_at == now + timedelta(minutes=6) + 4 * services.BACKOFF
-    )
+    assert row.attempts == 2 and row.next_try_at == now + timedelta(minutes=6) + 4 * outbox.BACKOFF
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.outbox_send(now=now + timedelta(hours=1)).sent == 1
+    assert outbox.outbox_send(now=now + timedelta(hours=1)).sent == 1
     assert len(mail.outbox) == 2
-    assert not services.failures().exists()
+    assert not outbox.failures().exists()
 
 
 def test_exempt_extended_and_inactive_are_respected(parks, assign, day, liaison):
@@ -207,7 +206,7 @@ def test_two_concurrent_scans_do_not_double_send(transactional_db, day, course, 
 
 
 def test_weekly_digest_instead_of_single_emails(ana, assign, day):
-    services.reminder_preference_set(employee=ana, delivery=Delivery.WEEKLY)
+    preferences.reminder_preference_set(employee=ana, delivery=Delivery.WEEKLY)
     assign(ana, day + timedelta(days=7))
     run(day)
     run(day + timedelta(days=6))
@@ -244,10 +243,10 @@ def test_liaison_and_oei_digests_once_each(parks, assign, day, liaison, oei_user
 def test_schedules_exist_once(db):
     from django_q.models import Schedule
 
-    services.schedules_ensure()
-    services.schedules_ensure()
-    ours = [services.SCAN_SCHEDULE, services.SEND_SCHEDULE, services.SYNC_SCHEDULE]
+    schedules.schedules_ensure()
+    schedules.schedules_ensure()
+    ours = [schedules.SCAN_SCHEDULE, schedules.SEND_SCHEDULE, schedules.SYNC_SCHEDULE]
     names = sorted(Schedule.objects.filter(name__in=ours).values_list("name", flat=True))
     assert names == sorted(ours)
-    scan = Schedule.objects.get(name=services.SCAN_SCHEDULE)
-    assert scan.func == "lms.reminders.tasks.reminder_scan_daily" and scan.schedule_type == "D"
+    daily = Schedule.objects.get(name=schedules.SCAN_SCHEDULE)
+    assert daily.func == "lms.reminders.tasks.reminder_scan_daily" and daily.schedule_type == "D"

@@ -7,8 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.reminders import emails, services
+from lms.reminders import emails
 from lms.reminders.models import ReminderLog
+from lms.reminders.services import outbox, scan
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +22,13 @@ LOST = "tests.reminders.backends.LostBackend"
 def interrupted(ana, assign, day):
     """A reminder whose sender died between handing it to the server and recording it."""
     assign(ana, day + timedelta(days=7))
-    services.reminder_scan(today=day)
+    scan.reminder_scan(today=day)
     now = timezone.now()
-    token = services._claim(ReminderLog, now=now, size=10)
+    token = outbox._claim(ReminderLog, now=now, size=10)
     row = ReminderLog.objects.get()
-    assert services._sending_mark(ReminderLog, row, token)  # ... and the process was killed
-    later = now + services.LEASE + timedelta(seconds=1)
-    result = services.outbox_send(now=later)
+    assert outbox._sending_mark(ReminderLog, row, token)  # ... and the process was killed
+    later = now + outbox.LEASE + timedelta(seconds=1)
+    result = outbox.outbox_send(now=later)
     assert (result.sent, len(mail.outbox)) == (0, 0)
     row.refresh_from_db()
     assert row.uncertain and row.status == ReminderLog.Status.UNCERTAIN
@@ -40,17 +41,17 @@ def test_a_lost_answer_is_may_not_have_been_sent_and_the_rest_waits(parks, assig
     later = EmployeeFactory(department=parks)
     assign(lost, day + timedelta(days=7))
     assign(later, day + timedelta(days=7))
-    services.reminder_scan(today=day)
-    result = services.outbox_send()
+    scan.reminder_scan(today=day)
+    result = outbox.outbox_send()
     assert (result.sent, result.uncertain) == (0, 1)
     row = ReminderLog.objects.get(employee=lost)
     assert row.uncertain and "timed out" in row.last_error
     # The connection's state is unknown: the next run sends the rest, never the lost one.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    result = services.outbox_send()
+    result = outbox.outbox_send()
     assert result.sent == 1
     assert [m.to for m in mail.outbox] == [[later.user.email]]
-    assert list(services.failures()) == [row]
+    assert list(outbox.failures()) == [row]
 
 
 def test_oei_sees_it_and_sends_it_again_with_the_same_message_id(
@@ -68,7 +69,7 @@ def test_oei_sees_it_and_sends_it_again_with_the_same_message_id(
     assert client.post(url).status_code == 302
     interrupted.refresh_from_db()
     assert not interrupted.uncertain and interrupted.status == ReminderLog.Status.PENDING
-    assert services.outbox_send().sent == 1
+    assert outbox.outbox_send().sent == 1
     (message,) = mail.outbox
     assert message.extra_headers["Message-ID"] == emails.message_id(interrupted)
     assert message.message()["Message-ID"] == (

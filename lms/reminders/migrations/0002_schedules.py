@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def create_schedules(apps, schema_editor):
-    from lms.reminders.services import schedules_ensure
+    from lms.reminders.services.schedules import schedules_ensure
 
     schedules_ensure(apps)
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from lms.reminders import services
 from lms.reminders.models import ReminderLog
+from lms.reminders.services import nudges, outbox, scan
 
 #: The days it makes sense to run reminders for: the LMS's past, and a few years ahead.
 EARLIEST = date(2000, 1, 1)
@@ -43,17 +43,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         day = _day(options["date"]) if options["date"] else None
         dry_run = options["dry_run"]
-        scan = services.reminder_scan(today=day, dry_run=dry_run)
+        scanned = scan.reminder_scan(today=day, dry_run=dry_run)
         labels = dict(ReminderLog.Kind.choices)
         verb = "would log" if dry_run else "logged"
-        self.stdout.write(f"{scan.day}: {verb} {scan.total} reminder(s)")
-        for kind, count in sorted(scan.logged.items()):
+        self.stdout.write(f"{scanned.day}: {verb} {scanned.total} reminder(s)")
+        for kind, count in sorted(scanned.logged.items()):
             self.stdout.write(f"  {labels.get(kind, kind)}: {count}")
         if dry_run:
             return
-        self.stdout.write(f"  digests created: {scan.digests}")
-        services.nudges_log()
-        sent = services.outbox_send()
+        self.stdout.write(f"  digests created: {scanned.digests}")
+        nudges.nudges_log()
+        sent = outbox.outbox_send()
         self.stdout.write(
             f"sent {sent.sent}, failed {sent.failed} (retried later), skipped {sent.skipped}, "
             f"not needed {sent.not_needed}"
