@@ -12,6 +12,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from courses.models import Completion, CoursePage, Enrollment, TrainingIndexPage
+from courses.services import completion_build
 from lms.compliance.models import TrainingRequirement
 from lms.compliance.services import assignment_facts_refresh, assignments_sync
 from lms.models import HomePage
@@ -81,13 +82,14 @@ def complete_some(requirements, now) -> int:
     Enrollment.objects.bulk_create(enrollments, batch_size=5000)
     titles = {r.course_id: r.course.title for r in requirements}
     completions = [
-        Completion(
+        completion_build(
             employee_id=enrollment.employee_id,
             course_id=enrollment.course_id,
             enrollment=enrollment,
             course_title=titles[enrollment.course_id],
             course_edition=1,
             completed_at=now - timedelta(days=age),
+            validity_months=None,
         )
         for enrollment, age in zip(enrollments, ages, strict=True)
         if age is not None

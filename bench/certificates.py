@@ -53,6 +53,7 @@ from certificates.services import (  # noqa: E402
     certificates_issue_bulk,
 )
 from courses.models import Completion, CoursePage, Enrollment, TrainingIndexPage  # noqa: E402
+from courses.services import completion_build  # noqa: E402
 from lms.models import HomePage  # noqa: E402
 from lms.organisation import pdf  # noqa: E402
 from lms.organisation.models import Department, Employee  # noqa: E402
@@ -122,14 +123,14 @@ def build_city():
         Enrollment(employee=e, course=course, course_edition=1, started_at=now) for e in employees
     )
     completions = Completion.objects.bulk_create(
-        Completion(
+        completion_build(
             employee=enrollment.employee,
             course=course,
             enrollment=enrollment,
             course_title=course.title,
             course_edition=1,
             completed_at=now - timedelta(days=n % 60),
-            expires_at=now + timedelta(days=300),
+            validity_months=12,
         )
         for n, enrollment in enumerate(enrollments)
     )

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -280,8 +281,6 @@ class Certificate(ImmutableRecord):
 
     @property
     def verification_path(self) -> str:
-        from django.urls import reverse
-
         return reverse("certificates:verify", kwargs={"code": self.code})
 
     @property

@@ -7,7 +7,7 @@ only through its verification code, and only its status, name, course, edition a
 
 import re
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from certificates.models import CODE_PATTERN, Certificate, CertificateArchive
 from lms.organisation.selectors import departments_for, employee_for
@@ -60,8 +60,6 @@ def certificates_managed(*, user, query: str = "") -> QuerySet[Certificate]:
     queryset = Certificate.objects.all()
     query = query.strip()
     if query:
-        from django.db.models import Q
-
         queryset = queryset.filter(
             Q(serial__iexact=query)
             | Q(employee_name__icontains=query)

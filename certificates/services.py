@@ -11,21 +11,26 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connections, router, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.brokers import get_broker
+from django_q.brokers.orm import ORM
+from django_q.conf import Conf
+from django_q.tasks import async_task
 
 from certificates.models import (
     Certificate,
     CertificateArchive,
     CertificateSerialCounter,
 )
+from certificates.rendering import certificate_pdf
 from courses.models import Completion
 from lms.audit import audit_record
+from lms.builds import build_start
 from lms.errors import ApplicationError
 from lms.models import OrganisationSettings
 from lms.storage import private_storage
@@ -114,10 +119,6 @@ def _render_later(certificate_ids: list[int]) -> None:
     cluster with the certificates (and vanish with them on a rollback), without a second
     transaction after the commit. Any other broker (Redis) is handed the tasks after the commit.
     """
-    from django_q.brokers import get_broker
-    from django_q.brokers.orm import ORM
-    from django_q.conf import Conf
-    from django_q.tasks import async_task
 
     def enqueue(broker=None):
         for certificate_id in certificate_ids:
@@ -266,8 +267,6 @@ def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
     write of the file's name is conditional, so two renderers store one name and the loser's
     file is removed.
     """
-    from certificates.rendering import certificate_pdf
-
     storage = private_storage()
     if certificate.pdf and storage.exists(certificate.pdf.name):
         return certificate
@@ -317,50 +316,42 @@ def certificate_archive_request(
     the count (SQLite's IMMEDIATE transactions serialise all writers anyway), and a conditional
     unique constraint keeps one building archive per department.
     """
-    from django_q.tasks import async_task
-
     now = now or timezone.now()
     _builds_expire(now=now)
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    existing = _building_for_department(department)
-    if existing is not None:
-        return existing, False
-    building = CertificateArchive.objects.filter(
-        requested_by=user, state__in=CertificateArchive.BUILDING
-    ).count()
-    if building >= settings.MAX_BUILDS_PER_USER:
-        raise ApplicationError(
-            _(
-                "You already have %(count)d certificate archives being built. Wait until one "
-                "is ready, then ask again."
-            )
-            % {"count": building},
-            status=429,
-        )
-    archive = CertificateArchive(department=department, requested_by=user, requested_at=now)
-    try:
-        archive.full_clean(exclude=["department", "requested_by"], validate_constraints=False)
-    except ValidationError as error:  # pragma: no cover - nothing a person types
-        raise ApplicationError(str(error)) from error
-    try:
-        with transaction.atomic():
-            archive.save()
-    except IntegrityError:
-        # Someone else asked for this department's ZIP at the same moment: share theirs.
-        existing = _building_for_department(department)
-        if existing is None:  # pragma: no cover - the constraint names no other cause
-            raise
-        return existing, False
-    audit_record(
-        instance=department,
-        action="lms.export",
+
+    def create() -> CertificateArchive:
+        archive = CertificateArchive(department=department, requested_by=user, requested_at=now)
+        try:
+            archive.full_clean(exclude=["department", "requested_by"], validate_constraints=False)
+        except ValidationError as error:  # pragma: no cover - nothing a person types
+            raise ApplicationError(str(error)) from error
+        archive.save()
+        return archive
+
+    archive, created = build_start(
         user=user,
-        data={"export": "certificates", "archive": str(archive.public_id)},
+        # The department's ZIP being built, whoever asked: its contents depend on the
+        # department only. A concurrent request for it loses on the conditional unique
+        # constraint and shares this one.
+        existing=lambda: _building_for_department(department),
+        in_progress=CertificateArchive.objects.filter(
+            requested_by=user, state__in=CertificateArchive.BUILDING
+        ),
+        refusal=_(
+            "You already have %(count)d certificate archives being built. Wait until one "
+            "is ready, then ask again."
+        ),
+        create=create,
+        task="certificates.tasks.certificate_archive_build",
     )
-    transaction.on_commit(
-        lambda: async_task("certificates.tasks.certificate_archive_build", archive.pk)
-    )
-    return archive, True
+    if created:
+        audit_record(
+            instance=department,
+            action="lms.export",
+            user=user,
+            data={"export": "certificates", "archive": str(archive.public_id)},
+        )
+    return archive, created
 
 
 def _archive_certificates(archive: CertificateArchive):

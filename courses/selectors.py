@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import formats, timezone
+from wagtail.models import Page, TaskState
 
 from courses import events
 from courses.models import (
@@ -124,18 +126,14 @@ def course_progress(*, user, course: CoursePage, lessons: list) -> CourseProgres
             required_lessons(course=course, enrollment=enrollment).values_list("pk", flat=True)
         )
         progress.lesson_count = len(progress.required_lesson_ids)
-        from courses.services import _quiz_bank
-
-        progress.update_question_count = len(_quiz_bank(course, enrollment))
+        progress.update_question_count = len(quiz_bank(course, enrollment))
     if (
         progress.completion is None
         and progress.all_lessons_done
         and acknowledgment_required(course_id=course.pk)
         and not hasattr(enrollment, "acknowledgment")
     ):
-        from courses.services import _quiz_bank
-
-        progress.acknowledgment_due = not _quiz_bank(course, enrollment) or (
+        progress.acknowledgment_due = not quiz_bank(course, enrollment) or (
             enrollment.attempts.filter(passed=True).exists()
         )
     return progress
@@ -319,6 +317,16 @@ def update_clause_ids(*, enrollment: Enrollment) -> set[int]:
     return set(Clause.objects.filter(lessons__in=lessons.values("pk")).values_list("pk", flat=True))
 
 
+def quiz_bank(course: CoursePage, enrollment: Enrollment | None) -> list:
+    """The questions this enrollment is tested on: the whole bank, or for an update only the
+    questions on the clauses of the changed lessons."""
+    bank = [block for block in course.quiz if block.block_type == "question"]
+    if enrollment is None or not enrollment.is_update:
+        return bank
+    clause_ids = {str(pk) for pk in update_clause_ids(enrollment=enrollment)}
+    return [block for block in bank if clause_ids & set(block.value.get("clauses") or [])]
+
+
 def superseded_by_edition(*, course_id: int, edition: int) -> int | None:
     """The published edition of the course that supersedes ``edition`` (the first one after
     it), or None while ``edition`` is current. Certificates verify as "superseded by
@@ -367,9 +375,6 @@ def acknowledgment_text(*, course: CoursePage) -> str:
 def course_approved_at(*, course: CoursePage):
     """When the City Attorney's Office last approved the course, from Wagtail's workflow
     records (the finish time of the latest approved review task), or None."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page, TaskState
-
     base_type = ContentType.objects.get_for_model(Page)
     return (
         TaskState.objects.filter(
@@ -476,8 +481,6 @@ def guidance_coverage(*, user) -> list[DocumentCoverage]:
 def revision_approver(*, course: CoursePage, revision=None):
     """Who put ``revision`` live: the legal reviewer who approved it in the workflow, else the
     person who saved it (a reviewer publishing directly)."""
-    from wagtail.models import TaskState
-
     if revision is None:
         return None
     approval = (

@@ -20,6 +20,7 @@ from courses.blocks import QuizQuestionBlock
 from courses.models import (
     DEFAULT_GRACE_DAYS,
     Acknowledgment,
+    Clause,
     Completion,
     CourseEdition,
     CoursePage,
@@ -105,7 +106,7 @@ def lesson_complete(
         lesson=lesson,
         defaults={"lesson_title": lesson.title, "completed_at": _now(now)},
     )
-    if not _quiz_bank(course, enrollment):
+    if not selectors.quiz_bank(course, enrollment):
         _completion_record(enrollment=enrollment, course=course, now=now)
     return progress
 
@@ -117,16 +118,6 @@ def _lessons_left(*, enrollment: Enrollment, course: CoursePage) -> int:
         .exclude(pk__in=done)
         .count()
     )
-
-
-def _quiz_bank(course: CoursePage, enrollment: Enrollment | None) -> list:
-    """The questions this enrollment is tested on: the whole bank, or for an update only the
-    questions on the clauses of the changed lessons."""
-    bank = [block for block in course.quiz if block.block_type == "question"]
-    if enrollment is None or not enrollment.is_update:
-        return bank
-    clause_ids = {str(pk) for pk in selectors.update_clause_ids(enrollment=enrollment)}
-    return [block for block in bank if clause_ids & set(block.value.get("clauses") or [])]
 
 
 #: The window of a course's "maximum attempts in any 24 hours".
@@ -168,8 +159,6 @@ def quiz_rules(
 
 
 def _clause_snapshots(clause_ids: list[str]) -> list[dict]:
-    from courses.models import Clause
-
     clauses = Clause.objects.filter(pk__in=[int(pk) for pk in clause_ids if str(pk).isdigit()])
     return [
         {
@@ -186,7 +175,7 @@ def _clause_snapshots(clause_ids: list[str]) -> list[dict]:
 def _draw_questions(
     course: CoursePage, rng: random.Random, enrollment: Enrollment | None = None
 ) -> list[dict]:
-    bank = _quiz_bank(course, enrollment)
+    bank = selectors.quiz_bank(course, enrollment)
     always = [block for block in bank if block.value["always_include"]]
     others = [block for block in bank if not block.value["always_include"]]
     wanted = course.quiz_question_count or len(bank)
@@ -225,7 +214,7 @@ def quiz_attempt_start(
     if not course.has_quiz:
         raise ApplicationError(_("This course has no quiz."), status=404)
     enrollment = enrollment_start(employee=employee, course=course, now=now)
-    if not _quiz_bank(course, enrollment):
+    if not selectors.quiz_bank(course, enrollment):
         raise ApplicationError(_("Your update has no quiz."), status=404)
     open_attempt = enrollment.attempts.filter(submitted_at__isnull=True).first()
     if open_attempt is not None:
@@ -474,7 +463,7 @@ def acknowledgment_sign(
     if _lessons_left(enrollment=enrollment, course=course):
         raise ApplicationError(_("Read every lesson before you sign."), status=409)
     attempt = None
-    if course.has_quiz and _quiz_bank(course, enrollment):
+    if course.has_quiz and selectors.quiz_bank(course, enrollment):
         attempt = enrollment.attempts.filter(passed=True).order_by("-submitted_at").first()
         if attempt is None:
             raise ApplicationError(_("Pass the quiz before you sign."), status=409)

@@ -74,8 +74,9 @@ def window_open_if_completed_before(now: datetime, months: int, window_days: int
     under a cycle of ``months`` (or lapsed): the SQL form of
     ``now >= recertification_opens(expiry(completed_at, months), window_days)``.
 
-    The window is counted back from ``now`` in months then forward in days, rather than from
-    the expiry in days, so the two can differ by the difference in length of the months
-    crossed (at most a few days, bounded in the tests).
+    The window opens ``window_days`` before the expiry, so it is open at ``now`` exactly when
+    the completion has lapsed by ``now + window_days``: the days are counted first, then the
+    months, and the two agree as :func:`lapsed_if_completed_before` agrees with :func:`expiry`
+    (compliance's "due soon", the reports' "expiring" and the reminders' refreshers all use it).
     """
-    return lapsed_if_completed_before(now, months) + timedelta(days=window_days)
+    return lapsed_if_completed_before(now + timedelta(days=window_days), months)

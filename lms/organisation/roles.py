@@ -4,6 +4,8 @@ The groups are created by a data migration (``organisation.0002_roles``) through
 :func:`roles_sync`, which is idempotent and also restores them after a test flush.
 """
 
+from django.apps import apps as live_apps
+from django.contrib.auth.management import create_permissions
 from django.utils.translation import gettext_lazy as _
 
 EMPLOYEE = "Employee"
@@ -119,11 +121,7 @@ def roles_sync(apps=None) -> None:
 
     ``apps`` is the migration state when called from a migration, else the live registry.
     """
-    from django.contrib.auth.management import create_permissions
-
     if apps is None:
-        from django.apps import apps as live_apps
-
         apps = live_apps
     # Permissions are normally created after migrate; a data migration needs them now.
     for app_config in apps.get_app_configs():

@@ -223,7 +223,9 @@ def digest_message(digest: Digest, *, connection, links: Links, left_out=()) -> 
         raise NotSendable(_("Not sent: the recipient is inactive or has no email address."))
     entries = _entries(digest, left_out)
     if digest.kind in (Digest.Kind.WEEKLY, Digest.Kind.NUDGE):
-        employee = entries[0].employee if entries else Employee.objects.get(user=user)
+        employee = entries[0].employee if entries else employee_for(user=user)
+        if employee is None:
+            raise NotSendable(_("Not sent: the recipient has no employee record."))
         _check_employee(employee)
         entries = [e for e in entries if e.assignment.is_active]
         language = employee.preferred_language

@@ -16,6 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
+from lms.reports.privacy import shown_count
+
 STYLE = Style(
     background="#ffffff",
     plot_background="#ffffff",
@@ -151,8 +153,6 @@ def department_chart(rows: list[tuple[str, int | None]]) -> Chart:
 def completions_chart(weeks: list[tuple], *, threshold: int = 0) -> Chart:
     """Completions per week: ``weeks`` of (week start, completions); counts below a privacy
     ``threshold`` are neither drawn nor listed."""
-    from lms.reports.privacy import shown_count
-
     labels = [date_format(start, "SHORT_DATE_FORMAT") for start, _n in weeks]
     values = [count for _s, count in weeks]
     if weeks:

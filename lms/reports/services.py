@@ -6,13 +6,14 @@ import json
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from lms.audit import audit_record
+from lms.builds import build_start
 from lms.errors import ApplicationError
 from lms.reports import selectors
 from lms.reports.models import (
@@ -110,45 +111,30 @@ def export_build_start(*, user, table: str, filters: dict) -> tuple[ReportExport
     nothing. Race-safe: the person's row is locked for the count, and a conditional unique
     constraint keeps one building export per person and request.
     """
-    from django_q.tasks import async_task
-
     selectors.check_access(user)
     kind = ReportExport.Kind.XLSX
     key = export_build_key(table=table, kind=kind, filters=filters)
     _exports_expire(now=timezone.now())
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    existing = _building(user=user, build_key=key)
-    if existing is not None:
-        return existing, False
-    building = ReportExport.objects.filter(
-        requested_by=user, status__in=ReportExport.BUILDING
-    ).count()
-    if building >= settings.MAX_BUILDS_PER_USER:
-        raise ApplicationError(
-            _(
-                "You already have %(count)d exports being built. Wait until one is ready, "
-                "then ask again."
-            )
-            % {"count": building},
-            status=429,
-        )
-    try:
-        with transaction.atomic():
-            export = export_record(
-                user=user,
-                table=table,
-                kind=kind,
-                filters=filters,
-                status=ReportExport.Status.PENDING,
-                build_key=key,
-            )
-    except IntegrityError:  # pragma: no cover - the user's row lock serialises these
-        existing = _building(user=user, build_key=key)
-        if existing is None:
-            raise
-        return existing, False
-    transaction.on_commit(lambda: async_task("lms.reports.tasks.export_build", export.pk))
-    return export, True
+    return build_start(
+        user=user,
+        existing=lambda: _building(user=user, build_key=key),
+        in_progress=ReportExport.objects.filter(
+            requested_by=user, status__in=ReportExport.BUILDING
+        ),
+        refusal=_(
+            "You already have %(count)d exports being built. Wait until one is ready, "
+            "then ask again."
+        ),
+        create=lambda: export_record(
+            user=user,
+            table=table,
+            kind=kind,
+            filters=filters,
+            status=ReportExport.Status.PENDING,
+            build_key=key,
+        ),
+        task="lms.reports.tasks.export_build",
+    )
 
 
 # --- The progress report -------------------------------------------------------------------
@@ -269,8 +255,6 @@ def progress_report_update(
 @transaction.atomic
 def progress_report_publish(*, report: ProgressReport, user) -> ProgressReport:
     """Publish a draft, once: from now on it never changes. Its PDF is rendered by a task."""
-    from django_q.tasks import async_task
-
     selectors.check_access(user)
     now = timezone.now()
     # One conditional UPDATE: of two clicks on "Publish" exactly one publishes.

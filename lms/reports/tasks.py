@@ -4,6 +4,7 @@ monthly draft of the Mayor's progress report."""
 import logging
 import os
 import tempfile
+from datetime import date
 
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -23,7 +24,6 @@ logger = logging.getLogger(__name__)
 
 def filters_from_record(record: dict) -> ReportFilters:
     """The filters an export recorded, read back (a department or requirement gone: ignored)."""
-    from datetime import date
 
     def day(value):
         return date.fromisoformat(value) if value else None

@@ -73,6 +73,16 @@ def texts(attempt, *, correct: bool) -> list[str]:
     ]
 
 
+def questions_shown(html: str, level: str) -> bool:
+    """Check that the questions are on the page unless the level is the score alone, and their
+    explanations from "explained" up; returns whether the questions are shown."""
+    shows_questions = level != QuizReview.SCORE
+    for n in (1, 2, 3):
+        assert (f"QUESTION-{n}" in html) is shows_questions
+        assert (f"EXPLANATION-{n}" in html) is (level in (QuizReview.EXPLAINED, QuizReview.FULL))
+    return shows_questions
+
+
 @pytest.mark.parametrize("level", LEVELS)
 def test_after_a_failure_each_level_shows_exactly_what_it_says(
     employee_client, employee, marked_course, level
@@ -84,10 +94,7 @@ def test_after_a_failure_each_level_shows_exactly_what_it_says(
     html = result_html(employee_client, attempt)
 
     assert "You did not pass this time" in html and "Your score: 0%" in html
-    shows_questions = level != QuizReview.SCORE
-    for n in (1, 2, 3):
-        assert (f"QUESTION-{n}" in html) is shows_questions
-        assert (f"EXPLANATION-{n}" in html) is (level in (QuizReview.EXPLAINED, QuizReview.FULL))
+    shows_questions = questions_shown(html, level)
     assert ("Not correct" in html) is shows_questions
     # The learner's own (wrong) answers are theirs to see from "which were wrong" up.
     chosen = [
@@ -118,10 +125,7 @@ def test_after_a_pass_each_level_shows_exactly_what_it_says(
     html = result_html(employee_client, attempt)
 
     assert "You passed" in html and "You answered 3 of 3 questions correctly." in html
-    shows_questions = level != QuizReview.SCORE
-    for n in (1, 2, 3):
-        assert (f"QUESTION-{n}" in html) is shows_questions
-        assert (f"EXPLANATION-{n}" in html) is (level in (QuizReview.EXPLAINED, QuizReview.FULL))
+    shows_questions = questions_shown(html, level)
     # Right answers are the learner's own; the other choices are listed only in full.
     for text in texts(attempt, correct=True):
         assert (text in html) is shows_questions

@@ -59,6 +59,16 @@ def assert_refused(response, role):
             assert not response["Location"].startswith(reverse("wagtailadmin_login"))
 
 
+def assert_reached_only_by(client, role, urls, allowed):
+    """Each of ``urls`` answers 200 to the roles in ``allowed`` and refuses the others."""
+    for url in urls:
+        response = client.get(url)
+        if role in allowed:
+            assert response.status_code == 200, (role, url)
+        else:
+            assert_refused(response, role)
+
+
 def user_post(user, **overrides):
     """The edit form's data for ``user`` as it stands."""
     data = {
@@ -100,12 +110,7 @@ def test_users_admin_reached_by_oei_and_superusers_only(client, role):
         reverse("wagtailusers_users:edit", args=[employee.pk]),
         reverse("organisation_users:password_reset", args=[employee.pk]),
     ]
-    for url in urls:
-        response = client.get(url)
-        if role in ("oei", "superuser"):
-            assert response.status_code == 200, (role, url)
-        else:
-            assert_refused(response, role)
+    assert_reached_only_by(client, role, urls, allowed=("oei", "superuser"))
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
@@ -132,12 +137,7 @@ def test_group_admin_is_for_superusers_only(client, role):
         reverse("wagtailusers_groups:edit", args=[group.pk]),
         reverse("wagtailusers_groups:delete", args=[group.pk]),
     ]
-    for url in urls:
-        response = client.get(url)
-        if role == "superuser":
-            assert response.status_code == 200, url
-        else:
-            assert_refused(response, role)
+    assert_reached_only_by(client, role, urls, allowed=("superuser",))
     if role != "superuser":
         response = client.post(
             reverse("wagtailusers_groups:edit", args=[group.pk]), {"name": "Pwned"}
@@ -562,12 +562,7 @@ def test_workflows_sites_and_collections_are_for_superusers_only(client, role):
         reverse("wagtailsites:index"),
         reverse("wagtailadmin_collections:index"),
     ]
-    for url in urls:
-        response = client.get(url)
-        if role == "superuser":
-            assert response.status_code == 200, url
-        else:
-            assert_refused(response, role)
+    assert_reached_only_by(client, role, urls, allowed=("superuser",))
 
 
 def test_users_list_decides_each_rows_links_without_a_query_per_row(client, oei):

@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
@@ -25,8 +26,6 @@ Kind = ReminderLog.Kind
 
 def _oei_users() -> QuerySet:
     perm = Q(codename="view_citywide_reports", content_type__app_label="organisation")
-    from django.contrib.auth.models import Permission
-
     permission = Permission.objects.filter(perm)
     return (
         get_user_model()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import with_status
-from lms.organisation.dates import expiry, lapsed_if_completed_before, recertification_opens
+from lms.organisation.dates import expiry, recertification_opens, window_open_if_completed_before
 from lms.reminders.models import (
     Delivery,
     ReminderLog,
@@ -77,8 +77,9 @@ def _in_window(*, today: date) -> tuple[Q, dict[int, int], dict[int, int]]:
             months[requirement.pk] = requirement.recertify_months
             condition |= Q(
                 last_expires_at__isnull=True,
-                last_completed_at__lt=lapsed_if_completed_before(
-                    limit, requirement.recertify_months
+                # The same threshold as compliance's "due soon" (lms.compliance.selectors).
+                last_completed_at__lt=window_open_if_completed_before(
+                    end, requirement.recertify_months, requirement.window_days
                 ),
             )
         in_window |= Q(requirement_id=requirement.pk, last_completed_at__isnull=False) & condition
