@@ -443,3 +443,44 @@ class CertificateArchiveScreen(Screen):
         with self.page.expect_download() as download:
             self.download_link().click()
         return Path(download.value.path()).read_bytes()
+
+
+def post_from_a_stale_form(page: Page, path: str):
+    """Submit a POST form to ``path`` with the page's CSRF cookie, as a form left open in
+    another tab would; returns the response the browser then shows."""
+    with page.expect_navigation() as navigation:
+        page.evaluate(
+            """(path) => {
+                const form = document.createElement("form");
+                form.method = "post";
+                form.action = path;
+                const token = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+                const input = document.createElement("input");
+                input.type = "hidden";
+                input.name = "csrfmiddlewaretoken";
+                input.value = token ? token.split("=")[1] : "";
+                form.append(input);
+                document.body.append(form);
+                form.submit();
+            }""",
+            path,
+        )
+    return navigation.value
+
+
+class RemindersToCheckScreen(Screen):
+    """OEI's reminders and digests that could not be sent, or may not have been."""
+
+    def open(self):
+        self.page.goto("/reminders/to-check/")
+        return self
+
+    def row_of(self, name: str):
+        return self.page.get_by_role("row").filter(has_text=name)
+
+    def send_again(self, name: str):
+        label = re.compile(rf"^Send again\s*:\s*{re.escape(name)}")
+        button = self.page.get_by_role("button", name=label)
+        button.first.click()
+        self.page.wait_for_load_state()
+        return self
