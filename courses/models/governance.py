@@ -106,11 +106,18 @@ class CourseEditionQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(published_at__isnull=True)
 
-    def pending_for_lesson(self, lesson) -> "CourseEdition | None":
-        """The pending edition of the course a lesson belongs to (its parent page), if any."""
+    def pending_for_lesson(self, lesson, *, lock: bool = False) -> "CourseEdition | None":
+        """The pending edition of the course a lesson belongs to (its parent page), if any.
+
+        ``lock`` (inside a transaction) waits for an approval publishing it at this moment, so
+        a lesson is never held for an edition that has just gone out.
+        """
         if not lesson.path:
             return None
-        return self.pending().filter(course__path=lesson.path[: -lesson.steplen]).first()
+        editions = self.pending().filter(course__path=lesson.path[: -lesson.steplen])
+        if lock:
+            editions = editions.select_for_update(of=("self",))
+        return editions.first()
 
 
 class CourseEdition(models.Model):

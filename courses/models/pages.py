@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
@@ -375,21 +375,22 @@ class LessonPage(LoginRequiredMixin, Page):
         Publish button is held by the ``before_publish_page`` hook (``courses.wagtail_hooks``),
         which calls this. Returns the held record, or None when published.
         """
-        edition = CourseEdition.objects.pending_for_lesson(self)
-        if edition is None:
-            return super().publish(
-                revision,
-                user=user,
-                changed=changed,
-                log_action=log_action,
-                previous_revision=previous_revision,
-                skip_permission_checks=skip_permission_checks,
+        with transaction.atomic():
+            edition = CourseEdition.objects.pending_for_lesson(self, lock=True)
+            if edition is None:
+                return super().publish(
+                    revision,
+                    user=user,
+                    changed=changed,
+                    log_action=log_action,
+                    previous_revision=previous_revision,
+                    skip_permission_checks=skip_permission_checks,
+                )
+            # The same permission as publishing: holding is publishing later.
+            PublishPageRevisionAction(revision, user=user).check(
+                skip_permission_checks=skip_permission_checks
             )
-        # The same permission as publishing: holding is publishing later.
-        PublishPageRevisionAction(revision, user=user).check(
-            skip_permission_checks=skip_permission_checks
-        )
-        return edition.lesson_revision_hold(lesson=self, revision=revision, user=user)
+            return edition.lesson_revision_hold(lesson=self, revision=revision, user=user)
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_progress

@@ -15,6 +15,7 @@ from wagtail.models import PageLogEntry, Revision, WorkflowState
 from wagtail.signals import page_published
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
+from certificates.models import Certificate
 from courses import services
 from courses.approval import approval_workflow_ensure
 from courses.models import (
@@ -140,6 +141,11 @@ def test_a_lesson_edit_approved_on_its_own_waits_for_the_edition(
     take(learner, governed, timezone.now() + timedelta(minutes=1))
     second = Completion.objects.filter(employee=learner).latest("completed_at")
     assert second.course_edition == 2
+    # The certificates say the same: edition 1 for the first, edition 2 for the second.
+    assert [
+        (certificate.completion_id, certificate.course_edition)
+        for certificate in Certificate.objects.filter(employee=learner).order_by("pk")
+    ] == [(first.pk, 1), (second.pk, 2)]
     assert requirement.course_id == governed.pk
 
 
