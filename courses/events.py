@@ -25,3 +25,9 @@ edition_published = Signal()
 #: ``course_id``. Each receiver returns ``(months, window_days)`` pairs; compliance answers
 #: from its training requirements.
 recertification_cycles = Signal()
+
+#: A question, not a notice: how many people would owe the update if the course's next edition
+#: were published now, asked with ``course_id``. Each receiver returns a count; compliance
+#: answers with the active employees holding a completion of an earlier edition and an active
+#: assignment for a requirement using the course (the legal reviewer's queue shows it).
+update_owed_count = Signal()

@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import formats, timezone
-from wagtail.models import Page, TaskState
+from wagtail.models import Page, Revision, TaskState
 
 from courses import events
 from courses.models import (
@@ -16,6 +17,7 @@ from courses.models import (
     CoursePage,
     Enrollment,
     GuidanceDocument,
+    HeldLessonRevision,
     LessonPage,
     LessonProgress,
     QuizAttempt,
@@ -502,3 +504,138 @@ def live_courses_under(*, page) -> QuerySet[CoursePage]:
         .order_by("path")
         .only("id", "title", "url_path", "path", "summary", "estimated_minutes")
     )
+
+
+# --- Editions and their lessons -----------------------------------------------------------------
+
+
+def pending_edition_of_lesson(*, lesson: LessonPage) -> CourseEdition | None:
+    """The pending edition of the lesson's course: while there is one, its lessons' changes
+    are held for it."""
+    return CourseEdition.objects.pending_for_lesson(lesson)
+
+
+def edition_lesson_revisions(*, edition: CourseEdition) -> list[Revision]:
+    """The lesson revisions that go live with an edition, one per lesson, in the course's order:
+    the latest revision of each changed lesson, and for the other lessons the latest revision
+    held for the edition; none where that revision is already live."""
+    lessons = {
+        lesson.pk: lesson
+        for lesson in LessonPage.objects.filter(
+            pk__in=[
+                *edition.changed_lessons.values_list("pk", flat=True),
+                *HeldLessonRevision.objects.filter(edition=edition).values_list(
+                    "lesson_id", flat=True
+                ),
+            ]
+        ).order_by("path")
+    }
+    changed = set(edition.changed_lessons.values_list("pk", flat=True))
+    held = {}
+    for lesson_id, revision_id in HeldLessonRevision.objects.filter(edition=edition).values_list(
+        "lesson_id", "revision_id"
+    ):
+        held[lesson_id] = max(held.get(lesson_id, 0), revision_id)
+    wanted = {}
+    for pk, lesson in lessons.items():
+        revision_id = lesson.latest_revision_id if pk in changed else held.get(pk)
+        if revision_id and revision_id != lesson.live_revision_id:
+            wanted[pk] = revision_id
+    revisions = Revision.objects.in_bulk(wanted.values())
+    return [revisions[wanted[pk]] for pk in lessons if pk in wanted and wanted[pk] in revisions]
+
+
+@dataclass
+class EditionLesson:
+    """A lesson of an edition under review, with links to what changes."""
+
+    lesson: LessonPage
+    is_changed: bool  # listed as changed: previous completers retake it
+    compare_url: str = ""  # the live lesson against the revision that goes live
+    preview_url: str = ""  # that revision as learners will see it
+
+
+@dataclass
+class EditionForReview:
+    edition: CourseEdition
+    course: CoursePage
+    submitted_by: object
+    submitted_at: datetime
+    lessons: list[EditionLesson]
+    owe_update: int
+    review_url: str
+
+
+def _reviewable_course_ids(user) -> set[int]:
+    """The courses with a workflow task ``user`` can act on now (as Wagtail's "Awaiting your
+    review" panel decides: the task's groups, or a superuser)."""
+    if not user.is_authenticated:
+        return set()
+    page_type = ContentType.objects.get_for_model(Page)
+    ids = (
+        TaskState.objects.reviewable_by(user)
+        .filter(
+            status=TaskState.STATUS_IN_PROGRESS,
+            workflow_state__base_content_type=page_type,
+        )
+        .values_list("workflow_state__object_id", flat=True)
+    )
+    return {int(pk) for pk in ids}
+
+
+def update_owed_count(*, course_id: int) -> int:
+    """How many people would owe the update if the course's next edition were published now:
+    active employees holding a completion of an earlier edition and an active assignment for
+    a requirement using the course (compliance answers ``events.update_owed_count``)."""
+    answers = events.update_owed_count.send(sender=CourseEdition, course_id=course_id)
+    return sum(count for _receiver, count in answers if count)
+
+
+def editions_awaiting_review(*, user) -> list[EditionForReview]:
+    """The pending editions ``user`` can approve now, for the legal reviewer's queue: who
+    submitted each, what changed, its lessons with their diffs and previews, and how many
+    people will owe the update. Empty for anyone who cannot review them."""
+    course_ids = _reviewable_course_ids(user)
+    if not course_ids:
+        return []
+    editions = (
+        CourseEdition.objects.pending()
+        .filter(course_id__in=course_ids)
+        .select_related("course", "prepared_by")
+        .order_by("prepared_at")
+    )
+    queue = []
+    for edition in editions:
+        course = edition.course
+        going_live = {
+            revision.object_id: revision for revision in edition_lesson_revisions(edition=edition)
+        }
+        changed = set(edition.changed_lessons.values_list("pk", flat=True))
+        lessons = []
+        for lesson in LessonPage.objects.child_of(course).order_by("path"):
+            revision = going_live.get(str(lesson.pk))
+            if revision is None and lesson.pk not in changed:
+                continue
+            item = EditionLesson(lesson=lesson, is_changed=lesson.pk in changed)
+            if revision is not None:
+                item.preview_url = reverse(
+                    "wagtailadmin_pages:revisions_view", args=[lesson.pk, revision.pk]
+                )
+                if lesson.live_revision_id:
+                    item.compare_url = reverse(
+                        "wagtailadmin_pages:revisions_compare",
+                        args=[lesson.pk, "live", revision.pk],
+                    )
+            lessons.append(item)
+        queue.append(
+            EditionForReview(
+                edition=edition,
+                course=course,
+                submitted_by=edition.prepared_by,
+                submitted_at=edition.prepared_at,
+                lessons=lessons,
+                owe_update=update_owed_count(course_id=course.pk),
+                review_url=reverse("wagtailadmin_pages:edit", args=[course.pk]),
+            )
+        )
+    return queue

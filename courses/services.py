@@ -594,7 +594,8 @@ def course_edition_publish(
 ) -> CourseEdition | None:
     """Publish the course's pending edition, if any: called when the course is published.
 
-    The course's edition number goes up; from then on completions of earlier editions no longer
+    The course's edition number goes up and the lesson changes made for the edition go live;
+    from then on completions of earlier editions no longer
     count for a requirement using the course, and their holders owe the update by the due
     date (publication date plus the grace period). Nothing already recorded changes. Without a
     pending edition (a minor edit), nothing happens.
@@ -616,6 +617,13 @@ def course_edition_publish(
     edition.save()
     CoursePage.objects.filter(pk=course.pk).update(edition=edition.number)
     course.edition = edition.number
+    # The lesson changes that waited for this edition (its changed lessons' latest revisions,
+    # and the revisions held while it was pending) go live with it, in this transaction: the
+    # edition is no longer pending, so LessonPage.publish publishes them.
+    lessons_published = []
+    for revision in selectors.edition_lesson_revisions(edition=edition):
+        revision.publish(user=user, skip_permission_checks=True)
+        lessons_published.append(int(revision.object_id))
     # Compliance gives everyone who completed an earlier edition the update's due date.
     events.edition_published.send(sender=CourseEdition, course_id=course.pk, edition=edition)
     audit_record(
@@ -629,6 +637,7 @@ def course_edition_publish(
             "grace_days": edition.grace_days,
             "due_on": edition.due_on.isoformat(),
             "changed_lessons": sorted(edition.changed_lessons.values_list("pk", flat=True)),
+            "lessons_published": sorted(lessons_published),
         },
     )
     return edition

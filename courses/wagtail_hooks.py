@@ -1,17 +1,21 @@
-"""Guidance documents as snippets, the coverage report and the "new edition" screen."""
+"""Guidance documents as snippets, the coverage report, the "new edition" screen, lesson
+changes held for a pending edition and the legal reviewer's queue of new editions."""
 
 from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import admin_views, selectors
-from courses.models import CoursePage, GuidanceDocument
+from courses.models import CoursePage, GuidanceDocument, LessonPage
 
 
 class GuidanceDocumentViewSet(SnippetViewSet):
@@ -104,3 +108,57 @@ def quiz_bank_size_warning(request, page):
         warning = page.quiz_bank_warning()
         if warning:
             messages.warning(request, warning)
+
+
+@hooks.register("before_publish_page")
+def lesson_publish_held_for_edition(request, page):
+    """The editor's Publish button on a lesson whose course has a pending edition: the revision
+    just saved is held for the edition (``LessonPage.publish``) instead of going live."""
+    if not isinstance(page.specific_deferred, LessonPage):
+        return None
+    edition = selectors.pending_edition_of_lesson(lesson=page)
+    if edition is None:
+        return None
+    # As saved by the view a moment ago: the revision the editor asked to publish.
+    lesson = LessonPage.objects.select_related("latest_revision").get(pk=page.pk)
+    if lesson.live_revision_id is None and lesson.live:
+        # A new lesson: the create view adds it live before publishing; it stays a draft.
+        lesson.live = False
+        lesson.has_unpublished_changes = True
+        lesson.save(update_fields=["live", "has_unpublished_changes"])
+    lesson.publish(lesson.latest_revision, user=request.user)
+    messages.warning(
+        request,
+        gettext(
+            "“%(lesson)s” was saved but not published: edition %(number)s of “%(course)s” is "
+            "waiting for the City Attorney's approval, and this change goes live with it."
+        )
+        % {
+            "lesson": lesson.title,
+            "number": edition.course.edition + 1,
+            "course": edition.course.title,
+        },
+    )
+    return redirect("wagtailadmin_pages:edit", lesson.pk)
+
+
+class EditionsAwaitingReviewPanel(Component):
+    """On the legal reviewer's dashboard, above Wagtail's "Awaiting your review": each new
+    edition waiting for them, who submitted it, what changed, the changed lessons with their
+    diffs and previews, and how many people will owe the update."""
+
+    name = "editions_awaiting_review"
+    template_name = "courses/admin/editions_awaiting_review.html"
+    order = 210
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["editions"] = selectors.editions_awaiting_review(
+            user=parent_context["request"].user
+        )
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def editions_awaiting_review_panel(request, panels):
+    panels.append(EditionsAwaitingReviewPanel())

@@ -21,6 +21,10 @@ ACTIONS = {
     "lms.certificate.reissue": (_("Re-issue a certificate"), _("Certificate re-issued")),
     "lms.course.new_edition": (_("Publish a new edition"), _("New edition published")),
     "lms.course.edition_prepare": (_("Prepare a new edition"), _("New edition prepared")),
+    "lms.course.lesson_held": (
+        _("Hold a lesson change for a new edition"),
+        _("Lesson change held for the new edition"),
+    ),
     "lms.acknowledgment.sign": (_("Sign an acknowledgment"), _("Acknowledgment signed")),
     "lms.report.publish": (_("Publish a progress report"), _("Progress report published")),
     "lms.account.password_reset": (_("Send a password reset"), _("Password reset link sent")),

@@ -6,6 +6,7 @@ from .governance import (
     Clause,
     CourseEdition,
     GuidanceDocument,
+    HeldLessonRevision,
 )
 from .pages import (
     QUIZ_BANK_RATIO,
@@ -28,6 +29,7 @@ __all__ = [
     "Clause",
     "CourseEdition",
     "GuidanceDocument",
+    "HeldLessonRevision",
     "Completion",
     "CoursePage",
     "CoursePolicyReference",

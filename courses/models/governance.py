@@ -21,6 +21,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from courses.models.progress import Enrollment, ImmutableRecord
+from lms.audit import audit_record
 from lms.organisation.dates import validate_date_in_range
 from lms.organisation.models import Employee
 
@@ -101,6 +102,24 @@ class Clause(Orderable):
         return self.document.title
 
 
+class CourseEditionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(published_at__isnull=True)
+
+    def pending_for_lesson(self, lesson, *, lock: bool = False) -> "CourseEdition | None":
+        """The pending edition of the course a lesson belongs to (its parent page), if any.
+
+        ``lock`` (inside a transaction) waits for an approval publishing it at this moment, so
+        a lesson is never held for an edition that has just gone out.
+        """
+        if not lesson.path:
+            return None
+        editions = self.pending().filter(course__path=lesson.path[: -lesson.steplen])
+        if lock:
+            editions = editions.select_for_update(of=("self",))
+        return editions.first()
+
+
 class CourseEdition(models.Model):
     """A change to a course that requires retraining, published as the course's next edition.
 
@@ -143,6 +162,8 @@ class CourseEdition(models.Model):
     )
     due_on = models.DateField(_("update due on"), null=True, blank=True)
 
+    objects = CourseEditionQuerySet.as_manager()
+
     class Meta:
         ordering = ["course", "number"]
         verbose_name = _("course edition")
@@ -177,6 +198,74 @@ class CourseEdition(models.Model):
     def due_date_from(self, published_at):
         """The day the update is due: the grace period counted from the publication date."""
         return timezone.localdate(published_at) + timedelta(days=self.grace_days)
+
+    def lesson_revision_hold(self, *, lesson, revision, user=None) -> "HeldLessonRevision":
+        """Keep a lesson's revision as its draft until this (pending) edition is approved.
+
+        Called by ``LessonPage.publish`` for every path that publishes a lesson (workflow
+        approval, the Publish action, a scheduled publish, the bulk action); the edition's
+        publication (``courses.services.course_edition_publish``) publishes it. A scheduled
+        revision loses its go-live time, so the scheduler does not try again.
+        """
+        if revision.approved_go_live_at is not None:
+            revision.approved_go_live_at = None
+            revision.save(update_fields=["approved_go_live_at"])
+        held, created = HeldLessonRevision.objects.get_or_create(
+            edition=self,
+            revision_id=revision.pk,
+            defaults={"lesson_id": lesson.pk, "held_by": user if user else None},
+        )
+        if created:
+            audit_record(
+                instance=self,
+                action="lms.course.lesson_held",
+                user=user,
+                data={"lesson": lesson.pk, "title": lesson.title, "revision": revision.pk},
+            )
+        return held
+
+
+class HeldLessonRevision(models.Model):
+    """A lesson's revision that was published (or approved) while its course had a pending
+    edition: it stays the lesson's draft and goes live with the edition."""
+
+    edition = models.ForeignKey(
+        CourseEdition,
+        on_delete=models.CASCADE,
+        related_name="held_revisions",
+        verbose_name=_("edition"),
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("lesson")
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("revision"),
+    )
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    held_at = models.DateTimeField(_("held at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["edition", "held_at"]
+        verbose_name = _("held lesson revision")
+        verbose_name_plural = _("held lesson revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "revision"], name="held_lesson_revision_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.edition_id}: lesson {self.lesson_id} revision {self.revision_id}"
 
 
 class Acknowledgment(ImmutableRecord):

@@ -3,9 +3,10 @@
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.admin.panels import (
     FieldPanel,
     InlinePanel,
@@ -19,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock, QuizBankBlock
+from courses.models.governance import CourseEdition
 
 #: The question bank should hold at least this many times the questions an attempt draws.
 QUIZ_BANK_RATIO = 2
@@ -304,8 +306,32 @@ class CoursePolicyReference(Orderable):
         return self.clause.label
 
 
+class HeldForEditionPanel(Panel):
+    """At the top of a lesson's editor while its course has a pending edition: what is
+    published or approved here goes live with that edition, not before."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "courses/admin/held_for_edition_panel.html"
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.edition = None
+            if self.instance is not None and self.instance.pk:
+                self.edition = CourseEdition.objects.pending_for_lesson(self.instance)
+            if self.edition is not None:
+                self.course = self.edition.course
+                self.number = self.course.edition + 1
+
+        def is_shown(self):
+            return self.edition is not None
+
+
 class LessonPage(LoginRequiredMixin, Page):
-    """One lesson of a course, read in order."""
+    """One lesson of a course, read in order.
+
+    While its course has a pending edition, publishing a lesson (by any path) is held: the
+    revision stays the draft and goes live when the edition is approved (``publish``).
+    """
 
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
@@ -318,6 +344,7 @@ class LessonPage(LoginRequiredMixin, Page):
     )
 
     content_panels = [
+        HeldForEditionPanel(),
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
@@ -331,6 +358,39 @@ class LessonPage(LoginRequiredMixin, Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+
+    def publish(
+        self,
+        revision,
+        user=None,
+        changed=True,
+        log_action=True,
+        previous_revision=None,
+        skip_permission_checks=False,
+    ):
+        """Publish, unless the course has a pending edition: then the revision is held for it.
+
+        Every path that publishes a page through its model goes through here (workflow
+        approval, a scheduled publish, the bulk action, ``Revision.publish``); the editor's
+        Publish button is held by the ``before_publish_page`` hook (``courses.wagtail_hooks``),
+        which calls this. Returns the held record, or None when published.
+        """
+        with transaction.atomic():
+            edition = CourseEdition.objects.pending_for_lesson(self, lock=True)
+            if edition is None:
+                return super().publish(
+                    revision,
+                    user=user,
+                    changed=changed,
+                    log_action=log_action,
+                    previous_revision=previous_revision,
+                    skip_permission_checks=skip_permission_checks,
+                )
+            # The same permission as publishing: holding is publishing later.
+            PublishPageRevisionAction(revision, user=user).check(
+                skip_permission_checks=skip_permission_checks
+            )
+            return edition.lesson_revision_hold(lesson=self, revision=revision, user=user)
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_progress

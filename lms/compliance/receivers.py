@@ -8,7 +8,7 @@ written before the certificate is issued (tests/courses/test_quiz_submit_cost.py
 from django.dispatch import receiver
 
 from courses import events
-from lms.compliance import services
+from lms.compliance import selectors, services
 from lms.organisation import events as organisation_events
 
 
@@ -28,6 +28,12 @@ def assignments_on_edition(sender, course_id, edition, **kwargs):
 def cycles_of_course(sender, course_id, **kwargs):
     """Which recertification cycles apply to a course."""
     return services.recertification_cycles(course_id=course_id)
+
+
+@receiver(events.update_owed_count, dispatch_uid="compliance.update_owed_count")
+def update_owed_count(sender, course_id, **kwargs):
+    """How many people would owe a course's next edition's update (the legal reviewer's queue)."""
+    return selectors.update_owed_count(course_id=course_id)
 
 
 @receiver(organisation_events.employees_changed, dispatch_uid="compliance.assignments_on_staff")

@@ -506,3 +506,22 @@ def department_requirements(assignments: QuerySet[Assignment]) -> list[tuple[int
         .values_list("requirement_id", "requirement__name")
         .distinct()
     )
+
+
+def update_owed_count(*, course_id: int) -> int:
+    """How many people would owe the update if a course's next edition were published now:
+    active employees with a completion of the course (every completion is of an earlier edition
+    than the next) and an active assignment for an active requirement using it. Answers
+    ``courses.events.update_owed_count`` for the legal reviewer's queue."""
+    return (
+        Assignment.objects.filter(
+            is_active=True,
+            requirement__is_active=True,
+            requirement__course_id=course_id,
+            employee__is_active=True,
+            employee__completions__course_id=course_id,
+        )
+        .values("employee_id")
+        .distinct()
+        .count()
+    )

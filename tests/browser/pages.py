@@ -297,6 +297,19 @@ class AdminPageEditorScreen(Screen):
         return self
 
 
+class AdminDashboardScreen(Screen):
+    """The admin's dashboard; a legal reviewer's lists the new editions awaiting them."""
+
+    def open(self):
+        self.page.goto("/admin/")
+        return self
+
+    def edition_awaiting_review(self, course_title: str):
+        return self.page.locator(".lms-edition-review").filter(
+            has=self.page.get_by_role("heading", name=f"of “{course_title}”")
+        )
+
+
 class GuidanceCoverageScreen(Screen):
     """The admin report of which guidance each course covers."""
 

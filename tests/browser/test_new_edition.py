@@ -2,6 +2,7 @@
 new edition, a legal reviewer approves it, and a previously compliant employee takes the
 update, signs the acknowledgment and is compliant again."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from lms.demo import content
 from lms.demo.people import DEMO_PASSWORD
 from lms.organisation.models import Employee
 from tests.browser.pages import (
+    AdminDashboardScreen,
     AdminLoginScreen,
     AdminPageEditorScreen,
     GuidanceCoverageScreen,
@@ -111,8 +113,18 @@ def editor_submits_a_new_edition(page, course, axe):
 
 
 def legal_reviewer_approves_it(page, course, axe):
-    """A legal reviewer approves the new edition: it publishes as edition 2."""
+    """A legal reviewer finds the new edition on their dashboard (who submitted it, what changed,
+    the changed lesson, how many people will owe the update) and approves it: it publishes as
+    edition 2."""
     AdminLoginScreen(page).open().log_in("legal.reviewer", DEMO_PASSWORD)
+    dashboard = AdminDashboardScreen(page).open()
+    queued = dashboard.edition_awaiting_review(ICE_COURSE)
+    expect(queued).to_contain_text("Edition 2 of")
+    expect(queued).to_contain_text("Submitted by")
+    expect(queued).to_contain_text("Section 7: the City Attorney's new memo.")
+    expect(queued).to_contain_text(CHANGED_LESSON)
+    expect(queued).to_contain_text(re.compile(r"\d+ (person|people) who completed an earlier"))
+    axe(page)
     reviewing = AdminPageEditorScreen(page).open(course.pk)
     axe(page)
     reviewing.approve()
