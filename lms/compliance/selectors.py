@@ -475,7 +475,7 @@ def roster_rows(
             current_edition=F("requirement__course__edition"),
             reminded_today=Exists(
                 ReminderRequest.objects.filter(employee_id=OuterRef("employee_id"), day=today)
-            )
+            ),
         )
     )
     by_pk = {row.pk: row for row in rows}
