@@ -54,6 +54,7 @@ def _count_header() -> list[str]:
         _("Completed"),
         _("Compliant"),
         _("Compliant (%)"),
+        _("Updates due"),
         _("Overdue"),
         _("Expiring within 30 days"),
     ]
@@ -66,6 +67,7 @@ def _count_cells(counts: selectors.Counts, threshold: int) -> list:
         shown_count(counts.completed, threshold),
         shown_count(counts.compliant, threshold),
         shown_percent(counts.percent_compliant, out_of=counts.assigned, threshold=threshold),
+        shown_count(counts.updates_due, threshold),
         shown_count(counts.overdue, threshold),
         shown_count(counts.expiring, threshold),
     ]
@@ -190,6 +192,7 @@ def _assignments(*, user, filters: ReportFilters, threshold: int) -> Table:
         _("Status"),
         _("Due date"),
         _("Last completed"),
+        _("Edition completed"),
     ]
     local_day = _local_day(timezone.get_current_timezone())
 
@@ -205,6 +208,7 @@ def _assignments(*, user, filters: ReportFilters, threshold: int) -> Table:
             status,
             due,
             completed,
+            edition,
         ) in selectors.assignment_export_rows(assignments):
             yield [
                 department,
@@ -215,6 +219,7 @@ def _assignments(*, user, filters: ReportFilters, threshold: int) -> Table:
                 labels.get(status, status),
                 due or "",
                 local_day(completed[:16]) if completed else "",
+                edition or "",
             ]
 
     return Table(header=header, rows=rows(), count=None, text_columns=(0, 1, 2, 3, 4))
