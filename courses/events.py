@@ -31,3 +31,11 @@ recertification_cycles = Signal()
 #: answers with the active employees holding a completion of an earlier edition and an active
 #: assignment for a requirement using the course (the legal reviewer's queue shows it).
 update_owed_count = Signal()
+
+#: A completion was voided for compliance: its certificate was revoked. ``completion`` (the
+#: :class:`courses.models.Completion`, unchanged), ``revoked_at`` (the moment), ``new_due_on``
+#: (the date by which its holder must complete the course again) and ``reason``. Sent by
+#: ``courses.services.completion_revoke`` after it records the
+#: :class:`courses.models.CompletionRevocation`. Compliance recomputes the facts of the
+#: holder's assignments of the course so that the completion no longer counts.
+completion_revoked = Signal()

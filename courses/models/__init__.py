@@ -18,6 +18,7 @@ from .pages import (
 )
 from .progress import (
     Completion,
+    CompletionRevocation,
     Enrollment,
     LessonProgress,
     QuizAttempt,
@@ -31,6 +32,7 @@ __all__ = [
     "GuidanceDocument",
     "HeldLessonRevision",
     "Completion",
+    "CompletionRevocation",
     "CoursePage",
     "CoursePolicyReference",
     "Enrollment",
