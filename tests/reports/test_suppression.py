@@ -5,6 +5,7 @@ percentage times total, compliant minus completed, changes since the previous re
 import csv
 import io
 from datetime import timedelta
+from fractions import Fraction
 
 import pytest
 from django.urls import reverse
@@ -61,8 +62,9 @@ def number(value):
 
 
 class Analyst:
-    """Works out what it can from shown values: sums with one unknown cell, percentages with
-    one of their counts known (rounded down, as published), changes from a known value."""
+    """Works out what it can from shown values: sums with one unknown cell, every unknown that
+    the sums pin down together (linear algebra), percentages with one of their counts known
+    (rounded down, as published), changes from a known value."""
 
     def __init__(self):
         self.known: dict = {}
@@ -75,6 +77,56 @@ class Analyst:
             self.known[key] = shown
 
     def work_out(self, largest: int) -> dict:
+        progress = True
+        while progress:
+            progress = self._singles(largest)
+            progress = self._eliminate() or progress
+        return self.known
+
+    def _eliminate(self) -> bool:
+        """Every unknown the sums pin down together (Gaussian elimination over the rationals),
+        beyond one equation at a time."""
+        unknowns = sorted(
+            {m for total, parts in self.sums for m in (total, *parts) if m not in self.known},
+            key=repr,
+        )
+        index = {key: i for i, key in enumerate(unknowns)}
+        rows = []
+        for total, parts in self.sums:
+            row = [Fraction(0)] * (len(unknowns) + 1)
+            for member, sign in ((total, 1), *((part, -1) for part in parts)):
+                if member in self.known:
+                    row[-1] -= sign * self.known[member]
+                else:
+                    row[index[member]] += sign
+            if any(row[:-1]):
+                rows.append(row)
+        pivot_row = 0
+        pivots = []
+        for column in range(len(unknowns)):
+            found = next((r for r in range(pivot_row, len(rows)) if rows[r][column]), None)
+            if found is None:
+                continue
+            rows[pivot_row], rows[found] = rows[found], rows[pivot_row]
+            lead = rows[pivot_row][column]
+            rows[pivot_row] = [value / lead for value in rows[pivot_row]]
+            for r in range(len(rows)):
+                if r != pivot_row and rows[r][column]:
+                    factor = rows[r][column]
+                    rows[r] = [
+                        a - factor * b for a, b in zip(rows[r], rows[pivot_row], strict=True)
+                    ]
+            pivots.append((pivot_row, column))
+            pivot_row += 1
+        learned = False
+        for r, column in pivots:
+            if not any(rows[r][c] for c in range(len(unknowns)) if c != column):
+                self.known[unknowns[column]] = int(rows[r][-1])
+                learned = True
+        return learned
+
+    def _singles(self, largest: int) -> bool:
+        learned = False
         progress = True
         while progress:
             progress = False
@@ -114,7 +166,8 @@ class Analyst:
                 elif now in self.known and before not in self.known:
                     self.known[before] = self.known[now] - change
                     progress = True
-        return self.known
+            learned = learned or progress
+        return learned
 
     def recovered_small(self, truth: dict) -> dict:
         """Every count below the threshold the analyst got right (but was not shown)."""
@@ -469,3 +522,16 @@ def test_suppression_repeats_until_no_chain_of_sums_gives_a_small_count():
         publication.column_total(column, [("r1", column), ("r2", column)])
     hide = suppress(publication, 5)
     assert hide.hidden == set(cells)
+
+
+def test_the_analyst_solves_sums_that_pin_cells_down_together():
+    """x + y = 5, y + z = 7, x + z = 6: no sum has one unknown, yet all three are known."""
+    analyst = Analyst()
+    analyst.known.update({"xy": 5, "yz": 7, "xz": 6})
+    analyst.sums += [("xy", ("x", "y")), ("yz", ("y", "z")), ("xz", ("x", "z"))]
+    assert analyst.recovered_small({"x": 2, "y": 3, "z": 4}) == {"x": 2, "y": 3, "z": 4}
+    # Three cells and two totals: nothing is pinned down.
+    analyst = Analyst()
+    analyst.known.update({"xy": 5, "yz": 7})
+    analyst.sums += [("xy", ("x", "y")), ("yz", ("y", "z"))]
+    assert analyst.recovered_small({"x": 2, "y": 3, "z": 4}) == {}
