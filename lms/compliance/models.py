@@ -17,6 +17,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 from lms.organisation.dates import validate_date_in_range
 from lms.organisation.models import Department, Employee
+from lms.records import ImmutableRecord
 
 
 class TrainingRequirement(ClusterableModel):
@@ -233,8 +234,9 @@ class Exemption(models.Model):
         return f"{self.assignment_id} exempt until {self.until or '—'}"
 
 
-class RosterConfirmation(models.Model):
-    """A liaison attests that their department's roster is accurate (EO §5)."""
+class RosterConfirmation(ImmutableRecord):
+    """A liaison attests that their department's roster is accurate (EO §5): a record of what
+    they confirmed, the department's active employees at that moment, never changed after."""
 
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="roster_confirmations"
@@ -243,6 +245,12 @@ class RosterConfirmation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+    employee_count = models.PositiveIntegerField(_("employees confirmed"), default=0)
+    #: The roster as confirmed: [{"number", "name", "job_title"}], by employee number.
+    roster = models.JSONField(_("roster as confirmed"), default=list, blank=True)
+
+    CHANGE_MESSAGE = _("A roster confirmation is never changed.")
+    DELETE_MESSAGE = _("Roster confirmations are never deleted.")
 
     class Meta:
         ordering = ["-confirmed_at"]
@@ -252,6 +260,10 @@ class RosterConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.department_id} {self.confirmed_at:%Y-%m-%d}"
+
+    @property
+    def employee_numbers(self) -> set[str]:
+        return {person["number"] for person in self.roster}
 
 
 class ReminderRequest(models.Model):

@@ -293,14 +293,61 @@ class _SeverityRank(Func):
 
 
 @dataclass
+class RosterChanges:
+    """How the department's active people differ from a confirmed roster."""
+
+    joined: int = 0
+    left: int = 0
+    transferred_out: int = 0
+
+
+@dataclass
 class LastConfirmation:
     confirmed_at: datetime
     confirmed_by: str
+    #: The roster as confirmed: the number of active employees, and each one.
+    employee_count: int = 0
+    roster: list = field(default_factory=list)
+    #: When an import, a transfer or a leaver changed the department's roster since; else None.
+    changed_at: datetime | None = None
+    changes: RosterChanges | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.changed_at is not None
+
+
+def roster_changed_since(department: Department, confirmed_at: datetime | None) -> datetime | None:
+    """When the department's roster last changed, if after ``confirmed_at``; else None."""
+    changed_at = department.roster_changed_at
+    if confirmed_at is None or changed_at is None or changed_at <= confirmed_at:
+        return None
+    return changed_at
+
+
+def roster_changes(*, department: Department, confirmed: set[str]) -> RosterChanges:
+    """Who joined the department's active people since a roster of ``confirmed`` employee
+    numbers, who left it, and how many of those still work for the City elsewhere."""
+    current = set(
+        Employee.objects.filter(department=department, is_active=True).values_list(
+            "employee_number", flat=True
+        )
+    )
+    gone = confirmed - current
+    moved = (
+        Employee.objects.filter(employee_number__in=gone, is_active=True)
+        .exclude(department=department)
+        .count()
+        if gone
+        else 0
+    )
+    return RosterChanges(joined=len(current - confirmed), left=len(gone), transferred_out=moved)
 
 
 def department_for(*, user, code: str) -> Department | None:
-    """One department the user may see, by code, with its last roster confirmation; else None,
-    so that a department the user may not see looks exactly like one that does not exist."""
+    """One department the user may see, by code, with its last roster confirmation (what it
+    confirmed, and whether the roster changed since); else None, so that a department the user
+    may not see looks exactly like one that does not exist."""
     latest = RosterConfirmation.objects.filter(department=OuterRef("pk")).order_by(
         "-confirmed_at", "-pk"
     )
@@ -308,7 +355,7 @@ def department_for(*, user, code: str) -> Department | None:
         departments_for(user=user)
         .filter(code=code)
         .annotate(
-            confirmed_at=Subquery(latest.values("confirmed_at")[:1]),
+            confirmation_id=Subquery(latest.values("pk")[:1]),
             confirmed_by_first=Subquery(latest.values("confirmed_by__first_name")[:1]),
             confirmed_by_last=Subquery(latest.values("confirmed_by__last_name")[:1]),
             confirmed_by_username=Subquery(latest.values("confirmed_by__username")[:1]),
@@ -318,11 +365,19 @@ def department_for(*, user, code: str) -> Department | None:
     if department is None:
         return None
     department.last_confirmation = None
-    if department.confirmed_at is not None:
+    if department.confirmation_id is not None:
+        confirmation = RosterConfirmation.objects.get(pk=department.confirmation_id)
         name = f"{department.confirmed_by_first} {department.confirmed_by_last}".strip()
+        changed_at = roster_changed_since(department, confirmation.confirmed_at)
         department.last_confirmation = LastConfirmation(
-            confirmed_at=department.confirmed_at,
+            confirmed_at=confirmation.confirmed_at,
             confirmed_by=name or department.confirmed_by_username,
+            employee_count=confirmation.employee_count,
+            roster=confirmation.roster,
+            changed_at=changed_at,
+            changes=roster_changes(department=department, confirmed=confirmation.employee_numbers)
+            if changed_at is not None
+            else None,
         )
     return department
 

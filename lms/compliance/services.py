@@ -476,11 +476,33 @@ def exemption_end(
 
 @transaction.atomic
 def roster_confirm(*, department: Department, confirmed_by) -> RosterConfirmation:
-    """A liaison attests their department's roster is accurate, now."""
-    confirmation = RosterConfirmation(department=department, confirmed_by=confirmed_by)
+    """A liaison attests their department's roster is accurate, now: the confirmation keeps
+    the roster it attests (the active employees, by number, with name and job title)."""
+    # The department's row is locked, so an import cannot change it between the snapshot and
+    # the confirmation's time.
+    Department.objects.select_for_update().filter(pk=department.pk).first()
+    roster = [
+        {"number": number, "name": f"{first} {last}".strip(), "job_title": title}
+        for number, first, last, title in Employee.objects.filter(
+            department=department, is_active=True
+        )
+        .order_by("employee_number")
+        .values_list("employee_number", "user__first_name", "user__last_name", "job_title")
+    ]
+    confirmation = RosterConfirmation(
+        department=department,
+        confirmed_by=confirmed_by,
+        employee_count=len(roster),
+        roster=roster,
+    )
     confirmation.full_clean()
     confirmation.save()
-    audit_record(instance=department, action="lms.roster.confirm", user=confirmed_by)
+    audit_record(
+        instance=department,
+        action="lms.roster.confirm",
+        user=confirmed_by,
+        data={"employees": len(roster)},
+    )
     return confirmation
 
 

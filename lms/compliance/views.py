@@ -68,10 +68,14 @@ def _department_url(department, query: str = "") -> str:
 def index(request):
     departments = list(
         selectors.departments_for(user=request.user)
-        .only("name", "code")
+        .only("name", "code", "roster_changed_at")
         .annotate(last_confirmed_at=Max("roster_confirmations__confirmed_at"))
         .order_by("name")  # an aggregate's GROUP BY drops Meta.ordering's guarantee on PostgreSQL
     )
+    for department in departments:
+        department.roster_changed_since_confirmed = selectors.roster_changed_since(
+            department, department.last_confirmed_at
+        )
     if len(departments) == 1 and not selectors.can_see_citywide(request.user):
         return redirect(_department_url(departments[0]))
     return render(request, "compliance/index.html", {"departments": departments})

@@ -37,6 +37,11 @@ class Department(ClusterableModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    #: When someone last joined, left or moved in or out of the department (an HR import, a
+    #: transfer, a leaver): a roster confirmed before it no longer holds.
+    roster_changed_at = models.DateTimeField(
+        _("roster last changed"), null=True, blank=True, editable=False
+    )
 
     panels = [
         MultiFieldPanel(

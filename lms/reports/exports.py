@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from lms.compliance.selectors import Status
 from lms.reports import selectors
-from lms.reports.privacy import shown_count, shown_percent
+from lms.reports.privacy import Publication, Suppression, suppress
 from lms.reports.selectors import ReportFilters
 from lms.spreadsheets import spreadsheet_safe
 
@@ -47,30 +47,70 @@ def csv_rows(data: Table) -> Iterator[list]:
         yield row
 
 
+#: The counts every figures table shows, in this order, each with its label; the compliant
+#: percentage follows "compliant". Each column adds up to a total published elsewhere (the
+#: citywide figures, or the filtered department's row), which suppression takes into account.
+COUNT_COLUMNS = {
+    "assigned": gettext_lazy("Assigned"),
+    "completed": gettext_lazy("Completed"),
+    "compliant": gettext_lazy("Compliant"),
+    "updates_due": gettext_lazy("Updates due"),
+    "overdue": gettext_lazy("Overdue"),
+    "expiring": gettext_lazy("Expiring within 30 days"),
+}
+#: Counts a row does not show but an analyst can work out: compliant = completed + exempt +
+#: updates due (holders of a superseded edition, compliant until the update is due).
+ROW_SUMS = (("compliant", ("completed", "exempt", "updates_due")),)
+#: Counts of a row known to the analyst without being a column of these tables (the citywide
+#: figure is published in the Mayor's report).
+UNSHOWN_COUNTS = ("exempt",)
+
+
 def _count_header() -> list[str]:
     """The counts every figures table shows, in this order (see :func:`_count_cells`)."""
-    return [
-        _("Assigned"),
-        _("Completed"),
-        _("Compliant"),
-        _("Compliant (%)"),
-        _("Updates due"),
-        _("Overdue"),
-        _("Expiring within 30 days"),
-    ]
+    header = []
+    for key, label in COUNT_COLUMNS.items():
+        header.append(str(label))
+        if key == "compliant":
+            header.append(_("Compliant (%)"))
+    return header
 
 
-def _count_cells(counts: selectors.Counts, threshold: int) -> list:
-    """One row's counts, each shown as "fewer than N" below the privacy threshold."""
-    return [
-        shown_count(counts.assigned, threshold),
-        shown_count(counts.completed, threshold),
-        shown_count(counts.compliant, threshold),
-        shown_percent(counts.percent_compliant, out_of=counts.assigned, threshold=threshold),
-        shown_count(counts.updates_due, threshold),
-        shown_count(counts.overdue, threshold),
-        shown_count(counts.expiring, threshold),
-    ]
+def _count_rows(publication: Publication, table: str, rows: list[tuple]) -> None:
+    """Describe rows of ``(id, Counts)`` for suppression: their cells, the sums within a row,
+    their percentages and the column totals."""
+    for row_id, counts in rows:
+        for column in COUNT_COLUMNS:
+            publication.count((table, row_id, column), getattr(counts, column))
+        for column in UNSHOWN_COUNTS:
+            publication.count((table, row_id, column), getattr(counts, column), shown=False)
+        for total, parts in ROW_SUMS:
+            publication.add_sum((table, row_id, total), [(table, row_id, p) for p in parts])
+        publication.percent(
+            (table, row_id, "percent"), (table, row_id, "compliant"), (table, row_id, "assigned")
+        )
+    # The totals of the columns are the citywide figures (or the filtered department's row),
+    # published with the same sums between them.
+    totals = {
+        column: publication.column_total(
+            (table, column), [(table, row_id, column) for row_id, _c in rows]
+        )
+        for column in (*COUNT_COLUMNS, *UNSHOWN_COUNTS)
+    }
+    for total, parts in ROW_SUMS:
+        publication.add_sum(totals[total], [totals[part] for part in parts])
+    publication.percent((table, "percent"), totals["compliant"], totals["assigned"])
+
+
+def _count_cells(hide: Suppression, table: str, row_id, counts: selectors.Counts) -> list:
+    """One row's counts as published: "fewer than N" below the privacy threshold, "withheld"
+    where a smaller count could be worked out from it, and its percentage unless withheld."""
+    cells = []
+    for column in COUNT_COLUMNS:
+        cells.append(hide.count((table, row_id, column)))
+        if column == "compliant":
+            cells.append(hide.percent((table, row_id, "percent"), counts.percent_compliant))
+    return cells
 
 
 def _departments(*, user, filters: ReportFilters, threshold: int) -> Table:
@@ -86,15 +126,48 @@ def _departments(*, user, filters: ReportFilters, threshold: int) -> Table:
         _("Liaisons"),
         _("Roster last confirmed"),
     ]
+    publication = Publication()
+    _count_rows(
+        publication, "department", [(row.department.pk, row.counts) for row in figures.departments]
+    )
+    for requirement in figures.requirements:
+        cells = []
+        for row in figures.departments:
+            if (cell := row.by_requirement.get(requirement.requirement_id)) is None:
+                continue
+            key = ("cell", row.department.pk, requirement.requirement_id)
+            publication.count((*key, "assigned"), cell.assigned, shown=False)
+            publication.count((*key, "compliant"), cell.compliant, shown=False)
+            publication.percent((*key, "percent"), (*key, "compliant"), (*key, "assigned"))
+            cells.append(key)
+        for column in ("assigned", "compliant"):
+            publication.column_total(
+                ("requirement", requirement.requirement_id, column),
+                [(*key, column) for key in cells],
+            )
+    for row in figures.departments:
+        keys = [
+            ("cell", row.department.pk, r.requirement_id)
+            for r in figures.requirements
+            if r.requirement_id in row.by_requirement
+        ]
+        for column in ("assigned", "compliant"):
+            publication.add_sum(
+                ("department", row.department.pk, column), [(*key, column) for key in keys]
+            )
+    hide = suppress(publication, threshold)
 
     def rows():
         for row in figures.departments:
             yield [
                 row.department.name,
                 row.department.code,
-                *_count_cells(row.counts, threshold),
+                *_count_cells(hide, "department", row.department.pk, row.counts),
                 *(
-                    shown_percent(cell.percent_compliant, out_of=cell.assigned, threshold=threshold)
+                    hide.percent(
+                        ("cell", row.department.pk, r.requirement_id, "percent"),
+                        cell.percent_compliant,
+                    )
                     if (cell := row.by_requirement.get(r.requirement_id))
                     else "—"
                     for r in figures.requirements
@@ -115,13 +188,16 @@ def _courses(*, user, filters: ReportFilters, threshold: int) -> Table:
         _("Requirements"),
         *_count_header(),
     ]
+    publication = Publication()
+    _count_rows(publication, "course", [(row.course_id, row.counts) for row in figures.courses])
+    hide = suppress(publication, threshold)
 
     def rows():
         for row in figures.courses:
             yield [
                 row.title,
                 "; ".join(row.requirements),
-                *_count_cells(row.counts, threshold),
+                *_count_cells(hide, "course", row.course_id, row.counts),
             ]
 
     return Table(header=header, rows=rows(), count=len(figures.courses))
@@ -136,15 +212,23 @@ def _weeks(*, user, filters: ReportFilters, threshold: int) -> Table:
         _("Compliant at the end of the week"),
         _("Compliant (%)"),
     ]
+    publication = Publication()
+    for week in weeks:
+        for column in ("completions", "assigned", "compliant"):
+            publication.count((week.start, column), getattr(week, column))
+        publication.percent(
+            (week.start, "percent"), (week.start, "compliant"), (week.start, "assigned")
+        )
+    hide = suppress(publication, threshold)
 
     def rows():
         for week in weeks:
             yield [
                 week.start.isoformat(),
-                shown_count(week.completions, threshold),
-                shown_count(week.assigned, threshold),
-                shown_count(week.compliant, threshold),
-                shown_percent(week.percent_compliant, out_of=week.assigned, threshold=threshold),
+                hide.count((week.start, "completions")),
+                hide.count((week.start, "assigned")),
+                hide.count((week.start, "compliant")),
+                hide.percent((week.start, "percent"), week.percent_compliant),
             ]
 
     return Table(header=header, rows=rows(), count=len(weeks))
@@ -162,7 +246,18 @@ def _items(*, user, filters: ReportFilters, threshold: int) -> Table:
         _("Times chosen"),
     ]
 
+    items = [item for group in groups for item in group.items]
+    publication = Publication()
+    for index, item in enumerate(items):
+        wrong = item.most_chosen_wrong
+        publication.count((index, "answered"), item.answered)
+        publication.count((index, "correct"), item.correct)  # read through its percentage
+        publication.count((index, "wrong"), wrong[1] if wrong else 0, shown=bool(wrong))
+        publication.percent((index, "percent"), (index, "correct"), (index, "answered"))
+    hide = suppress(publication, threshold)
+
     def rows():
+        index = 0
         for group in groups:
             for item in group.items:
                 wrong = item.most_chosen_wrong
@@ -170,13 +265,14 @@ def _items(*, user, filters: ReportFilters, threshold: int) -> Table:
                     group.guidance,
                     item.course_title,
                     item.question,
-                    shown_count(item.answered, threshold),
-                    shown_percent(item.percent_correct, out_of=item.answered, threshold=threshold),
+                    hide.count((index, "answered")),
+                    hide.percent((index, "percent"), item.percent_correct),
                     wrong[0] if wrong else "",
-                    shown_count(wrong[1], threshold) if wrong else "",
+                    hide.count((index, "wrong")) if wrong else "",
                 ]
+                index += 1
 
-    return Table(header=header, rows=rows(), count=sum(len(g.items) for g in groups))
+    return Table(header=header, rows=rows(), count=len(items))
 
 
 def _assignments(*, user, filters: ReportFilters, threshold: int) -> Table:

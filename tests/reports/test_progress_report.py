@@ -141,22 +141,40 @@ def test_small_counts_show_as_fewer_than_five_when_asked(city, oei, oei_client):
     assert "fewer than" not in transit and "<td>2</td>" in transit
 
 
+def without_suppression(report, oei):
+    return services.progress_report_update(
+        report=report, user=oei, narrative="", suppress_small_counts=False, small_count_threshold=5
+    )
+
+
 def test_change_since_the_previous_published_report(city, oei):
-    first = services.progress_report_draft(drafted_by=oei)
-    services.progress_report_publish(report=first, user=oei)
-    complete(city["people"]["parks"][2], city["course"])
-    second = services.progress_report_draft(drafted_by=oei)
-    assert second.previous == first
     from lms.reports.presentation import report_context
 
-    lines = {line.key: line.change for line in report_context(second)["figures"]}
+    def changes(*, suppressed: bool) -> dict:
+        first = services.progress_report_draft(drafted_by=oei)
+        if not suppressed:
+            without_suppression(first, oei)
+        services.progress_report_publish(report=first, user=oei)
+        complete(city["people"]["parks"][2 if suppressed else 3], city["course"])
+        second = services.progress_report_draft(drafted_by=oei)
+        assert second.previous == first
+        if not suppressed:
+            second = without_suppression(second, oei)
+        return {line.key: line.change for line in report_context(second)["figures"]}
+
+    # 3 then 4 compliant, 3 then 2 overdue: "fewer than 5" both times, so no change shows
+    # (it would tell that one person became compliant).
+    lines = changes(suppressed=True)
+    assert lines["compliant"] == "" and lines["overdue"] == ""
+    assert lines["assigned"] == "0"
+    lines = changes(suppressed=False)  # 4 then 5 compliant, 2 then 1 overdue
     assert lines["compliant"] == "+1" and lines["overdue"] == "−1"
 
 
 def test_pdf_has_the_summary_departments_change_and_charts(city, oei, oei_client):
     first = services.progress_report_draft(drafted_by=oei)
     services.progress_report_publish(report=first, user=oei)
-    second = services.progress_report_draft(drafted_by=oei)
+    second = without_suppression(services.progress_report_draft(drafted_by=oei), oei)
     response = oei_client.get(reverse("reports:report_pdf", args=[second.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)

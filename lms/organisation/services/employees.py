@@ -1,12 +1,24 @@
 """Writes to employees: saving one with their login, the liaison role of designated users."""
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from lms.organisation import roles
 from lms.organisation.events import employees_changed_send
-from lms.organisation.models import Employee, Liaison
+from lms.organisation.models import Department, Employee, Liaison
+
+
+def rosters_changed(*, department_ids: Iterable[int | None], now: datetime | None = None) -> None:
+    """Stamp the departments someone joined, left or moved in or out of: a roster confirmed
+    before this no longer holds (compliance compares the two dates)."""
+    ids = {pk for pk in department_ids if pk is not None}
+    if ids:
+        Department.objects.filter(pk__in=ids).update(roster_changed_at=now or timezone.now())
 
 
 @transaction.atomic
@@ -18,6 +30,11 @@ def employee_save(*, employee: Employee, first_name: str, last_name: str, email:
     training their audience requires, a transfer or a leaver loses what no longer applies.
     """
     User = get_user_model()
+    before = (
+        Employee.objects.filter(pk=employee.pk).values("department_id", "is_active").first()
+        if employee.pk is not None
+        else None
+    )
     if employee.user_id is None:
         user = User(username=employee.employee_number.lower())
         user.set_unusable_password()
@@ -32,6 +49,14 @@ def employee_save(*, employee: Employee, first_name: str, last_name: str, email:
     employee.user = user
     employee.full_clean()
     employee.save()
+    if before is None:
+        if employee.is_active:
+            rosters_changed(department_ids=[employee.department_id])
+    elif (before["department_id"], before["is_active"]) != (
+        employee.department_id,
+        employee.is_active,
+    ):
+        rosters_changed(department_ids=[before["department_id"], employee.department_id])
     employees_changed_send(employee_ids=[employee.pk])
     return employee
 

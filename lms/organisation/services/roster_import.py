@@ -18,8 +18,9 @@ from lms.audit import audit_record
 from lms.models import OrganisationSettings
 from lms.organisation import roles, roster
 from lms.organisation.events import SyncStats, employees_changed_send
-from lms.organisation.models import Employee
+from lms.organisation.models import Department, Employee
 from lms.organisation.services.batches import chunks
+from lms.organisation.services.employees import rosters_changed
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def roster_import_apply(
     now = timezone.now()
     created = _roster_employees_create(plan=plan, now=now)
     changed = _roster_employees_update(plan=plan, now=now)
+    rosters_changed(department_ids=_departments_touched(plan), now=now)
     assignments = SyncStats()
     ids = created + changed
     for chunk in chunks(ids, ROSTER_SYNC_CHUNK):
@@ -116,6 +118,20 @@ def roster_import_apply(
         result.summary(),
     )
     return result
+
+
+def _departments_touched(plan: roster.RosterPlan) -> list[int]:
+    """The departments whose active people the plan changes: joiners, leavers, returners, and
+    both ends of a transfer. A name, email, title or date change touches none."""
+    codes = {row.department_code for row in plan.creates if row.active}
+    for change in plan.changes:
+        known, row = change.employee, change.row
+        moved = known.department_code != row.department_code
+        if (moved and (known.active or row.active)) or known.active != row.active:
+            codes.update((known.department_code, row.department_code))
+    if not codes:
+        return []
+    return list(Department.objects.filter(code__in=codes).values_list("pk", flat=True))
 
 
 def _roster_employees_create(*, plan: roster.RosterPlan, now) -> list[int]:

@@ -124,6 +124,15 @@ class DepartmentRow:
     liaisons: list[str]
     last_confirmed_at: datetime | None
 
+    @property
+    def roster_changed_at(self) -> datetime | None:
+        """When an import, a transfer or a leaver changed the roster after its last
+        confirmation; None when it did not (or it was never confirmed)."""
+        changed_at = self.department.roster_changed_at
+        if self.last_confirmed_at is None or changed_at is None:
+            return None
+        return changed_at if changed_at > self.last_confirmed_at else None
+
 
 @dataclass
 class CourseRow:

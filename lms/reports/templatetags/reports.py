@@ -1,14 +1,8 @@
 from django import template
 
-from lms.reports.privacy import shown_count, shown_percent
+from lms.reports.privacy import shown_percent
 
 register = template.Library()
-
-
-@register.filter
-def privacy(count, threshold):
-    """``{{ count|privacy:threshold }}``: the count, or "fewer than N" below the threshold."""
-    return shown_count(count or 0, threshold or 0)
 
 
 @register.simple_tag
