@@ -269,10 +269,15 @@ def test_nothing_small_can_be_worked_out_from_the_mayor_s_report(small_city, oei
                         ("before", "figure", line.key),
                     )
                 )
+        # Compliant = completed + exempt + updates due (holders of a superseded edition).
         analyst.sums.append(
             (
                 (name, "figure", "compliant"),
-                ((name, "figure", "completed"), (name, "figure", "exempt")),
+                (
+                    (name, "figure", "completed"),
+                    (name, "figure", "exempt"),
+                    (name, "figure", "updates_due"),
+                ),
             )
         )
         analyst.ratios.append(
@@ -282,7 +287,7 @@ def test_nothing_small_can_be_worked_out_from_the_mayor_s_report(small_city, oei
                 (name, "figure", "assigned"),
             )
         )
-        columns = ("assigned", "compliant", "overdue", "expiring")
+        columns = ("assigned", "compliant", "overdue", "expiring", "updates_due")
         for row in context["departments"]:
             key = (name, "department", row.department_code)
             for column, cell in zip(columns, row.cells, strict=True):
@@ -310,11 +315,17 @@ def test_nothing_small_can_be_worked_out_from_the_mayor_s_report(small_city, oei
             key = (name, "requirement", row.requirement_name)
             analyst.see((*key, "assigned"), row.shown_assigned)
             analyst.see((*key, "overdue"), row.shown_overdue)
-            truth.update({(*key, c): getattr(row, c) for c in ("assigned", "compliant", "overdue")})
+            analyst.see((*key, "updates_due"), row.shown_updates_due)
+            truth.update(
+                {
+                    (*key, c): getattr(row, c)
+                    for c in ("assigned", "compliant", "overdue", "updates_due")
+                }
+            )
             analyst.ratios.append(
                 (number(row.shown_percent), (*key, "compliant"), (*key, "assigned"))
             )
-        for column in ("assigned", "compliant", "overdue"):
+        for column in ("assigned", "compliant", "overdue", "updates_due"):
             parts = tuple(
                 (name, "requirement", row.requirement_name, column)
                 for row in context["requirements"]
@@ -349,7 +360,14 @@ def export_table(client, table):
     return header, data
 
 
-COUNT_HEADERS = ("Assigned", "Completed", "Compliant", "Overdue", "Expiring within 30 days")
+COUNT_HEADERS = (
+    "Assigned",
+    "Completed",
+    "Compliant",
+    "Updates due",
+    "Overdue",
+    "Expiring within 30 days",
+)
 
 
 @pytest.mark.parametrize("table", ["departments", "courses"])
@@ -368,7 +386,7 @@ def test_nothing_small_can_be_worked_out_from_the_public_count_exports(
     attribute = dict(
         zip(
             COUNT_HEADERS,
-            ("assigned", "completed", "compliant", "overdue", "expiring"),
+            ("assigned", "completed", "compliant", "updates_due", "overdue", "expiring"),
             strict=True,
         )
     )
@@ -379,7 +397,9 @@ def test_nothing_small_can_be_worked_out_from_the_public_count_exports(
             analyst.see((name, column), row[header.index(title)])
             truth[(name, column)] = getattr(counts, column)
         truth[(name, "exempt")] = counts.exempt
-        analyst.sums.append(((name, "compliant"), ((name, "completed"), (name, "exempt"))))
+        analyst.sums.append(
+            ((name, "compliant"), ((name, "completed"), (name, "exempt"), (name, "updates_due")))
+        )
         analyst.ratios.append(
             (number(row[header.index("Compliant (%)")]), (name, "compliant"), (name, "assigned"))
         )

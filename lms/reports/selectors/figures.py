@@ -115,6 +115,12 @@ class Counts:
         """Rounded down, so 100% means everyone (as on the liaison dashboard)."""
         return percent(self.compliant, self.assigned)
 
+    @property
+    def compliant_without_completion(self) -> int:
+        """The compliant who hold no current completion: the exempt and the updates due (what
+        "compliant minus completed" gives an analyst of a published table)."""
+        return self.exempt + self.updates_due
+
 
 @dataclass
 class DepartmentRow:
