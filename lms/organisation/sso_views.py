@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.views import (
@@ -105,6 +106,11 @@ class CityAccountCallbackView(SsoRequiredMixin, OIDCAuthenticationCallbackView):
     """Where the provider sends the browser back: signs the person in, or says why not."""
 
     get_settings = staticmethod(CityAccountBackend.get_settings)
+
+    @property
+    def success_url(self):
+        # Where the sign-in started from (checked by the start view), else "My training".
+        return self.request.session.get("oidc_login_next") or reverse("courses:my_training")
 
     def get(self, request):
         try:
