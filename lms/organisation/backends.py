@@ -127,11 +127,13 @@ class CityAccountBackend(OIDCAuthenticationBackend):
         return claims
 
     def get_userinfo(self, access_token, id_token, payload):
-        """The userinfo claims, which must be about the person of the ID token."""
+        """The userinfo claims, which must be about the person of the ID token, with the
+        verified ID token's claims over them (Microsoft Entra ID puts an employee number
+        claim in the ID token only; its userinfo endpoint returns a few fixed claims)."""
         claims = super().get_userinfo(access_token, id_token, payload)
         if not payload.get("sub") or claims.get("sub") != payload["sub"]:
             raise SuspiciousOperation("userinfo is about another subject than the ID token")
-        return claims
+        return {**claims, **payload}
 
     def verify_claims(self, claims):
         value = claims.get(settings.OIDC_MATCH_CLAIM)

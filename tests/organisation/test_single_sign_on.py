@@ -6,12 +6,14 @@ whole code flow: the LMS's start view, the provider's sign-in (with ``requests``
 callback (Django's test client).
 """
 
+import io
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 import requests
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -20,6 +22,7 @@ from lms.organisation.backends import CityAccountBackend
 from lms.organisation.models import AccountSignIn
 from lms.organisation.services import sign_in
 from tests.factories import PASSWORD, EmployeeFactory, UserFactory
+from tests.lms.test_settings import run_django
 from tests.oidc.fixtures import (
     OTHER_CLIENT_ID,
     OTHER_CLIENT_SECRET,
@@ -468,3 +471,57 @@ def test_the_sub_is_stored_once_and_a_link_never_moves(db):
     assert sign_in_record(first).oidc_subject == "sub-1"
     assert not AccountSignIn.objects.filter(user=second, oidc_subject__isnull=False).exists()
     assert urlsplit(CALLBACK).path == reverse("oidc_authentication_callback")
+
+
+def test_the_operator_marks_the_first_superuser_local_from_the_shell(client, sso):
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    login = {"username": "root", "password": PASSWORD}
+    assert client.post(reverse("wagtailadmin_login"), login).status_code == 200
+    out = io.StringIO()
+    call_command("account_local_password", "root", stdout=out)
+    assert "root is local" in out.getvalue()
+    assert is_local(admin)
+    assert client.post(reverse("wagtailadmin_login"), login).status_code == 302
+    call_command("account_local_password", "root", "--off", stdout=out)
+    assert not is_local(admin)
+    with pytest.raises(CommandError):
+        call_command("account_local_password", "nobody")
+
+
+# --- Configuration -------------------------------------------------------------------------------
+
+
+def test_settings_read_single_sign_on_from_the_environment():
+    code = (
+        "from django.conf import settings; print(settings.OIDC_DISCOVERY_URL, "
+        "settings.OIDC_RP_CLIENT_ID, settings.OIDC_MATCH_KIND, settings.OIDC_MATCH_CLAIM)"
+    )
+    on = run_django(
+        code,
+        "lms.settings.dev",
+        OIDC_DISCOVERY_URL="https://login.example.org/tenant/v2.0",
+        OIDC_CLIENT_ID="training",
+        OIDC_CLIENT_SECRET="s3cret",
+        OIDC_MATCH_KIND="email",
+    )
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.split() == [
+        "https://login.example.org/tenant/v2.0",
+        "training",
+        "email",
+        "email",
+    ]
+    off = run_django(code, "lms.settings.dev")
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.split() == ["employee_number", "employee_number"]
+
+
+def test_settings_refuse_an_incomplete_single_sign_on_configuration():
+    no_secret = run_django(
+        "", "lms.settings.dev", OIDC_DISCOVERY_URL="https://idp.example.org", OIDC_CLIENT_ID="x"
+    )
+    assert no_secret.returncode != 0
+    assert "OIDC_CLIENT_SECRET" in no_secret.stderr
+    bad_kind = run_django("", "lms.settings.dev", OIDC_MATCH_KIND="name")
+    assert bad_kind.returncode != 0
+    assert "OIDC_MATCH_KIND" in bad_kind.stderr
