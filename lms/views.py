@@ -2,9 +2,11 @@ import logging
 import posixpath
 from urllib.parse import urlencode
 
+import requests
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -61,7 +63,8 @@ class LogoutView(auth_views.LogoutView):
             return response
         try:
             endpoint = sso.end_session_endpoint()
-        except Exception:  # the local session is over; the provider's stays
+        except (requests.RequestException, ValueError, ImproperlyConfigured):
+            # The local session is over; the provider's stays.
             logger.exception("The discovery document could not be read")
             return response
         if not endpoint:

@@ -6,13 +6,15 @@ The start and callback views are the library's, reading the provider's endpoints
 
 import logging
 
+import requests
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import View
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
@@ -86,16 +88,18 @@ class SsoRequiredMixin:
 class CityAccountStartView(SsoRequiredMixin, OIDCAuthenticationRequestView):
     """Sends the browser to the provider's sign-in (with state, nonce and PKCE)."""
 
-    def __init__(self, *args, **kwargs):
-        # The endpoints are read in get(), so that the URL resolver never needs the provider.
-        pass
+    def __init__(self, **kwargs):
+        # Not the library's __init__: the endpoints are read in get(), from the discovery
+        # document, so that building the view never needs the provider.
+        View.__init__(self, **kwargs)
 
     get_settings = staticmethod(CityAccountBackend.get_settings)
 
     def get(self, request):
         try:
             self.OIDC_OP_AUTH_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
-        except Exception:  # the provider does not answer: say so, not a 500
+        except (requests.RequestException, ValueError, ImproperlyConfigured):
+            # The provider does not answer, or not with a discovery document: say so.
             logger.exception("The discovery document could not be read")
             return refusal_page(request, Refusal.FAILED, status=503)
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID

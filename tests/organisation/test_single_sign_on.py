@@ -11,6 +11,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 import requests
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from django.core.management import CommandError, call_command
@@ -525,3 +526,12 @@ def test_settings_refuse_an_incomplete_single_sign_on_configuration():
     bad_kind = run_django("", "lms.settings.dev", OIDC_MATCH_KIND="name")
     assert bad_kind.returncode != 0
     assert "OIDC_MATCH_KIND" in bad_kind.stderr
+
+
+def test_a_city_account_sign_in_switches_to_the_employees_language(client, sso, ana):
+    ana.preferred_language = "es"
+    ana.save()
+    response = sign_in_as(client, "ana")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("courses:my_training")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
