@@ -62,9 +62,12 @@ def oidc_provider():
         text=True,
     )
     lines: queue.Queue = queue.Queue()
-    threading.Thread(
-        target=lambda: [lines.put(line) for line in process.stdout], daemon=True
-    ).start()
+
+    def read_output():  # in a thread: the first line is awaited with a timeout
+        for line in process.stdout:
+            lines.put(line)
+
+    threading.Thread(target=read_output, daemon=True).start()
     try:
         try:
             line = lines.get(timeout=30)
