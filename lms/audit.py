@@ -30,6 +30,12 @@ ACTIONS = {
     "lms.report.publish": (_("Publish a progress report"), _("Progress report published")),
     "lms.account.password_reset": (_("Send a password reset"), _("Password reset link sent")),
     "lms.reminders.send_again": (_("Send a reminder again"), _("Reminder put back to be sent")),
+    # issue 17: single sign-on
+    "lms.account.local_password": (
+        _("Mark an account local or not"),
+        _("Local password sign-in changed"),
+    ),
+    "lms.account.sso_link": (_("Link a City account"), _("City account linked")),
 }
 
 

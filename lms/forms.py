@@ -2,10 +2,14 @@
 
 import logging
 
+from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from lms.organisation.emails import TextEmail, subject_render
+from lms.organisation.selectors import password_login_allowed
 
 logger = logging.getLogger("django.contrib.auth")
 
@@ -37,3 +41,29 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             message.send()
         except Exception:  # as Django's: the page must not tell whether the address exists
             logger.exception("Failed to send password reset email to %s", context["user"].pk)
+
+
+# --- Single sign-on (issue 17) --------------------------------------------------------------
+
+
+class LocalPasswordOnlyMixin:
+    """While single sign-on is on, only accounts marked local sign in with a password."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not password_login_allowed(user=user):
+            raise forms.ValidationError(
+                _(
+                    "This account signs in with its City account, not with a password. "
+                    "Choose “Sign in with City account”."
+                ),
+                code="city_account_only",
+            )
+
+
+class LoginForm(LocalPasswordOnlyMixin, auth_forms.AuthenticationForm):
+    """The site's login form."""
+
+
+class AdminLoginForm(LocalPasswordOnlyMixin, WagtailLoginForm):
+    """Wagtail's admin login form (WAGTAILADMIN_USER_LOGIN_FORM)."""

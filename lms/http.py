@@ -24,6 +24,7 @@ for a model whose key is one, into a 404 before the view runs.
 
 import ipaddress
 from contextvars import ContextVar
+from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.apps import apps
@@ -174,4 +175,15 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         admin = getattr(settings, "ADMIN_CONTENT_SECURITY_POLICY", None)
         if admin and not report_only and request.path_info.startswith("/admin/"):
             parts.replace = {**admin, **(parts.replace or {})}
+        # Single sign-on (issue 17): "Log out" posts to our logout, which redirects to the
+        # identity provider's to end its session too; form-action covers those redirects.
+        sso_origin = _sso_origin()
+        if sso_origin:
+            parts.update = {**(parts.update or {}), "form-action": [sso_origin]}
         return parts
+
+
+def _sso_origin() -> str:
+    """scheme://host[:port] of OIDC_DISCOVERY_URL, or "" with single sign-on off."""
+    url = urlsplit(getattr(settings, "OIDC_DISCOVERY_URL", "") or "")
+    return f"{url.scheme}://{url.netloc}" if url.scheme and url.netloc else ""

@@ -15,6 +15,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    # Single sign-on (issue 17): City accounts, and a logout that also ends the provider's.
+    path("accounts/oidc/", include("lms.organisation.sso_urls")),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(

@@ -1,10 +1,14 @@
+import logging
 import posixpath
+from urllib.parse import urlencode
 
+import requests
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
@@ -12,13 +16,25 @@ from django.views.static import serve
 
 from courses import selectors as course_selectors
 from lms.compliance import selectors as compliance_selectors
+from lms.forms import LoginForm
+from lms.organisation import sso
 from lms.organisation.selectors import employee_for
+
+logger = logging.getLogger(__name__)
+
+#: The session key holding the ID token (mozilla-django-oidc's OIDC_STORE_ID_TOKEN).
+ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105 (a session key, not a secret)
 
 
 class LoginView(auth_views.LoginView):
     """Django's login, which also switches the site to the employee's preferred language."""
 
     redirect_authenticated_user = True
+    form_class = LoginForm
+
+    def get_context_data(self, **kwargs):
+        # With single sign-on on, "Sign in with City account" comes first (issue 17).
+        return {**super().get_context_data(**kwargs), "sso_enabled": sso.sso_enabled()}
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -34,6 +50,36 @@ class LoginView(auth_views.LoginView):
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             )
         return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout (a POST); after a City account sign-in, also the provider's session when
+    it offers RP-initiated logout (its end_session_endpoint)."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get(ID_TOKEN_KEY)
+        response = super().post(request, *args, **kwargs)
+        if not (id_token and sso.sso_enabled()):
+            return response
+        try:
+            endpoint = sso.end_session_endpoint()
+        except (requests.RequestException, ValueError, ImproperlyConfigured):
+            # The local session is over; the provider's stays.
+            logger.exception("The discovery document could not be read")
+            return response
+        if not endpoint:
+            return response
+        query = urlencode(
+            {
+                "id_token_hint": id_token,
+                "client_id": settings.OIDC_RP_CLIENT_ID,
+                "post_logout_redirect_uri": request.build_absolute_uri(
+                    settings.LOGOUT_REDIRECT_URL
+                ),
+            }
+        )
+        separator = "&" if "?" in endpoint else "?"
+        return HttpResponseRedirect(f"{endpoint}{separator}{query}")
 
 
 @never_cache

@@ -149,3 +149,7 @@ def city(course, parks, transit, liaison, oei):
         "oei": oei,
         "course": course,
     }
+
+
+# Single sign-on (issue 17): a real OpenID Connect provider, see tests/oidc/fixtures.py.
+pytest_plugins = ["tests.oidc.fixtures"]

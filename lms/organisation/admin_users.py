@@ -7,6 +7,7 @@ the delegable roles, and the edit, delete and password reset views refuse any ac
 more than those roles. The bulk actions ("Assign role", "Set active state") follow the same rules.
 """
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -23,8 +24,8 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.bulk_actions import AssignRoleBulkAction, SetActiveStateBulkAction
 
-from lms.organisation import access
-from lms.organisation.services import accounts
+from lms.organisation import access, selectors
+from lms.organisation.services import accounts, sign_in
 
 User = get_user_model()
 
@@ -35,6 +36,17 @@ class SeparationOfDutiesFormMixin:
     def __init__(self, *args, request_user=None, **kwargs):
         self.request_user = request_user
         super().__init__(*args, **kwargs)
+        current = selectors.account_sign_in_for(user=self.instance) if self.instance.pk else None
+        self.fields["local_password"] = forms.BooleanField(
+            label=gettext_lazy("Local account"),
+            required=False,
+            initial=bool(current and current.local_password),
+            help_text=gettext_lazy(
+                "While single sign-on is on, only local accounts sign in with a password of "
+                "this site (break-glass administrators, contractors); everyone else uses their "
+                "City account."
+            ),
+        )
         if self.full_powers:
             self.kept_groups = []
             return
@@ -68,6 +80,12 @@ class SeparationOfDutiesFormMixin:
         super()._save_m2m()
         if self.kept_groups:
             self.instance.groups.add(*self.kept_groups)
+        # The views let only those who may manage this account save this form (docs/roles.md).
+        sign_in.account_local_password_set(
+            user=self.instance,
+            local=self.cleaned_data.get("local_password", False),
+            changed_by=self.request_user,
+        )
 
 
 class LMSUserCreationForm(SeparationOfDutiesFormMixin, UserCreationForm):

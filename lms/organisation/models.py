@@ -156,3 +156,40 @@ class Employee(models.Model):
     @property
     def full_name(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+
+class AccountSignIn(models.Model):
+    """How an account signs in when single sign-on is on (see docs/single-sign-on.md).
+
+    ``local_password``: OEI (or, for staff accounts, a superuser) lets this account keep signing
+    in with a local password (break-glass administrators, contractors). ``oidc_subject``: the
+    identity provider's ``sub`` of the person, stored when they first sign in with their City
+    account; from then on only that ``sub`` signs in to this account, so no token can re-point
+    the account to someone else.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sign_in",
+        verbose_name=_("user"),
+    )
+    local_password = models.BooleanField(
+        _("local account"),
+        default=False,
+        help_text=_(
+            "May sign in with a password of this site even when single sign-on is on "
+            "(break-glass administrators, contractors)."
+        ),
+    )
+    oidc_subject = models.CharField(
+        _("City account identifier"), max_length=255, unique=True, null=True, blank=True
+    )
+    linked_at = models.DateTimeField(_("linked to City account at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account sign-in")
+        verbose_name_plural = _("account sign-ins")
+
+    def __str__(self):
+        return str(self.user)

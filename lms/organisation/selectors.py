@@ -8,7 +8,8 @@ reports all ask here, so the rule has one home.
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from lms.organisation.models import Department, Employee
+from lms.organisation import sso
+from lms.organisation.models import AccountSignIn, Department, Employee
 
 
 def employee_for(*, user: AbstractBaseUser | AnonymousUser) -> Employee | None:
@@ -49,3 +50,37 @@ def employees_for(*, user) -> QuerySet[Employee]:
 def employees_of(*, departments) -> QuerySet[Employee]:
     """The employees of the given departments (a queryset or a list of departments)."""
     return Employee.objects.filter(department__in=departments)
+
+
+# --- Single sign-on (issue 17) --------------------------------------------------------------
+
+
+def employees_matching_claim(*, kind: str, value: str) -> QuerySet[Employee]:
+    """The employees a City account's claim names, ignoring case: by employee number, or by
+    the email address of their login (``kind`` is OIDC_MATCH_KIND)."""
+    employees = Employee.objects.select_related("user")
+    if kind == "email":
+        return employees.filter(user__email__iexact=value)
+    return employees.filter(employee_number__iexact=value)
+
+
+def account_sign_in_for(*, user) -> AccountSignIn | None:
+    """How ``user`` signs in (None: never marked local nor linked)."""
+    try:
+        return user.sign_in
+    except AccountSignIn.DoesNotExist:
+        return None
+
+
+def account_for_subject(*, subject: str) -> AccountSignIn | None:
+    """The account a City account's ``sub`` is linked to, if any."""
+    return AccountSignIn.objects.select_related("user").filter(oidc_subject=subject).first()
+
+
+def password_login_allowed(*, user) -> bool:
+    """Whether ``user`` may sign in with a local password: always while single sign-on is off,
+    else only when their account is marked local."""
+    if not sso.sso_enabled():
+        return True
+    sign_in = account_sign_in_for(user=user)
+    return bool(sign_in and sign_in.local_password)

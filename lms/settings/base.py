@@ -306,3 +306,40 @@ EXTENSION_MAX_DAYS = env.int("EXTENSION_MAX_DAYS", default=365)
 # parsing of its own stylesheets when it is imported, at INFO: keep its warnings (a URL the
 # fetcher refused) and drop the steps.
 LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "weasyprint.progress": {"level": "WARNING"}}
+
+# --- Single sign-on (OpenID Connect) (issue 17) ---------------------------------------------
+# Off unless OIDC_DISCOVERY_URL is set: then the login page offers "Sign in with City account"
+# first, and local passwords work only for accounts OEI marks as local. mozilla-django-oidc does
+# the protocol; lms/organisation/sso.py reads the provider's endpoints from its discovery
+# document (OIDC_DISCOVERY_URL: the issuer, or its /.well-known/openid-configuration URL), and
+# lms.organisation.backends.CityAccountBackend lets in only active employees of the HR roster.
+# See docs/single-sign-on.md.
+OIDC_DISCOVERY_URL = env("OIDC_DISCOVERY_URL", default="")
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", default="RS256")
+# How a token is matched to an employee of the roster: "employee_number" (the claim named by
+# OIDC_MATCH_CLAIM holds the HR employee number) or "email" (the claim holds their email, used
+# only when the token says email_verified).
+OIDC_MATCH_KIND = env("OIDC_MATCH_KIND", default="employee_number")
+OIDC_MATCH_CLAIM = env(
+    "OIDC_MATCH_CLAIM", default="email" if OIDC_MATCH_KIND == "email" else "employee_number"
+)
+if OIDC_MATCH_KIND not in ("employee_number", "email"):
+    raise ImproperlyConfigured("OIDC_MATCH_KIND must be 'employee_number' or 'email'.")
+if OIDC_DISCOVERY_URL and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "OIDC_DISCOVERY_URL is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET."
+    )
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# The protocol's own settings (mozilla-django-oidc): nobody is created from the provider, the ID
+# token is kept in the session for the provider's logout, and PKCE is used on top of the secret.
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATE_CLASS = "lms.organisation.sso_views.CityAccountStartView"
+OIDC_CALLBACK_CLASS = "lms.organisation.sso_views.CityAccountCallbackView"
+AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "lms.organisation.backends.CityAccountBackend"]
+# Wagtail's admin login refuses a password of an account not marked local while SSO is on.
+WAGTAILADMIN_USER_LOGIN_FORM = "lms.forms.AdminLoginForm"

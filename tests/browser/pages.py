@@ -506,3 +506,34 @@ class RemindersToCheckScreen(Screen):
         button.first.click()
         self.page.wait_for_load_state()
         return self
+
+
+# --- Single sign-on (issue 17) ----------------------------------------------------------------
+
+
+class CityAccountLoginScreen(LoginScreen):
+    """The login page with single sign-on on."""
+
+    def sign_in_with_city_account(self):
+        self.page.get_by_role("link", name="Sign in with City account").click()
+        return ProviderSignInScreen(self.page)
+
+
+class ProviderSignInScreen(Screen):
+    """The identity provider's own sign-in page (the test provider, tests/oidc/provider.mjs)."""
+
+    def sign_in(self, username: str, password: str = "any"):  # noqa: S107 (test provider)
+        expect(self.heading()).to_have_text(re.compile("City account sign-in"))
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_load_state()
+
+
+class ProviderSignOutScreen(Screen):
+    """The identity provider's "sign out of your City account too?" page."""
+
+    def confirm(self):
+        expect(self.heading()).to_have_text(re.compile("Sign out of your City account"))
+        self.page.get_by_role("button", name="Sign out").click()
+        self.page.wait_for_load_state()
