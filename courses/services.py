@@ -557,6 +557,7 @@ def course_edition_prepare(
     changed_lessons: list[LessonPage],
     user,
     grace_days: int = DEFAULT_GRACE_DAYS,
+    now: datetime | None = None,
 ) -> CourseEdition:
     """Mark the course's next publication as a new edition and submit it for legal approval.
 
@@ -572,7 +573,7 @@ def course_edition_prepare(
     edition.summary = summary.strip()
     edition.grace_days = grace_days
     edition.prepared_by = user
-    edition.prepared_at = timezone.now()
+    edition.prepared_at = _now(now)
     edition.full_clean(exclude=["course", "prepared_by"], validate_constraints=False)
     edition.save()
     edition.changed_lessons.set(changed_lessons)
