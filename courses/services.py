@@ -563,6 +563,7 @@ def course_edition_prepare(
 
     The edition takes effect when the course is published, that is when a legal reviewer
     approves it (:func:`course_edition_publish`); until then it is pending and can be revised.
+    ``now`` is when it was prepared (default: now; the demo's history passes a past moment).
     """
     lesson_ids = set(LessonPage.objects.child_of(course).values_list("pk", flat=True))
     if any(lesson.pk not in lesson_ids for lesson in changed_lessons):

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from certificates.models import Certificate
-from courses.models import Completion, CourseEdition, QuizAttempt
+from courses.models import Completion, CourseEdition, CoursePage, QuizAttempt
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import (
     Status,
@@ -83,6 +83,8 @@ def test_every_status_is_present_on_the_day_the_demo_loads():
         "editor",
         "legal.reviewer",
     )
+    # ... approved by the legal reviewer: nothing of it waits in the legal review queue.
+    assert not CoursePage.objects.get(pk=edition.course_id).workflow_in_progress
     owe_update = assignments.filter(
         requirement__course=edition.course,
         latest_completion_edition=1,
