@@ -36,7 +36,8 @@ from lms.organisation.models import Employee
 WEEKS = 12
 #: Never completes anything in the demo (the browser tests take their courses).
 UNTOUCHED = {"employee01", "employee02"}
-#: Completes only the commitments course (overdue on the others in the liaison test).
+#: Completes only the commitments course (overdue on the others in the liaison test); its
+#: current edition, taken through the services in lms.demo.stories, not here.
 ONLY_COMMITMENTS = {"employee03"}
 
 

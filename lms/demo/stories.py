@@ -121,6 +121,10 @@ KINDS = (
     "leavers",
 )
 
+#: Took the whole commitments course after its edition 2 was published, so holds one certificate,
+#: of the current edition, which verifies as valid (the certificate browser tests use it).
+CURRENT_EDITION_HOLDER = "employee03"
+
 #: Left the City: deactivated by an HR roster import.
 LEAVER = "employee29"
 
@@ -129,6 +133,7 @@ LEAVER = "employee29"
 STORY_COURSES: frozenset[tuple[str, str]] = frozenset(
     {(s.username, content.ENCOUNTERS.slug) for s in SITUATIONS if s.requirement == AGENTS}
     | {(s.username, content.COMMITMENTS.slug) for s in SITUATIONS if s.requirement == COMMITMENTS}
+    | {(CURRENT_EDITION_HOLDER, content.COMMITMENTS.slug)}
 )
 
 
@@ -275,6 +280,7 @@ def demo_stories_load(*, today: date | None = None) -> dict[str, int]:
         commitments.refresh_from_db()
     # One of them has already taken the update (edition 2), the other owes it.
     made["completions"] += _takes("employee26", commitments, _moment(today, 2), update=True)
+    made["completions"] += _takes(CURRENT_EDITION_HOLDER, commitments, _moment(today, 3))
 
     permanent = _assignment("employee20", AGENTS)
     if not permanent.exemptions.exists():

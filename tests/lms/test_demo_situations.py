@@ -23,7 +23,7 @@ from lms.compliance.selectors import (
     with_status,
 )
 from lms.demo import content
-from lms.demo.stories import LEAVER, SITUATIONS
+from lms.demo.stories import CURRENT_EDITION_HOLDER, LEAVER, SITUATIONS
 from lms.organisation.models import Employee
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +98,9 @@ def test_every_status_is_present_on_the_day_the_demo_loads():
         latest_completion_edition=2,
         update_due_on=edition.due_on,
     )
+    # The certificate browser tests' holder took the whole course after edition 2 came out.
+    (holder,) = Certificate.objects.filter(employee__user__username=CURRENT_EDITION_HOLDER)
+    assert holder.completion.course_edition == 2 and holder.revoked_at is None
     # Edition 1 completions made by the generic history are all dated before its publication.
     assert not Completion.objects.filter(
         course=edition.course, course_edition=1, completed_at__gte=edition.published_at
