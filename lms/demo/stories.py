@@ -68,6 +68,9 @@ EDITION_SUMMARY = (
     "what” now explains how department liaisons confirm their rosters (EO §5)."
 )
 
+#: The revoked certificate's holder must complete the course again within this many days.
+REVOKED_DUE_DAYS = 30
+
 #: Every reason written below is sample text, marked as such: the demo states no policy here.
 PERMANENT_EXEMPTION_REASON = (
     "Sample reason (demo): works only in the evidence vault and never meets the public; OEI "
@@ -102,12 +105,12 @@ SITUATIONS: tuple[DemoSituation, ...] = (
     DemoSituation("employee25", AGENTS, Status.COMPLETED, "completed, after failing once"),
     DemoSituation("employee18", AGENTS, Status.EXPIRED, "expired"),
     DemoSituation("employee19", AGENTS, Status.DUE_SOON, "recertification window open"),
-    DemoSituation("employee30", COMMITMENTS, Status.DUE_SOON, "update due after a new edition"),
+    DemoSituation("employee30", COMMITMENTS, Status.UPDATE_DUE, "update due after a new edition"),
     DemoSituation("employee26", COMMITMENTS, Status.COMPLETED, "update taken"),
     DemoSituation("employee20", AGENTS, Status.EXEMPT, "exempt, permanently"),
     DemoSituation("employee27", AGENTS, Status.EXEMPT, "exempt until a date"),
     DemoSituation("employee21", AGENTS, Status.NOT_STARTED, "extended"),
-    DemoSituation("employee28", AGENTS, Status.COMPLETED, "certificate revoked"),
+    DemoSituation("employee28", AGENTS, Status.NOT_STARTED, "certificate revoked"),
 )
 
 #: What :func:`demo_stories_load` counts.
@@ -311,7 +314,12 @@ def demo_stories_load(*, today: date | None = None) -> dict[str, int]:
         employee__user__username="employee28", course=agents, reissue_of__isnull=True
     ).first()
     if revoked is not None and revoked.revoked_at is None:
-        certificate_revoke(certificate=revoked, user=oei, reason=REVOCATION_REASON)
+        certificate_revoke(
+            certificate=revoked,
+            user=oei,
+            reason=REVOCATION_REASON,
+            new_due_on=today + timedelta(days=REVOKED_DUE_DAYS),
+        )
         made["revocations"] += 1
 
     leaver = _employee(LEAVER)

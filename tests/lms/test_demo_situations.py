@@ -3,6 +3,7 @@ dashboards show, and the README's table of demo situations says who, truthfully.
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from courses.models import Completion, CourseEdition, CoursePage, QuizAttempt
-from lms.compliance.models import Assignment, TrainingRequirement
+from lms.compliance.models import Assignment, Exemption, TrainingRequirement
 from lms.compliance.selectors import (
     Status,
     department_assignments,
@@ -23,8 +24,9 @@ from lms.compliance.selectors import (
     with_status,
 )
 from lms.demo import content
-from lms.demo.stories import CURRENT_EDITION_HOLDER, LEAVER, SITUATIONS
+from lms.demo.stories import CURRENT_EDITION_HOLDER, LEAVER, REVOKED_DUE_DAYS, SITUATIONS
 from lms.organisation.models import Employee
+from lms.organisation.selectors import can_see_citywide
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +93,9 @@ def test_every_status_is_present_on_the_day_the_demo_loads():
         update_due_on=edition.due_on,
     )
     assert owe_update.count() > 0
-    assert not owe_update.filter(status__in=[Status.OVERDUE, Status.EXPIRED]).exists()
+    # Compliant until the update's due date (w-update-due): "Update due", counted compliant.
+    assert set(owe_update.values_list("status", flat=True)) == {Status.UPDATE_DUE}
+    assert Status.UPDATE_DUE in Status.COMPLIANT
     assert count(
         status=Status.COMPLETED,
         requirement__course=edition.course,
@@ -111,6 +115,17 @@ def test_every_status_is_present_on_the_day_the_demo_loads():
     assert revoked.revoked_by.username == "oei.admin"
     assert revoked.revocation_reason.startswith("Sample reason (demo)")
     assert revoked.completion.completed_at < revoked.revoked_at
+    # ... which voids that completion: the holder is due again, by the date OEI set.
+    voided = assignments.get(employee=revoked.employee, requirement__course_id=revoked.course_id)
+    assert voided.status not in Status.COMPLIANT
+    assert voided.effective_due_on == today + timedelta(days=REVOKED_DUE_DAYS)
+
+    # The permanent exemption was granted by OEI, the time-limited one by a liaison.
+    granters = {
+        exemption.until is None: exemption.granted_by
+        for exemption in Exemption.objects.select_related("granted_by")
+    }
+    assert can_see_citywide(granters[True]) and not can_see_citywide(granters[False])
 
     # A leaver: deactivated with their login by an HR import, their records kept.
     leaver = Employee.objects.select_related("user").get(user__username=LEAVER)
