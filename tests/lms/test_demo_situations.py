@@ -3,7 +3,7 @@ dashboards show, and the README's table of demo situations says who, truthfully.
 
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from courses.models import Completion, CourseEdition, CoursePage, QuizAttempt
-from lms.compliance.models import Assignment, Exemption, TrainingRequirement
+from lms.compliance.models import Assignment, Exemption, Extension, TrainingRequirement
 from lms.compliance.selectors import (
     Status,
     department_assignments,
@@ -55,7 +55,17 @@ def readme_situations() -> list[dict[str, str]]:
     return [{k: v.strip() for k, v in row.groupdict().items()} for row in rows if row]
 
 
-def test_every_status_is_present_on_the_day_the_demo_loads():
+@pytest.fixture(params=["today", "a leap day"])
+def load_day(request, monkeypatch):
+    """The day the demo loads: today, or 29 February 2028 (every date of the history is
+    counted back from the load day, month ends and leap years included)."""
+    if request.param == "a leap day":
+        moment = timezone.make_aware(datetime(2028, 2, 29, 9, 30))
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+    return timezone.localdate()
+
+
+def test_every_status_is_present_on_the_day_the_demo_loads(load_day):
     load_demo()
     assignments = everyone_with_status()
 
@@ -72,15 +82,16 @@ def test_every_status_is_present_on_the_day_the_demo_loads():
     assert count(status=Status.NOT_STARTED) > 0
     # Exempt, permanently and until a date (neither in the past).
     assert count(status=Status.EXEMPT, exemptions__until__isnull=True) > 0
-    assert count(status=Status.EXEMPT, exemptions__until__gt=timezone.localdate()) > 0
+    assert count(status=Status.EXEMPT, exemptions__until__gt=load_day) > 0
     # Extended past their due date, and no longer overdue for it.
     assert count(~Q(status=Status.OVERDUE), extended_due_on__gt=F("due_on")) > 0
 
     # A new edition, published in the past with a grace period: its holders owe the update, by
     # a date still to come, and those who took it already are compliant on edition 2.
     edition = CourseEdition.objects.get(course__slug=content.COMMITMENTS.slug)
-    today = timezone.localdate()
-    assert edition.number == 2 and edition.published_at.date() < today < edition.due_on
+    today = load_day
+    published_on = timezone.localtime(edition.published_at).date()
+    assert edition.number == 2 and published_on < today < edition.due_on
     assert (edition.prepared_by.username, edition.published_by.username) == (
         "editor",
         "legal.reviewer",
@@ -126,6 +137,14 @@ def test_every_status_is_present_on_the_day_the_demo_loads():
         for exemption in Exemption.objects.select_related("granted_by")
     }
     assert can_see_citywide(granters[True]) and not can_see_citywide(granters[False])
+
+    # Nothing the history wrote passes for City policy: every reason and the edition's summary
+    # say they are sample text.
+    reasons = [e.reason for e in Exemption.objects.all()]
+    reasons += [e.reason for e in Extension.objects.all()]
+    reasons += [revoked.revocation_reason]
+    assert reasons and all(reason.startswith("Sample reason (demo)") for reason in reasons)
+    assert edition.summary.startswith("Sample edition for the demo, not a change")
 
     # A leaver: deactivated with their login by an HR import, their records kept.
     leaver = Employee.objects.select_related("user").get(user__username=LEAVER)
