@@ -13,7 +13,8 @@ course about federal agents).
 The named people of lms.demo.stories make their own history of the course their situation is
 about (through the services), so they get no generic completion of it; and the commitments
 course, which gets a second edition a week before the load day, is completed here only before
-that edition was published.
+that edition was published. Two of them get an older completion here (EARLY_COMPLETIONS): one
+expired, one in its recertification window.
 
 Idempotent: an employee who already completed a course gets no demo completion of it.
 """
@@ -30,7 +31,12 @@ from lms.compliance.models import Assignment
 from lms.compliance.services import assignment_facts_refresh
 from lms.demo import content
 from lms.demo.people import EMPLOYEES
-from lms.demo.stories import EDITION_PUBLISHED_DAYS_AGO, STORY_COURSES
+from lms.demo.stories import (
+    EARLY_COMPLETIONS,
+    EDITION_PUBLISHED_DAYS_AGO,
+    STORY_COURSES,
+    early_completion_at,
+)
 from lms.organisation.models import Employee
 
 WEEKS = 12
@@ -84,16 +90,19 @@ def demo_history_load(*, today=None) -> dict[str, int]:
             course = courses.get(course_content.slug)
             if course is None or (employee.pk, course.pk) in done:
                 continue
-            if (person.username, course_content.slug) in STORY_COURSES:
+            early = EARLY_COMPLETIONS.get((person.username, course_content.slug))
+            if early is not None:
+                completed_at = early_completion_at(today, *early)
+            elif (person.username, course_content.slug) in STORY_COURSES:
                 continue
-            if person.username in ONLY_COMMITMENTS:
-                if course_content is not content.COMMITMENTS:
-                    continue
-            elif not _completes(number, position):
+            elif person.username in ONLY_COMMITMENTS and course_content is not content.COMMITMENTS:
                 continue
-            completed_at = _completed_at(
-                number, position, today, before_edition=course_content is content.COMMITMENTS
-            )
+            elif person.username not in ONLY_COMMITMENTS and not _completes(number, position):
+                continue
+            else:
+                completed_at = _completed_at(
+                    number, position, today, before_edition=course_content is content.COMMITMENTS
+                )
             enrollment = Enrollment(
                 employee=employee,
                 course=course,

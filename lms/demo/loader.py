@@ -9,6 +9,10 @@ revisions, users or rows. Assignments are then synced, which creates only the mi
 One exception: a demo course loaded before courses had quizzes, whose question bank is still
 empty, gets the demo quiz and quiz settings in one new, published revision. Once it has a quiz,
 it is left alone like everything else.
+
+The city then gets its history (docs/demo.md): generic completions over the past weeks
+(lms.demo.history) and the named people of the README's "Demo situations" table, whose history
+is played through the services with dates counted back from the load day (lms.demo.stories).
 """
 
 import copy

@@ -40,14 +40,13 @@ from lms.organisation.services.roster_import import roster_import_apply
 
 COMMITMENTS = "All staff: immigrant-friendly commitments"
 AGENTS = "Front-line staff: encountering federal agents"
+YOUTH = "Youth-serving departments: trauma-informed protocols"
 
 #: Days before the load day on which the people of each group were assigned their training
 #: (everyone else is assigned on the load day itself).
 ASSIGNED_DAYS_AGO = {
     100: (
         "employee17",
-        "employee18",
-        "employee19",
         "employee20",
         "employee21",
         "employee25",
@@ -103,8 +102,8 @@ SITUATIONS: tuple[DemoSituation, ...] = (
     DemoSituation("employee23", AGENTS, Status.DUE_SOON, "due soon"),
     DemoSituation("employee24", AGENTS, Status.IN_PROGRESS, "in progress"),
     DemoSituation("employee25", AGENTS, Status.COMPLETED, "completed, after failing once"),
-    DemoSituation("employee18", AGENTS, Status.EXPIRED, "expired"),
-    DemoSituation("employee19", AGENTS, Status.DUE_SOON, "recertification window open"),
+    DemoSituation("employee09", YOUTH, Status.EXPIRED, "expired"),
+    DemoSituation("employee10", YOUTH, Status.DUE_SOON, "recertification window open"),
     DemoSituation("employee30", COMMITMENTS, Status.UPDATE_DUE, "update due after a new edition"),
     DemoSituation("employee26", COMMITMENTS, Status.COMPLETED, "update taken"),
     DemoSituation("employee20", AGENTS, Status.EXEMPT, "exempt, permanently"),
@@ -124,6 +123,21 @@ KINDS = (
     "leavers",
 )
 
+#: Completions older than the generic history's twelve weeks, which lms.demo.history writes with
+#: it, on the trauma-informed course (its lessons are never read in the demo): (username, course
+#: slug) -> (days before the load day, months before that). Over a year ago, it lapsed a month
+#: ago; almost a year ago, it expires in 15 days, so the recertification window is open.
+EARLY_COMPLETIONS: dict[tuple[str, str], tuple[int, int]] = {
+    ("employee09", content.MINORS.slug): (30, 12),
+    ("employee10", content.MINORS.slug): (-15, 12),
+}
+
+
+def early_completion_at(today: date, days_ago: int, months: int) -> datetime:
+    """When one of the :data:`EARLY_COMPLETIONS` was completed."""
+    return dates.add_months(_moment(today, days_ago), -months)
+
+
 #: Took the whole commitments course after its edition 2 was published, so holds one certificate,
 #: of the current edition, which verifies as valid (the certificate browser tests use it).
 CURRENT_EDITION_HOLDER = "employee03"
@@ -135,6 +149,7 @@ LEAVER = "employee29"
 #: situations above make these completions themselves, or none on purpose.
 STORY_COURSES: frozenset[tuple[str, str]] = frozenset(
     {(s.username, content.ENCOUNTERS.slug) for s in SITUATIONS if s.requirement == AGENTS}
+    | {(s.username, content.MINORS.slug) for s in SITUATIONS if s.requirement == YOUTH}
     | {(s.username, content.COMMITMENTS.slug) for s in SITUATIONS if s.requirement == COMMITMENTS}
     | {(CURRENT_EDITION_HOLDER, content.COMMITMENTS.slug)}
 )
@@ -248,12 +263,6 @@ def demo_stories_load(*, today: date | None = None) -> dict[str, int]:
     agents = CoursePage.objects.get(slug=content.ENCOUNTERS.slug)
     oei, editor, legal = _user("oei.admin"), _user("editor"), _user("legal.reviewer")
 
-    # Completed over a year ago: lapsed a month before the load day.
-    expired_at = dates.add_months(_moment(today, 30), -12)
-    made["completions"] += _takes("employee18", agents, expired_at)
-    # Completed almost a year ago: it expires in two weeks, so the refresher window is open.
-    window_at = dates.add_months(_moment(today, -15), -12)
-    made["completions"] += _takes("employee19", agents, window_at)
     made["completions"] += _takes("employee25", agents, _moment(today, 40), fail_first=True)
     made["completions"] += _takes("employee28", agents, _moment(today, 60, hour=15))
     _takes("employee24", agents, _moment(today, 3), lessons=2)
