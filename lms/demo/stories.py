@@ -18,12 +18,17 @@ Idempotent: each step looks for what it made and does nothing the second time.
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from wagtail.admin import signal_handlers as wagtail_notifications
+from wagtail.models import TaskState, WorkflowState
+from wagtail.signals import task_submitted, workflow_approved, workflow_submitted
 
 from certificates.models import Certificate
 from certificates.services import certificate_revoke
@@ -227,6 +232,43 @@ def _take(
     return Completion.objects.filter(enrollment=enrollment).first()
 
 
+@contextmanager
+def _review_emails_held() -> Iterator[None]:
+    """The new edition's legal review is history replayed, not a review happening now: Wagtail's
+    notification emails (to the legal reviewers on submission, to the editor on approval) are
+    not sent for it. Its receivers are connected again afterwards."""
+    receivers = [
+        (
+            task_submitted,
+            TaskState,
+            "group_approval_task_submitted_email_notification",
+            wagtail_notifications.task_submission_email_notifier,
+        ),
+        (
+            workflow_submitted,
+            WorkflowState,
+            "workflow_state_submitted_email_notification",
+            wagtail_notifications.workflow_submission_email_notifier,
+        ),
+        (
+            workflow_approved,
+            WorkflowState,
+            "workflow_state_approved_email_notification",
+            wagtail_notifications.workflow_approval_email_notifier,
+        ),
+    ]
+    held = [
+        receiver
+        for receiver in receivers
+        if receiver[0].disconnect(sender=receiver[1], dispatch_uid=receiver[2])
+    ]
+    try:
+        yield
+    finally:
+        for signal, sender, dispatch_uid, notifier in held:
+            signal.connect(notifier, sender=sender, dispatch_uid=dispatch_uid)
+
+
 def _takes(
     username: str, course: CoursePage, at: datetime, *, update: bool = False, **options
 ) -> int:
@@ -239,6 +281,28 @@ def _takes(
     if started.exists():
         return 0
     return 1 if _take(employee=employee, course=course, at=at, **options) else 0
+
+
+def _edition_publish(*, course: CoursePage, editor, legal, today: date) -> None:
+    """The editor prepares edition 2 (two days before it is published), it is published a week
+    before the load day with its grace period, and the legal reviewer's approval finishes the
+    workflow that preparing started (publishing the course's latest revision, which leaves the
+    edition as it is)."""
+    published_at = _moment(today, EDITION_PUBLISHED_DAYS_AGO, hour=16)
+    courses.course_edition_prepare(
+        course=course,
+        summary=EDITION_SUMMARY,
+        changed_lessons=list(
+            LessonPage.objects.child_of(course).filter(slug=EDITION_CHANGED_LESSON)
+        ),
+        user=editor,
+        grace_days=EDITION_GRACE_DAYS,
+        now=published_at - timedelta(days=2),
+    )
+    courses.course_edition_publish(course=course, user=legal, now=published_at)
+    task_state = CoursePage.objects.get(pk=course.pk).current_workflow_task_state
+    if task_state is not None:
+        task_state.task.specific.on_action(task_state, legal, "approve", comment="")
 
 
 def demo_assignments_in_the_past(*, today: date | None = None) -> int:
@@ -271,23 +335,8 @@ def demo_stories_load(*, today: date | None = None) -> dict[str, int]:
     made["completions"] += _takes("employee30", commitments, _moment(today, 30))
     made["completions"] += _takes("employee26", commitments, _moment(today, 50))
     if not CourseEdition.objects.filter(course=commitments).exists():
-        published_at = _moment(today, EDITION_PUBLISHED_DAYS_AGO, hour=16)
-        courses.course_edition_prepare(
-            course=commitments,
-            summary=EDITION_SUMMARY,
-            changed_lessons=list(
-                LessonPage.objects.child_of(commitments).filter(slug=EDITION_CHANGED_LESSON)
-            ),
-            user=editor,
-            grace_days=EDITION_GRACE_DAYS,
-            now=published_at - timedelta(days=2),
-        )
-        courses.course_edition_publish(course=commitments, user=legal, now=published_at)
-        # The legal reviewer's approval finishes the workflow prepare started (and publishes
-        # the course's latest revision, which leaves the edition as it is).
-        task_state = CoursePage.objects.get(pk=commitments.pk).current_workflow_task_state
-        if task_state is not None:
-            task_state.task.specific.on_action(task_state, legal, "approve", comment="")
+        with _review_emails_held():
+            _edition_publish(course=commitments, editor=editor, legal=legal, today=today)
         made["editions"] += 1
         commitments.refresh_from_db()
     # One of them has already taken the update (edition 2), the other owes it.
