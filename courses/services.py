@@ -585,11 +585,13 @@ def course_edition_prepare(
     changed_lessons: list[LessonPage],
     user,
     grace_days: int = DEFAULT_GRACE_DAYS,
+    now: datetime | None = None,
 ) -> CourseEdition:
     """Mark the course's next publication as a new edition and submit it for legal approval.
 
     The edition takes effect when the course is published, that is when a legal reviewer
     approves it (:func:`course_edition_publish`); until then it is pending and can be revised.
+    ``now`` is when it was prepared (default: now; the demo's history passes a past moment).
     """
     lesson_ids = set(LessonPage.objects.child_of(course).values_list("pk", flat=True))
     if any(lesson.pk not in lesson_ids for lesson in changed_lessons):
@@ -600,7 +602,7 @@ def course_edition_prepare(
     edition.summary = summary.strip()
     edition.grace_days = grace_days
     edition.prepared_by = user
-    edition.prepared_at = timezone.now()
+    edition.prepared_at = _now(now)
     edition.full_clean(exclude=["course", "prepared_by"], validate_constraints=False)
     edition.save()
     edition.changed_lessons.set(changed_lessons)

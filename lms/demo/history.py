@@ -10,6 +10,12 @@ Kept out on purpose, for the browser tests: employee01 and employee02 complete n
 employee03 completes the commitments course only (the liaison test has them overdue on the
 course about federal agents).
 
+The named people of lms.demo.stories make their own history of the course their situation is
+about (through the services), so they get no generic completion of it; and the commitments
+course, which gets a second edition a week before the load day, is completed here only before
+that edition was published. Two of them get an older completion here (EARLY_COMPLETIONS): one
+expired, one in its recertification window.
+
 Idempotent: an employee who already completed a course gets no demo completion of it.
 """
 
@@ -25,12 +31,19 @@ from lms.compliance.models import Assignment
 from lms.compliance.services import assignment_facts_refresh
 from lms.demo import content
 from lms.demo.people import EMPLOYEES
+from lms.demo.stories import (
+    EARLY_COMPLETIONS,
+    EDITION_PUBLISHED_DAYS_AGO,
+    STORY_COURSES,
+    early_completion_at,
+)
 from lms.organisation.models import Employee
 
 WEEKS = 12
 #: Never completes anything in the demo (the browser tests take their courses).
 UNTOUCHED = {"employee01", "employee02"}
-#: Completes only the commitments course (overdue on the others in the liaison test).
+#: Completes only the commitments course (overdue on the others in the liaison test); its
+#: current edition, taken through the services in lms.demo.stories, not here.
 ONLY_COMMITMENTS = {"employee03"}
 
 
@@ -39,8 +52,11 @@ def _completes(number: int, course_position: int) -> bool:
     return (number * 7 + course_position * 3) % 10 < 6
 
 
-def _completed_at(number: int, course_position: int, today) -> datetime:
-    days_ago = 1 + (number * 11 + course_position * 17) % (WEEKS * 7 - 1)
+def _completed_at(number: int, course_position: int, today, *, before_edition=False) -> datetime:
+    """A day in the past twelve weeks; for the course that gets a new edition in the demo
+    (lms.demo.stories), a day before that edition was published, as its edition 1 says."""
+    first = EDITION_PUBLISHED_DAYS_AGO + 1 if before_edition else 1
+    days_ago = first + (number * 11 + course_position * 17) % (WEEKS * 7 - first)
     hour = 8 + (number + course_position) % 9
     moment = datetime.combine(today - timedelta(days=days_ago), time(hour, 15))
     return timezone.make_aware(moment)
@@ -74,12 +90,19 @@ def demo_history_load(*, today=None) -> dict[str, int]:
             course = courses.get(course_content.slug)
             if course is None or (employee.pk, course.pk) in done:
                 continue
-            if person.username in ONLY_COMMITMENTS:
-                if course_content is not content.COMMITMENTS:
-                    continue
-            elif not _completes(number, position):
+            early = EARLY_COMPLETIONS.get((person.username, course_content.slug))
+            if early is not None:
+                completed_at = early_completion_at(today, *early)
+            elif (person.username, course_content.slug) in STORY_COURSES:
                 continue
-            completed_at = _completed_at(number, position, today)
+            elif person.username in ONLY_COMMITMENTS and course_content is not content.COMMITMENTS:
+                continue
+            elif person.username not in ONLY_COMMITMENTS and not _completes(number, position):
+                continue
+            else:
+                completed_at = _completed_at(
+                    number, position, today, before_edition=course_content is content.COMMITMENTS
+                )
             enrollment = Enrollment(
                 employee=employee,
                 course=course,

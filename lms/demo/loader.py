@@ -9,6 +9,10 @@ revisions, users or rows. Assignments are then synced, which creates only the mi
 One exception: a demo course loaded before courses had quizzes, whose question bank is still
 empty, gets the demo quiz and quiz settings in one new, published revision. Once it has a quiz,
 it is left alone like everything else.
+
+The city then gets its history (docs/demo.md): generic completions over the past weeks
+(lms.demo.history) and the named people of the README's "Demo situations" table, whose history
+is played through the services with dates counted back from the load day (lms.demo.stories).
 """
 
 import copy
@@ -32,13 +36,14 @@ from courses.approval import approval_workflow_ensure
 from courses.models import (
     Clause,
     Completion,
+    CourseEdition,
     CoursePage,
     CoursePolicyReference,
     GuidanceDocument,
     LessonPage,
     TrainingIndexPage,
 )
-from lms.compliance.models import Assignment, TrainingRequirement
+from lms.compliance.models import Assignment, Exemption, Extension, TrainingRequirement
 from lms.compliance.services import assignments_sync
 from lms.demo import content
 from lms.demo.history import demo_history_load
@@ -50,9 +55,12 @@ from lms.demo.people import (
     DemoDepartment,
     DemoPerson,
 )
+from lms.demo.stories import KINDS as STORY_KINDS
+from lms.demo.stories import demo_assignments_in_the_past, demo_stories_load
 from lms.models import HomePage
 from lms.organisation.models import Department, Employee, Liaison
 from lms.organisation.roles import LIAISON, roles_sync
+from lms.organisation.selectors import employee_for
 
 #: What the loader counts, in the order the command reports it.
 KINDS = (
@@ -68,6 +76,11 @@ KINDS = (
     "assignments",
     "completions",
     "certificates",
+    "editions",
+    "extensions",
+    "exemptions",
+    "revocations",
+    "leavers",
 )
 
 DEFAULT_SITE_HOSTNAME = "localhost"
@@ -430,7 +443,7 @@ def _employee_ensure(
             f"Employee number {person.employee_number} belongs to another user than the demo "
             f"user {person.username!r}; the demo cannot be loaded into this database."
         )
-    employee = employee or Employee.objects.filter(user=user).first()
+    employee = employee or employee_for(user=user)
     if employee is not None:
         stats.record("employees", created=False)
         return employee
@@ -496,16 +509,30 @@ def _requirement_ensure(
 
 
 def _history_ensure(*, stats: DemoStats) -> None:
-    """Past completions with their certificates (lms.demo.history), created once."""
-    created = demo_history_load()
-    for kind, model in (("completions", Completion), ("certificates", Certificate)):
+    """Past completions with their certificates (lms.demo.history), then the demo situations'
+    history (lms.demo.stories), each created once."""
+    history = demo_history_load()
+    stories = demo_stories_load()
+    created = {kind: history.get(kind, 0) + stories[kind] for kind in STORY_KINDS}
+    totals = {
+        "completions": Completion.objects.count(),
+        "certificates": Certificate.objects.count(),
+        "editions": CourseEdition.objects.count(),
+        "extensions": Extension.objects.count(),
+        "exemptions": Exemption.objects.count(),
+        "revocations": Certificate.objects.filter(revoked_at__isnull=False).count(),
+        "leavers": Employee.objects.filter(is_active=False).count(),
+    }
+    for kind, total in totals.items():
         stats.created[kind] += created[kind]
-        stats.found[kind] += model.objects.count() - created[kind]
+        stats.found[kind] += total - created[kind]
 
 
 def _assignments_ensure(*, stats: DemoStats) -> None:
-    """Assign every requirement to its audience; on a second run, nothing is missing."""
+    """Assign every requirement to its audience (the people of the demo situations first, on
+    past days: lms.demo.stories); on a second run, nothing is missing."""
+    stats.created["assignments"] += demo_assignments_in_the_past()
     sync = assignments_sync()
     stats.created["assignments"] += sync.created
     stats.updated["assignments"] += sync.reactivated + sync.deactivated
-    stats.found["assignments"] += Assignment.objects.count() - sync.created
+    stats.found["assignments"] += Assignment.objects.count() - stats.created["assignments"]
