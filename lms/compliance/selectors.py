@@ -61,6 +61,9 @@ class Status:
     OVERDUE = "overdue"
     EXPIRED = "expired"
     EXEMPT = "exempt"
+    #: A completion of an earlier edition than the course's current one, before the update's
+    #: due date: compliant, with the update owed.
+    UPDATE_DUE = "update_due"
 
     LABELS = {
         NOT_STARTED: _("Not started"),
@@ -70,9 +73,13 @@ class Status:
         OVERDUE: _("Overdue"),
         EXPIRED: _("Expired: recertify"),
         EXEMPT: _("Exempt"),
+        UPDATE_DUE: _("Update due"),
     }
     #: Statuses that count as compliant.
-    COMPLIANT = (COMPLETED, EXEMPT)
+    COMPLIANT = (COMPLETED, EXEMPT, UPDATE_DUE)
+    #: Compliant statuses that owe nothing: an UPDATE_DUE holder is still reminded of the
+    #: update's due date.
+    NOTHING_OWED = (COMPLETED, EXEMPT)
 
 
 def with_status(
@@ -83,8 +90,24 @@ def with_status(
 ) -> QuerySet[Assignment]:
     """Annotate ``status`` (and the facts behind it) on assignments, in SQL.
 
-    Once a course has a new edition, completions of earlier editions no longer count; the
-    people who held them owe the update by the assignment's ``update_due_on``.
+    The rule, first match wins, on ``today`` (``now`` for instants):
+
+    1. an exemption in force today: EXEMPT;
+    2. the latest completion (any edition) has lapsed (its own expiry before now, or the
+       requirement's recertification cycle since it has passed): EXPIRED;
+    3. the latest completion is of the course's current edition: DUE_SOON once its
+       recertification window is open, else COMPLETED;
+    4. the latest completion is of an earlier edition (a new edition superseded it) and
+       today <= ``effective_due_on`` (the update's due date, ``update_due_on``, or a later
+       extension granted since): UPDATE_DUE, which counts as compliant; after that date the
+       rules below make it OVERDUE;
+    5. ``effective_due_on`` before today: OVERDUE; within DUE_SOON_DAYS: DUE_SOON;
+       started (an enrollment in the current edition): IN_PROGRESS; else NOT_STARTED.
+
+    ``last_completed_at`` and ``last_expires_at`` are those of a completion of the current
+    edition (None for a holder of a superseded one); the assignment's ``latest_completed_at``
+    and ``latest_completion_edition`` say when the latest completion of any edition was, and
+    of which edition.
 
     ``requirements`` are those the queryset can hold: each one's recertification cycle turns
     into a constant date threshold, which keeps the whole status a single CASE expression on
@@ -118,8 +141,9 @@ def with_status(
     cycles = []
     if expired_before:
         cycles = [
+            # A completion of any edition lapses with its cycle.
             When(
-                last_completed_at__lt=Case(*expired_before, output_field=DateTimeField()),
+                latest_completed_at__lt=Case(*expired_before, output_field=DateTimeField()),
                 then=Value(Status.EXPIRED),
             ),
             When(
@@ -127,12 +151,14 @@ def with_status(
                 then=Value(Status.DUE_SOON),
             ),
         ]
-    # Only completions of the course's current edition count: a new edition supersedes the
-    # earlier ones, and their holders owe the update by ``update_due_on``. The latest
-    # completion and extension are columns of the assignment (see its model), so this is a
-    # CASE over one row, whatever the number of references to it.
+    # Only completions of the course's current edition count as completed: a new edition
+    # supersedes the earlier ones, and their holders owe the update by ``update_due_on``,
+    # compliant until then. The latest completion and extension are columns of the
+    # assignment (see its model), so this is a CASE over one row, whatever the number of
+    # references to it.
     current_edition = F("requirement__course__edition")
     counts = Q(latest_completion_edition__gte=current_edition)
+    superseded = Q(latest_completion_edition__lt=current_edition)
     enrollments = Enrollment.objects.filter(
         employee_id=OuterRef("employee_id"),
         course_id=OuterRef("requirement__course_id"),
@@ -163,11 +189,10 @@ def with_status(
     ).annotate(
         status=Case(
             When(exempt=True, then=Value(Status.EXEMPT)),
-            When(
-                last_completed_at__isnull=False, last_expires_at__lt=now, then=Value(Status.EXPIRED)
-            ),
+            When(latest_expires_at__lt=now, then=Value(Status.EXPIRED)),
             *cycles,
             When(last_completed_at__isnull=False, then=Value(Status.COMPLETED)),
+            When(superseded & Q(effective_due_on__gte=today), then=Value(Status.UPDATE_DUE)),
             When(effective_due_on__lt=today, then=Value(Status.OVERDUE)),
             When(
                 effective_due_on__lte=today + timedelta(days=DUE_SOON_DAYS),
@@ -226,6 +251,7 @@ STATUS_SEVERITY = (
     Status.DUE_SOON,
     Status.NOT_STARTED,
     Status.IN_PROGRESS,
+    Status.UPDATE_DUE,
     Status.COMPLETED,
     Status.EXEMPT,
 )
@@ -327,6 +353,11 @@ class RequirementSummary:
     @property
     def expired(self) -> int:
         return self.counts.get(Status.EXPIRED, 0)
+
+    @property
+    def update_due(self) -> int:
+        """Compliant holders of a superseded edition who owe the update."""
+        return self.counts.get(Status.UPDATE_DUE, 0)
 
 
 @dataclass
@@ -440,6 +471,7 @@ def roster_rows(
         with_acknowledgment(assignments.filter(pk__in=pks))
         .select_related("employee__user", "requirement")
         .annotate(
+            current_edition=F("requirement__course__edition"),
             reminded_today=Exists(
                 ReminderRequest.objects.filter(employee_id=OuterRef("employee_id"), day=today)
             )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from courses.models import Completion
+from courses.models import Completion, CourseEdition
 from lms.audit import audit_record
 from lms.compliance.models import (
     Assignment,
@@ -111,6 +111,7 @@ def assignments_sync(
                     requirement=requirement, latest_completion_edition__isnull=True
                 )
             )
+            _superseded_update_due(requirement)
         total += SyncStats(len(created), reactivated, deactivated)
     return total
 
@@ -176,6 +177,25 @@ def superseded_assignments_reassign(*, course_id: int, edition) -> int:
     return Assignment.objects.filter(
         requirement__course_id=course_id, employee_id__in=holders
     ).update(update_due_on=edition.due_on)
+
+
+def _superseded_update_due(requirement: TrainingRequirement) -> int:
+    """Give assignments whose latest completion is of an earlier edition than the course's
+    current one, and that have no update due date yet (made after the edition was published),
+    the current edition's due date, as its publication gave the holders then."""
+    current = CourseEdition.objects.filter(
+        course_id=requirement.course_id,
+        number=requirement.course.edition,
+        published_at__isnull=False,
+    ).values_list("due_on", flat=True)
+    due_on = current.first()
+    if due_on is None:
+        return 0
+    return Assignment.objects.filter(
+        requirement=requirement,
+        update_due_on__isnull=True,
+        latest_completion_edition__lt=requirement.course.edition,
+    ).update(update_due_on=due_on)
 
 
 def recertification_cycles(*, course_id: int) -> list[tuple[int, int]]:

@@ -30,7 +30,7 @@ def notices_for(*, user, assignments, today: date | None = None) -> list[Reminde
     if not user.is_authenticated:
         return []
     today = today or timezone.localdate()
-    open_ids = {a.pk for a in assignments if a.status not in Status.COMPLIANT}
+    open_ids = {a.pk for a in assignments if a.status not in Status.NOTHING_OWED}
     if not open_ids:
         return []
     due_on = {a.pk: getattr(a, "effective_due_on", None) for a in assignments}

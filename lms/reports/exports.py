@@ -54,6 +54,7 @@ def _count_header() -> list[str]:
         _("Completed"),
         _("Compliant"),
         _("Compliant (%)"),
+        _("Updates due"),
         _("Overdue"),
         _("Expiring within 30 days"),
     ]
@@ -66,6 +67,7 @@ def _count_cells(counts: selectors.Counts, threshold: int) -> list:
         shown_count(counts.completed, threshold),
         shown_count(counts.compliant, threshold),
         shown_percent(counts.percent_compliant, out_of=counts.assigned, threshold=threshold),
+        shown_count(counts.updates_due, threshold),
         shown_count(counts.overdue, threshold),
         shown_count(counts.expiring, threshold),
     ]

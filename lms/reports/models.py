@@ -234,6 +234,9 @@ class ProgressReportDepartmentRow(ReportRow):
     compliant = models.PositiveIntegerField(_("compliant"))
     overdue = models.PositiveIntegerField(_("overdue"))
     expiring = models.PositiveIntegerField(_("expiring within 30 days"))
+    # Compliant holders of a superseded edition owing the update; None in reports drafted
+    # before it was counted (issue 16).
+    updates_due = models.PositiveIntegerField(_("updates due"), null=True, blank=True)
 
     class Meta:
         ordering = ["department_name"]
@@ -262,6 +265,8 @@ class ProgressReportRequirementRow(ReportRow):
     assigned = models.PositiveIntegerField(_("assigned"))
     compliant = models.PositiveIntegerField(_("compliant"))
     overdue = models.PositiveIntegerField(_("overdue"))
+    # As on the department rows: None in reports drafted before it was counted.
+    updates_due = models.PositiveIntegerField(_("updates due"), null=True, blank=True)
 
     class Meta:
         ordering = ["requirement_name", "pk"]

@@ -12,11 +12,12 @@ from lms.reports.privacy import shown_count
 FIGURE_LABELS = {
     "assigned": _("Training assignments"),
     "completed": _("Completed and current"),
-    "compliant": _("Compliant (completed or exempt)"),
+    "compliant": _("Compliant (completed, update due or exempt)"),
     "overdue": _("Overdue"),
     "expiring": _("Expiring within 30 days"),
     "expired": _("Expired: recertification needed"),
     "exempt": _("Exempt"),
+    "updates_due": _("Updates due (compliant until the new edition's due date)"),
     "certificates_issued": _("Certificates issued"),
     "certificates_valid": _("Certificates valid"),
 }

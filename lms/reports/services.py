@@ -34,6 +34,7 @@ FIGURE_KEYS = (
     "expiring",
     "expired",
     "exempt",
+    "updates_due",
     "certificates_issued",
     "certificates_valid",
 )
@@ -196,6 +197,7 @@ def progress_report_draft(
         "expiring": total.expiring,
         "expired": total.expired,
         "exempt": total.exempt,
+        "updates_due": total.updates_due,
         "certificates_issued": issued,
         "certificates_valid": valid,
     }
@@ -212,6 +214,7 @@ def progress_report_draft(
             compliant=row.counts.compliant,
             overdue=row.counts.overdue,
             expiring=row.counts.expiring,
+            updates_due=row.counts.updates_due,
         )
         for row in figures.departments
     )
@@ -224,6 +227,7 @@ def progress_report_draft(
             assigned=figures.by_requirement[requirement.requirement_id].assigned,
             compliant=figures.by_requirement[requirement.requirement_id].compliant,
             overdue=figures.by_requirement[requirement.requirement_id].overdue,
+            updates_due=figures.by_requirement[requirement.requirement_id].updates_due,
         )
         for requirement in figures.requirements
     )

@@ -124,7 +124,9 @@ def test_a_new_edition_supersedes_earlier_completions_and_reassigns_only_their_h
     assert (course.edition, edition.number) == (2, 2)
     assert edition.due_on == timezone.localdate() + timedelta(days=30)
     superseded = status_of(completer)
-    assert superseded.status not in Status.COMPLIANT
+    # Compliant, with the update due (issue 16), until the update's due date.
+    assert superseded.status == Status.UPDATE_DUE
+    assert superseded.status in Status.COMPLIANT
     assert superseded.effective_due_on == edition.due_on
     assert superseded.update_due_on == edition.due_on
     # Someone who never completed keeps their own (long past) due date.
@@ -188,7 +190,7 @@ def test_the_grace_period_is_the_editions(course, requirement, editor):
     take(completer, course, timezone.now() - timedelta(days=10))
     edition = publish_edition(course, editor, [course.guidance_lesson], grace_days=7)
     assert status_of(completer).effective_due_on == timezone.localdate() + timedelta(days=7)
-    assert status_of(completer).status == Status.DUE_SOON
+    assert status_of(completer).status == Status.UPDATE_DUE
     # After the grace period the superseded completion is overdue.
     later = edition.due_on + timedelta(days=1)
     (row,) = my_assignments_of(employee=completer, today=later)

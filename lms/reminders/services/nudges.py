@@ -62,7 +62,7 @@ def nudges_log(*, today: date | None = None) -> int:
                 requirements=requirements,
                 today=today,
             )
-            .exclude(status__in=Status.COMPLIANT)
+            .exclude(status__in=Status.NOTHING_OWED)
             .values_list("pk", "employee_id", "effective_due_on")
         ):
             open_items[employee_id].append((pk, due_on))

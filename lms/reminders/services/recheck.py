@@ -49,9 +49,10 @@ def reason_gone(*, kind: str, due_on: date, facts: tuple | None) -> str | None:
 
     The same rules as the scan's (``open_assignments``, ``candidate_query``): a reminder about
     a due date is owed while the assignment is active, not exempt, has no completion that
-    counts and that due date is still the one to meet; a refresher while the completion it
-    is about is the latest; a liaison's reminder while the assignment is not compliant (as
-    when it was asked for, ``nudges_log``) and its due date was not extended."""
+    counts and that due date is still the one to meet (a holder of a superseded edition,
+    UPDATE_DUE, owes the update by it); a refresher while the completion it is about is the
+    latest; a liaison's reminder while the assignment owes something (as when it was asked
+    for, ``nudges_log``) and its due date was not extended."""
     if facts is None:
         return SkipReason.REMOVED
     (active, requirement_active, employee_active, user_active, status, effective_due_on) = facts[:6]
@@ -69,7 +70,8 @@ def reason_gone(*, kind: str, due_on: date, facts: tuple | None) -> str | None:
         if expires is None or timezone.localdate(expires) > due_on:
             return SkipReason.COMPLETED  # recertified since, or no longer expires
         return None
-    if status in Status.COMPLIANT:
+    # A holder of a superseded edition (UPDATE_DUE) still owes the update by its due date.
+    if status in Status.NOTHING_OWED:
         return SkipReason.COMPLETED
     # The scan reminds of a due date only while no completion counts (``candidate_query``);
     # a liaison may remind anyone not compliant, an expired completion's holder too.

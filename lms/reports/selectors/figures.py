@@ -86,6 +86,8 @@ class Counts:
     expiring: int = 0
     expired: int = 0
     exempt: int = 0
+    #: Holders of a superseded edition who owe the update and are compliant until it is due.
+    updates_due: int = 0
 
     def add(self, *, status: str, completion: int, count: int) -> None:
         self.assigned += count
@@ -97,6 +99,8 @@ class Counts:
             self.expired += count
         if status == Status.EXEMPT:
             self.exempt += count
+        if status == Status.UPDATE_DUE:
+            self.updates_due += count
         if completion != NO_COMPLETION and status != Status.EXPIRED:
             self.completed += count
             if completion == EXPIRING:

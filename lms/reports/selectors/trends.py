@@ -5,8 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
+    Case,
     Count,
+    DateField,
+    F,
     QuerySet,
+    When,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -84,15 +88,23 @@ def completions_query(filters: ReportFilters, *, weeks: list[date]) -> QuerySet:
 
 def history_query(assignments: QuerySet[Assignment]) -> QuerySet:
     """When each assignment was made, first became compliant (its first completion) and last
-    completed, grouped: enough to replay % compliant at the end of any week."""
+    completed (any edition), and, for a holder of a superseded edition, the update's due date
+    (``updates_by``), grouped: enough to replay % compliant at the end of any week."""
     return (
         assignments.order_by()
         .annotate(
             since=TruncDate("first_completed_at"),
-            last=TruncDate("last_completed_at"),
-            lapses=TruncDate("last_expires_at"),
+            last=TruncDate("latest_completed_at"),
+            lapses=TruncDate("latest_expires_at"),
+            updates_by=Case(
+                When(
+                    latest_completion_edition__lt=F("requirement__course__edition"),
+                    then=F("effective_due_on"),
+                ),
+                output_field=DateField(),
+            ),
         )
-        .values("requirement_id", "assigned_on", "since", "last", "lapses")
+        .values("requirement_id", "assigned_on", "since", "last", "lapses", "updates_by")
         .annotate(count=Count("pk"))
     )
 
@@ -102,7 +114,9 @@ def weeks_from_rows(
 ) -> list[Week]:
     """Bucket daily completions into weeks, and replay compliance at each week's end: an
     assignment counts from its first completion until its latest one lapses (its own expiry
-    or its requirement's cycle). Exemptions are not replayed: they count in today's figures."""
+    or its requirement's cycle) or, when a new edition superseded it, until the update's due
+    date has passed (as ``with_status``'s UPDATE_DUE). Exemptions are not replayed: they
+    count in today's figures."""
     result = [Week(start=monday) for monday in weeks]
     index = {monday: n for n, monday in enumerate(weeks)}
     for row in completion_rows:
@@ -120,6 +134,10 @@ def weeks_from_rows(
         if row["last"] is not None and row["requirement_id"] in cycles:
             cycle_end = add_months(row["last"], cycles[row["requirement_id"]])
             lapses = min(lapses, cycle_end) if lapses else cycle_end
+        if row.get("updates_by") is not None:
+            # Compliant up to and including the update's due date.
+            overdue_from = row["updates_by"] + timedelta(days=1)
+            lapses = min(lapses, overdue_from) if lapses else overdue_from
         for n, end in enumerate(ends):
             if row["assigned_on"] > end:
                 continue
