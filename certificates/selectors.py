@@ -10,6 +10,7 @@ import re
 from django.db.models import QuerySet
 
 from certificates.models import CODE_PATTERN, Certificate, CertificateArchive
+from courses.models import CompletionRevocation
 from lms.organisation.selectors import departments_for, employee_for
 
 CODE_RE = re.compile(rf"^{CODE_PATTERN}$")
@@ -19,6 +20,13 @@ CODE_IN_TEXT_RE = re.compile(rf"(?:^|/)({CODE_PATTERN})/?$")
 
 def can_manage(user) -> bool:
     return user.is_authenticated and user.has_perm("certificates.revoke_certificate")
+
+
+def completion_revocation(*, certificate: Certificate) -> CompletionRevocation | None:
+    """The voiding of the certificate's completion, if its revocation voided it."""
+    if certificate.revoked_at is None:
+        return None
+    return CompletionRevocation.objects.filter(completion_id=certificate.completion_id).first()
 
 
 def code_from_input(text: str) -> str | None:

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,15 +24,24 @@ from certificates.models import (
     CertificateArchive,
     CertificateSerialCounter,
 )
+from courses import services as course_services
 from courses.models import Completion
 from lms.audit import audit_record
 from lms.errors import ApplicationError
 from lms.models import OrganisationSettings
+from lms.organisation import dates
 from lms.storage import private_storage
 
 #: How many certificates the ZIP task adds between two progress writes.
 PROGRESS_EVERY = 20
 REASON_MAX_LENGTH = 1000
+#: When a revoked certificate's training is due again unless OEI chooses another date.
+REVOKED_DUE_DAYS = 30
+
+
+def revoked_due_on_default(today: date | None = None) -> date:
+    """The new due date a revocation proposes: 30 days from today in the City's time zone."""
+    return (today or timezone.localdate()) + timedelta(days=REVOKED_DUE_DAYS)
 
 
 def _serials_reserve(*, year: int, count: int = 1) -> list[str]:
@@ -203,8 +212,19 @@ def certificates_issue_bulk(*, completions: Iterable[Completion]) -> list[Certif
 
 
 @transaction.atomic
-def certificate_revoke(*, certificate: Certificate, user, reason: str) -> Certificate:
-    """Revoke a certificate with a reason; who and when are kept, and the act is audited."""
+def certificate_revoke(
+    *, certificate: Certificate, user, reason: str, new_due_on: date | None = None
+) -> Certificate:
+    """Revoke a certificate with a reason; who and when are kept, and the act is audited.
+
+    Revoking the current certificate of a completion (one no re-issue replaced) voids that
+    completion for compliance from now on (``courses.services.completion_revoke``): its holder
+    must complete the course again by ``new_due_on`` (default: 30 days from today in the City's
+    time zone; not in the past, not after ``dates.LATEST``) and may retake it. The certificate
+    itself keeps everything it recorded; only its revocation fields are written. Revoking a
+    certificate already replaced by a re-issue voids nothing: the re-issue is the completion's
+    certificate, and revoking it is what voids the completion.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for revoking this certificate."))
@@ -212,6 +232,14 @@ def certificate_revoke(*, certificate: Certificate, user, reason: str) -> Certif
         raise ApplicationError(
             _("Keep the reason under %(count)d characters.") % {"count": REASON_MAX_LENGTH}
         )
+    today = timezone.localdate()
+    new_due_on = new_due_on or revoked_due_on_default(today)
+    if new_due_on < today:
+        raise ApplicationError(
+            _("The new due date cannot be in the past: choose today or a later date.")
+        )
+    if new_due_on > dates.LATEST:
+        raise ApplicationError(dates.out_of_range_message())
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.revoked_at is not None:
         raise ApplicationError(_("This certificate is already revoked."), status=409)
@@ -220,11 +248,25 @@ def certificate_revoke(*, certificate: Certificate, user, reason: str) -> Certif
     locked.revocation_reason = reason
     locked.full_clean(exclude=["completion", "employee", "course", "reissue_of", "revoked_by"])
     locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    voids = not Certificate.objects.filter(reissue_of=locked).exists()
+    if voids:
+        course_services.completion_revoke(
+            completion=locked.completion,
+            revoked_at=locked.revoked_at,
+            revoked_by=user,
+            reason=reason,
+            new_due_on=new_due_on,
+        )
     audit_record(
         instance=locked,
         action="lms.certificate.revoke",
         user=user,
-        data={"serial": locked.serial, "reason": reason},
+        data={
+            "serial": locked.serial,
+            "reason": reason,
+            "completion_voided": voids,
+            "new_due_on": new_due_on.isoformat() if voids else None,
+        },
     )
     return locked
 
@@ -232,8 +274,20 @@ def certificate_revoke(*, certificate: Certificate, user, reason: str) -> Certif
 @transaction.atomic
 def certificate_reissue(*, certificate: Certificate, user, reason: str = "") -> Certificate:
     """Issue a new certificate for the same completion (with the employee's name as it is
-    now, a new serial and a new code); the old one then verifies as replaced."""
+    now, a new serial and a new code); the old one then verifies as replaced.
+
+    Only a certificate that is not revoked is re-issued: a revoked one is refused (409), since
+    its completion no longer counts; the employee retakes the course instead.
+    """
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.revoked_at is not None:
+        raise ApplicationError(
+            _(
+                "A revoked certificate cannot be re-issued: its completion no longer counts. "
+                "The employee takes the course again and receives a new certificate."
+            ),
+            status=409,
+        )
     if Certificate.objects.filter(reissue_of=locked).exists():
         raise ApplicationError(
             _("This certificate was already re-issued; re-issue the newest one."), status=409

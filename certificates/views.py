@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -151,6 +152,7 @@ def _detail(request, certificate, *, revoke_form=None, reissue_form=None, status
             "certificate": certificate,
             "status": certificate.verification_status(),
             "replaced_by": Certificate.objects.filter(reissue_of=certificate).first(),
+            "completion_revocation": selectors.completion_revocation(certificate=certificate),
             "revoke_form": revoke_form or RevokeForm(prefix="revoke"),
             "reissue_form": reissue_form or ReissueForm(prefix="reissue"),
         },
@@ -173,12 +175,22 @@ def revoke(request, pk: int):
         return _detail(request, certificate, revoke_form=form, status=400)
     try:
         services.certificate_revoke(
-            certificate=certificate, user=request.user, reason=form.cleaned_data["reason"]
+            certificate=certificate,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            new_due_on=form.cleaned_data["new_due_on"],
         )
     except ApplicationError as error:
-        form.add_error("reason", error.message)
+        form.add_error(None, error.message)
         return _detail(request, certificate, revoke_form=form, status=error.status)
-    messages.success(request, _("Certificate %(serial)s revoked.") % {"serial": certificate.serial})
+    messages.success(
+        request,
+        _("Certificate %(serial)s revoked. The training is due again by %(date)s.")
+        % {
+            "serial": certificate.serial,
+            "date": date_format(form.cleaned_data["new_due_on"], "DATE_FORMAT"),
+        },
+    )
     return redirect("certificates:manage_detail", pk=certificate.pk)
 
 
@@ -194,7 +206,7 @@ def reissue(request, pk: int):
             certificate=certificate, user=request.user, reason=form.cleaned_data["reason"]
         )
     except ApplicationError as error:
-        form.add_error("reason", error.message)
+        form.add_error(None, error.message)
         return _detail(request, certificate, reissue_form=form, status=error.status)
     messages.success(
         request,

@@ -25,3 +25,11 @@ edition_published = Signal()
 #: ``course_id``. Each receiver returns ``(months, window_days)`` pairs; compliance answers
 #: from its training requirements.
 recertification_cycles = Signal()
+
+#: A completion was voided for compliance: its certificate was revoked. ``completion`` (the
+#: :class:`courses.models.Completion`, unchanged), ``revoked_at`` (the moment), ``new_due_on``
+#: (the date by which its holder must complete the course again) and ``reason``. Sent by
+#: ``courses.services.completion_revoke`` after it records the
+#: :class:`courses.models.CompletionRevocation`. Compliance recomputes the facts of the
+#: holder's assignments of the course so that the completion no longer counts.
+completion_revoked = Signal()

@@ -10,6 +10,7 @@ from courses import events
 from courses.models import (
     Clause,
     Completion,
+    CompletionRevocation,
     CourseEdition,
     CoursePage,
     Enrollment,
@@ -41,6 +42,9 @@ class CourseProgress:
     acknowledgment_due: bool = False
     #: How many questions an update's quiz has (those on the changed lessons' clauses).
     update_question_count: int = 0
+    #: The latest completion of this edition was revoked (its certificate revoked): it no
+    #: longer counts, and the course is taken again from the start (a new cycle).
+    revocation: CompletionRevocation | None = None
 
     @property
     def update_has_quiz(self) -> bool:
@@ -67,6 +71,11 @@ class CourseProgress:
 
 #: How long before a completion expires its refresher opens, when no requirement says.
 DEFAULT_REFRESHER_WINDOW = timedelta(days=30)
+
+
+def is_revoked(*, completion: Completion) -> bool:
+    """Whether the completion was voided by the revocation of its certificate."""
+    return CompletionRevocation.objects.filter(completion_id=completion.pk).exists()
 
 
 def refresher_open(*, completion: Completion, now: datetime | None = None) -> bool:
@@ -107,6 +116,12 @@ def course_progress(*, user, course: CoursePage, lessons: list) -> CourseProgres
                 progress.edition.changed_lessons.values_list("pk", flat=True)
             )
             progress.lesson_count = len(progress.required_lesson_ids)
+        return progress
+    completion = getattr(enrollment, "completion", None)
+    if completion is not None:
+        progress.revocation = CompletionRevocation.objects.filter(completion=completion).first()
+    if progress.revocation is not None:
+        # Revoked: nothing of the voided cycle counts; starting again opens a new one.
         return progress
     progress.enrollment = enrollment
     progress.completed_lesson_ids = lesson_ids & set(
@@ -273,9 +288,12 @@ def my_training(*, user) -> MyTraining:
         return MyTraining(in_progress=[], completions=[])
     completions = list(
         Completion.objects.filter(employee=employee)
-        .select_related("course")
+        .select_related("course", "revocation")
         .order_by("-completed_at")
     )
+    for completion in completions:
+        # Templates cannot ask for a missing one-to-one without an exception.
+        completion.revoked = getattr(completion, "revocation", None)
     in_progress = list(
         Enrollment.objects.filter(employee=employee, completion__isnull=True)
         .select_related("course")
@@ -289,14 +307,18 @@ def my_training(*, user) -> MyTraining:
 
 def takes_update(*, employee: Employee, course: CoursePage) -> bool:
     """Whether the employee, starting the current edition, takes only its update: they
-    completed an earlier edition and the current one names the lessons that changed."""
+    completed an earlier edition (a revoked completion does not count) and the current one
+    names the lessons that changed."""
     if course.edition <= 1:
         return False
     edition = CourseEdition.objects.filter(course=course, number=course.edition).first()
     if edition is None or not edition.changed_lessons.exists():
         return False
     return Completion.objects.filter(
-        employee=employee, course=course, course_edition__lt=course.edition
+        employee=employee,
+        course=course,
+        course_edition__lt=course.edition,
+        revocation__isnull=True,
     ).exists()
 
 

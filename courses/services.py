@@ -21,6 +21,7 @@ from courses.models import (
     DEFAULT_GRACE_DAYS,
     Acknowledgment,
     Completion,
+    CompletionRevocation,
     CourseEdition,
     CoursePage,
     Enrollment,
@@ -56,7 +57,8 @@ def enrollment_start(
 ) -> Enrollment:
     """Start (or resume) the current edition of a course; starting twice is harmless.
 
-    Once a completion is due for recertification, starting again opens a new cycle.
+    Once a completion is due for recertification, or once it was revoked (its certificate
+    revoked: ``completion_revoke``), starting again opens a new cycle.
     """
     if not employee.is_active:
         raise ApplicationError(_("Your employee record is inactive."), status=403)
@@ -71,10 +73,12 @@ def enrollment_start(
     )
     if latest is None:
         cycle = 1
-    elif hasattr(latest, "completion") and selectors.refresher_open(
-        completion=latest.completion, now=now
+    elif hasattr(latest, "completion") and (
+        selectors.is_revoked(completion=latest.completion)
+        or selectors.refresher_open(completion=latest.completion, now=now)
     ):
-        # Recertification: the completed cycle stays as it was; the refresher is a new one.
+        # Recertification, or a retake after a revocation: the completed cycle stays as it
+        # was; the new one is read and tested in full.
         cycle = latest.cycle + 1
     else:
         return latest
@@ -446,6 +450,41 @@ def _completion_record(
             validity_months=course.validity_months,
         )
     )
+
+
+@transaction.atomic
+def completion_revoke(
+    *, completion: Completion, revoked_at: datetime, revoked_by, reason: str, new_due_on
+) -> CompletionRevocation:
+    """Void a completion for compliance from ``revoked_at`` (its certificate was revoked by
+    ``certificates.services.certificate_revoke``, which checked the reason and the date).
+
+    The completion stays as it was recorded; a :class:`CompletionRevocation` says it no longer
+    counts, why, and by when (``new_due_on``) its holder must complete the course again. Its
+    holder may then start the course again (a new cycle, see :func:`enrollment_start`).
+    Compliance hears of it through ``events.completion_revoked``. A completion is voided once:
+    a second revocation is refused (409).
+    """
+    locked = Completion.objects.select_for_update().get(pk=completion.pk)
+    if CompletionRevocation.objects.filter(completion=locked).exists():
+        raise ApplicationError(_("This completion was already revoked."), status=409)
+    revocation = CompletionRevocation(
+        completion=locked,
+        revoked_at=revoked_at,
+        revoked_by=revoked_by,
+        reason=reason,
+        due_again_on=new_due_on,
+    )
+    revocation.full_clean(exclude=["completion", "revoked_by"])
+    revocation.save()
+    events.completion_revoked.send(
+        sender=Completion,
+        completion=locked,
+        revoked_at=revoked_at,
+        new_due_on=new_due_on,
+        reason=reason,
+    )
+    return revocation
 
 
 # --- Acknowledgments ----------------------------------------------------------------------------

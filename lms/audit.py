@@ -14,6 +14,7 @@ from wagtail.log_actions import log
 ACTIONS = {
     "lms.extension.grant": (_("Grant an extension"), _("Extension granted")),
     "lms.exemption.grant": (_("Grant an exemption"), _("Exemption granted")),
+    "lms.exemption.end": (_("End an exemption early"), _("Exemption ended early")),
     "lms.roster.import": (_("Import the HR roster"), _("HR roster imported")),
     "lms.roster.confirm": (_("Confirm a roster"), _("Roster confirmed")),
     "lms.export": (_("Export data"), _("Data exported")),

@@ -17,6 +17,7 @@ from .pages import (
 )
 from .progress import (
     Completion,
+    CompletionRevocation,
     Enrollment,
     LessonProgress,
     QuizAttempt,
@@ -29,6 +30,7 @@ __all__ = [
     "CourseEdition",
     "GuidanceDocument",
     "Completion",
+    "CompletionRevocation",
     "CoursePage",
     "CoursePolicyReference",
     "Enrollment",

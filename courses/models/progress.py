@@ -7,6 +7,7 @@ completion is never changed or deleted (editing a course never rewrites anyone's
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -170,3 +171,37 @@ class Completion(ImmutableRecord):
 
     def __str__(self):
         return f"{self.course_title} (ed. {self.course_edition}) – {self.employee_id}"
+
+
+class CompletionRevocation(ImmutableRecord):
+    """A completion voided for compliance because its certificate was revoked (issue 16).
+
+    The completion itself stays as it was recorded; this record says that from ``revoked_at``
+    on it no longer counts, why, and by when its holder must complete the course again
+    (``due_again_on``, chosen by OEI). Written once, by ``courses.services.completion_revoke``
+    (called by ``certificates.services.certificate_revoke``), never changed or deleted.
+    """
+
+    completion = models.OneToOneField(
+        Completion,
+        on_delete=models.PROTECT,
+        related_name="revocation",
+        verbose_name=_("completion"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"))
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    reason = models.TextField(_("reason"))
+    due_again_on = models.DateField(_("due again on"))
+
+    class Meta:
+        ordering = ["-revoked_at", "-pk"]
+        verbose_name = _("revoked completion")
+        verbose_name_plural = _("revoked completions")
+
+    def __str__(self):
+        return f"{self.completion_id} revoked {self.revoked_at:%Y-%m-%d}"

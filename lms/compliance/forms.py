@@ -166,7 +166,8 @@ class ExtensionForm(forms.Form):
 
 
 class ExemptionForm(forms.Form):
-    """OEI or the employee's liaison excuses the employee from the requirement."""
+    """OEI or the employee's liaison excuses the employee from the requirement: a liaison
+    until a date (required), OEI possibly with no end date (``permanent_allowed``)."""
 
     reason = forms.CharField(
         label=_("Reason"),
@@ -176,8 +177,32 @@ class ExemptionForm(forms.Form):
     )
     until = forms.DateField(
         label=_("Exempt until"),
-        required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Leave empty for an exemption with no end date."),
+        help_text=_("The last day of the exemption."),
         validators=[validate_date_in_range],
+        error_messages={
+            "required": _(
+                "Give the date the exemption ends. Only the Office of Equity and Inclusion "
+                "grants an exemption with no end date."
+            )
+        },
+    )
+
+    def __init__(self, *args, permanent_allowed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if permanent_allowed:
+            self.fields["until"].required = False
+            self.fields["until"].help_text = _(
+                "The last day of the exemption. Leave empty for a permanent exemption."
+            )
+
+
+class ExemptionEndForm(forms.Form):
+    """OEI or the liaison who granted an exemption ends it early, for a reason."""
+
+    reason = forms.CharField(
+        label=_("Reason for ending it"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: back at work. At most 1,000 characters."),
     )

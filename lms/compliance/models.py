@@ -129,7 +129,8 @@ class Assignment(models.Model):
     # evaluates once per reference): the first and the latest completion of the requirement's
     # course (latest: highest edition, then latest) and the latest extension's due date.
     # Written only by ``compliance.services`` (``assignment_completion_record``,
-    # ``extension_grant``, ``assignment_facts_refresh``); the records stay the source of truth.
+    # ``extension_grant``, ``assignment_facts_refresh``, ``completion_revocation_record``); the
+    # records stay the source of truth.
     # The first completion of the course (any edition): when the assignment first became
     # compliant, which the OEI dashboard's weekly history replays.
     first_completed_at = models.DateTimeField(
@@ -146,6 +147,12 @@ class Assignment(models.Model):
     )
     extended_due_on = models.DateField(
         _("extended due date"), null=True, blank=True, editable=False
+    )
+    # When a certificate of the course was revoked (courses' ``CompletionRevocation``): the
+    # date OEI set by which the holder must complete the course again, of the latest such
+    # revocation. The revoked completion no longer counts in the completion columns above.
+    revoked_due_on = models.DateField(
+        _("due again after a revocation"), null=True, blank=True, editable=False
     )
     is_active = models.BooleanField(
         _("active"),
@@ -191,7 +198,9 @@ class Extension(models.Model):
 
 
 class Exemption(models.Model):
-    """An employee excused from a requirement, for a reason, possibly until a date."""
+    """An employee excused from a requirement, for a reason, until a date (with no end date
+    only when OEI grants it). It counts while ``until`` (its last day) has not passed and
+    until the day it was ended early (``ended_on``, by OEI or the liaison who granted it)."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="exemptions")
     reason = models.TextField(_("reason"), max_length=1000)
@@ -200,6 +209,20 @@ class Exemption(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    # Ended early: from ``ended_on`` on it no longer counts. Written once, by
+    # ``compliance.services.exemption_end``.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, editable=False)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("ended by"),
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
+    end_reason = models.TextField(_("reason for ending"), max_length=1000, blank=True)
 
     class Meta:
         ordering = ["-granted_at"]

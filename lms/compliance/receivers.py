@@ -18,6 +18,12 @@ def assignments_on_completion(sender, completion, **kwargs):
     services.assignment_completion_record(completion=completion)
 
 
+@receiver(events.completion_revoked, dispatch_uid="compliance.assignments_on_revocation")
+def assignments_on_revocation(sender, completion, **kwargs):
+    """A revoked completion no longer counts; the training is due again by the date set."""
+    services.completion_revocation_record(completion=completion)
+
+
 @receiver(events.edition_published, dispatch_uid="compliance.assignments_on_edition")
 def assignments_on_edition(sender, course_id, edition, **kwargs):
     """A new edition gives the holders of earlier ones its due date."""

@@ -82,6 +82,17 @@ class Status:
     NOTHING_OWED = (COMPLETED, EXEMPT)
 
 
+def _after_revocation(due_on):
+    """The due date ``due_on``, or the later date OEI set when revoking a certificate of the
+    course (``revoked_due_on``): a revocation makes the training due again by that date, and
+    never shortens a later due date (an extension granted since, a new edition's update)."""
+    return Case(
+        When(revoked_due_on__gt=due_on, then=F("revoked_due_on")),
+        default=due_on,
+        output_field=DateField(),
+    )
+
+
 def with_status(
     assignments: QuerySet[Assignment],
     *,
@@ -163,6 +174,8 @@ def with_status(
         employee_id=OuterRef("employee_id"),
         course_id=OuterRef("requirement__course_id"),
         course_edition=OuterRef("requirement__course__edition"),
+        # The cycle of a revoked completion is over: a retake is a new enrollment.
+        completion__revocation__isnull=True,
     )
     assignments = assignments.annotate(
         last_completed_at=Case(
@@ -171,18 +184,22 @@ def with_status(
         last_expires_at=Case(
             When(counts, then=F("latest_expires_at")), output_field=DateTimeField()
         ),
-        # An extension granted since the update was due moves it; an older one does not.
-        effective_due_on=Case(
-            When(update_due_on__isnull=True, then=Coalesce(F("extended_due_on"), F("due_on"))),
-            When(extended_due_on__gt=F("update_due_on"), then=F("extended_due_on")),
-            default=F("update_due_on"),
-            output_field=DateField(),
+        effective_due_on=_after_revocation(
+            # An extension granted since the update was due moves it; an older one does not.
+            Case(
+                When(update_due_on__isnull=True, then=Coalesce(F("extended_due_on"), F("due_on"))),
+                When(extended_due_on__gt=F("update_due_on"), then=F("extended_due_on")),
+                default=F("update_due_on"),
+                output_field=DateField(),
+            )
         ),
     )
     return assignments.annotate(
         exempt=Exists(
             Exemption.objects.filter(assignment_id=OuterRef("pk")).filter(
-                Q(until__isnull=True) | Q(until__gte=today)
+                # ``until`` is its last day; from the day it was ended early it no longer counts.
+                Q(until__isnull=True) | Q(until__gte=today),
+                Q(ended_on__isnull=True) | Q(ended_on__gt=today),
             )
         ),
         started=Exists(enrollments),
@@ -525,7 +542,7 @@ def assignment_for(*, user, pk: int, today: date | None = None) -> Assignment | 
         .select_related("employee__user", "employee__department", "requirement__course")
         .prefetch_related(
             Prefetch("extensions", Extension.objects.select_related("granted_by")),
-            Prefetch("exemptions", Exemption.objects.select_related("granted_by")),
+            Prefetch("exemptions", Exemption.objects.select_related("granted_by", "ended_by")),
         )
         .first()
     )
@@ -538,3 +555,32 @@ def department_requirements(assignments: QuerySet[Assignment]) -> list[tuple[int
         .values_list("requirement_id", "requirement__name")
         .distinct()
     )
+
+
+# --- Exemptions (issue 16: end dates, ended early) ------------------------------------------
+
+
+def can_end_exemption(*, exemption: Exemption, user) -> bool:
+    """OEI (citywide access) or the liaison who granted it may end an exemption early."""
+    return can_see_citywide(user) or exemption.granted_by_id == user.pk
+
+
+def exemption_is_current(exemption: Exemption, *, today: date | None = None) -> bool:
+    """Whether the exemption counts on ``today``: its last day (``until``) has not passed and
+    it was not ended early on or before today (the rule of ``with_status``'s ``exempt``)."""
+    today = today or timezone.localdate()
+    if exemption.until is not None and exemption.until < today:
+        return False
+    return exemption.ended_on is None or exemption.ended_on > today
+
+
+def exemption_rows(*, assignment: Assignment, user, today: date | None = None) -> list[Exemption]:
+    """The exemptions of an assignment (prefetched by :func:`assignment_for`), newest first,
+    each with ``is_current`` and whether ``user`` may end it (``can_end``)."""
+    rows = list(assignment.exemptions.all())
+    for exemption in rows:
+        exemption.is_current = exemption_is_current(exemption, today=today)
+        exemption.can_end = exemption.is_current and can_end_exemption(
+            exemption=exemption, user=user
+        )
+    return rows

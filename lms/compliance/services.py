@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from courses.models import Completion, CourseEdition
+from courses.models import Completion, CompletionRevocation, CourseEdition
 from lms.audit import audit_record
 from lms.compliance.models import (
     Assignment,
@@ -22,6 +22,7 @@ from lms.compliance.models import (
     RosterConfirmation,
     TrainingRequirement,
 )
+from lms.compliance.selectors import can_end_exemption
 from lms.errors import ApplicationError
 from lms.organisation import dates
 from lms.organisation.events import SyncStats
@@ -165,14 +166,32 @@ def _completion_record_params(
     ]
 
 
+def completion_revocation_record(*, completion: Completion) -> int:
+    """A completion was voided (its certificate revoked; ``courses.services.completion_revoke``
+    recorded a ``CompletionRevocation``): recompute the facts of its holder's assignments of
+    the course from the records, so that it no longer counts and the training is due again by
+    the revocation's date. Called in the transaction that revokes the certificate.
+
+    A removal cannot be applied incrementally by :func:`assignment_completion_record`'s
+    statement (the next latest completion must be found), so the few assignments concerned
+    are recomputed by :func:`assignment_facts_refresh`, the one replay of the records.
+    """
+    return assignment_facts_refresh(
+        assignments=Assignment.objects.filter(
+            employee_id=completion.employee_id, requirement__course_id=completion.course_id
+        )
+    )
+
+
 def superseded_assignments_reassign(*, course_id: int, edition) -> int:
     """Give everyone who completed an earlier edition of a course the update's due date, in
     one UPDATE; called in the transaction that publishes the edition (``courses.services``).
 
-    People who never completed keep their own due dates; nothing recorded changes.
+    People who never completed (or whose completion was revoked) keep their own due dates;
+    nothing recorded changes.
     """
     holders = Completion.objects.filter(
-        course_id=course_id, course_edition__lt=edition.number
+        course_id=course_id, course_edition__lt=edition.number, revocation__isnull=True
     ).values("employee_id")
     return Assignment.objects.filter(
         requirement__course_id=course_id, employee_id__in=holders
@@ -242,16 +261,32 @@ REFRESH_BATCH = 5000
 
 def _completion_facts_replay(assignments: QuerySet[Assignment]) -> None:
     """Replay every completion of the employees and courses of ``assignments`` through
-    :func:`assignment_completion_record`'s statement (``executemany``, in batches)."""
+    :func:`assignment_completion_record`'s statement (``executemany``, in batches), except the
+    revoked ones, and copy the due date of their latest revocation (``revoked_due_on``)."""
+    # Written first: ``assignments`` may filter on the completion columns written below.
+    assignments.update(
+        revoked_due_on=Subquery(
+            CompletionRevocation.objects.filter(
+                completion__employee_id=OuterRef("employee_id"),
+                completion__course_id__in=TrainingRequirement.objects.filter(
+                    pk=OuterRef(OuterRef("requirement_id"))
+                ).values("course_id"),
+            )
+            .order_by("-revoked_at", "-pk")
+            .values("due_again_on")[:1]
+        )
+    )
     # Read in full before writing: ``assignments`` may filter on the columns written.
     rows = list(
         Completion.objects.filter(
+            # A revoked completion no longer counts (courses' CompletionRevocation).
+            ~Exists(CompletionRevocation.objects.filter(completion_id=OuterRef("pk"))),
             Exists(
                 assignments.filter(
                     employee_id=OuterRef("employee_id"),
                     requirement__course_id=OuterRef("course_id"),
                 )
-            )
+            ),
         )
         .order_by()
         .values_list("employee_id", "course_id", "course_edition", "completed_at", "expires_at")
@@ -279,8 +314,8 @@ def _completion_facts_replay(assignments: QuerySet[Assignment]) -> None:
 
 
 def assignment_facts_refresh(*, assignments: QuerySet[Assignment] | None = None) -> int:
-    """Recompute the first and latest completion and the latest extension of ``assignments``
-    (default: all) from the records.
+    """Recompute the first and latest completion, the latest revocation's due date and the
+    latest extension of ``assignments`` (default: all) from the records.
 
     For writes that go around the services in bulk (the demo's history, benchmark cities, a
     restore); the services keep the columns current themselves. The completion columns are
@@ -289,7 +324,8 @@ def assignment_facts_refresh(*, assignments: QuerySet[Assignment] | None = None)
     replayed through it (``executemany``, in batches). The statement keeps the earliest first
     completion and the latest of the highest edition whatever the order, so the replay order
     does not matter; another assignment of the same employee and course that already holds its
-    facts is left as it was.
+    facts is left as it was. Revoked completions are left out (they no longer count), and
+    ``revoked_due_on`` is the due date of the latest revocation of the course's completions.
     """
     if assignments is None:
         assignments = Assignment.objects.all()
@@ -325,6 +361,12 @@ def extension_grant(
     _refuse_self_grant(assignment=assignment, granted_by=granted_by)
     latest = assignment.extensions.order_by("-granted_at").values_list("new_due_on", flat=True)
     current_due_on = latest.first() or assignment.due_on
+    revoked_due_on = (
+        Assignment.objects.filter(pk=assignment.pk).values_list("revoked_due_on", flat=True).get()
+    )
+    if revoked_due_on is not None and revoked_due_on > current_due_on:
+        # A revocation made the training due again by a later date: extend from that one.
+        current_due_on = revoked_due_on
     if new_due_on <= current_due_on:
         raise ApplicationError(_("The new due date must be later than the current one."))
     if new_due_on > dates.LATEST:
@@ -359,8 +401,20 @@ def extension_grant(
 def exemption_grant(
     *, assignment: Assignment, reason: str, until: date | None, granted_by
 ) -> Exemption:
-    """Excuse an employee from a requirement, for a reason, possibly until a date."""
+    """Excuse an employee from a requirement, for a reason, until a date (its last day).
+
+    Only OEI (citywide access) grants a permanent exemption (``until=None``); a liaison must
+    give an end date, and a request without one is refused (403) with nothing written.
+    """
     _refuse_self_grant(assignment=assignment, granted_by=granted_by)
+    if until is None and not can_see_citywide(granted_by):
+        raise ApplicationError(
+            _(
+                "Give the date the exemption ends. Only the Office of Equity and Inclusion "
+                "grants an exemption with no end date."
+            ),
+            status=403,
+        )
     if until is not None and until < timezone.localdate():
         raise ApplicationError(_("An exemption cannot end in the past."))
     if until is not None and until > dates.LATEST:
@@ -377,6 +431,47 @@ def exemption_grant(
         data={"until": until.isoformat() if until else None, "reason": exemption.reason},
     )
     return exemption
+
+
+@transaction.atomic
+def exemption_end(
+    *, exemption: Exemption, ended_by, reason: str, today: date | None = None
+) -> Exemption:
+    """End an exemption early, for a reason: from ``today`` (its end date) on it no longer
+    counts. Only OEI or the liaison who granted it (403 for anyone else); an exemption that
+    already ended, early or on its own end date, is refused (409). Recorded on the exemption
+    (who, when, why) and audited."""
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    if not can_end_exemption(exemption=exemption, user=ended_by):
+        raise ApplicationError(
+            _(
+                "Only the Office of Equity and Inclusion or the liaison who granted it can end "
+                "this exemption."
+            ),
+            status=403,
+        )
+    if not reason:
+        raise ApplicationError(_("Give the reason for ending this exemption."))
+    if len(reason) > 1000:
+        raise ApplicationError(_("Keep the reason under %(count)d characters.") % {"count": 1000})
+    locked = Exemption.objects.select_for_update().get(pk=exemption.pk)
+    if locked.ended_on is not None:
+        raise ApplicationError(_("This exemption was already ended."), status=409)
+    if locked.until is not None and locked.until < today:
+        raise ApplicationError(_("This exemption already ended on its own end date."), status=409)
+    locked.ended_on = today
+    locked.ended_by = ended_by
+    locked.ended_at = timezone.now()
+    locked.end_reason = reason
+    locked.save(update_fields=["ended_on", "ended_by", "ended_at", "end_reason"])
+    audit_record(
+        instance=locked.assignment,
+        action="lms.exemption.end",
+        user=ended_by,
+        data={"exemption": locked.pk, "ended_on": today.isoformat(), "reason": reason},
+    )
+    return locked
 
 
 @transaction.atomic

@@ -13,4 +13,9 @@ urlpatterns = [
     path("assignments/<id:pk>/", views.assignment, name="assignment"),
     path("assignments/<id:pk>/extension/", views.extension_grant, name="extension_grant"),
     path("assignments/<id:pk>/exemption/", views.exemption_grant, name="exemption_grant"),
+    path(
+        "assignments/<id:pk>/exemptions/<id:exemption>/end/",
+        views.exemption_end,
+        name="exemption_end",
+    ),
 ]

@@ -23,12 +23,14 @@ from lms.audit import audit_record
 from lms.compliance import selectors, services
 from lms.compliance.forms import (
     MAX_ID,
+    ExemptionEndForm,
     ExemptionForm,
     ExtensionForm,
     ReminderForm,
     RosterFilterForm,
 )
 from lms.errors import ApplicationError
+from lms.organisation.selectors import can_see_citywide
 from lms.spreadsheets import spreadsheet_safe
 
 PERMISSION = "organisation.view_department_compliance"
@@ -275,7 +277,34 @@ def _is_own(request, assignment) -> bool:
     return assignment.employee.user_id == request.user.pk
 
 
-def _assignment_page(request, assignment, *, extension_form=None, exemption_form=None, status=200):
+def _exemption_form(request, data=None):
+    """The exemption form: an end date required, except for OEI (a permanent exemption)."""
+    return ExemptionForm(data, prefix="exemption", permanent_allowed=can_see_citywide(request.user))
+
+
+def _end_form(exemption_pk: int, data=None) -> ExemptionEndForm:
+    """One row's "end early" form: the same field names on every row, ids of its own."""
+    return ExemptionEndForm(data, prefix="end", auto_id=f"id_end_{exemption_pk}_%s")
+
+
+def _assignment_page(
+    request,
+    assignment,
+    *,
+    extension_form=None,
+    exemption_form=None,
+    end_form=None,
+    end_form_for=None,
+    status=200,
+):
+    exemptions = selectors.exemption_rows(assignment=assignment, user=request.user)
+    for exemption in exemptions:
+        # The form that failed is shown again with its errors, on its own row.
+        exemption.end_form = (
+            end_form
+            if end_form is not None and exemption.pk == end_form_for
+            else _end_form(exemption.pk)
+        )
     return render(
         request,
         "compliance/assignment.html",
@@ -284,7 +313,8 @@ def _assignment_page(request, assignment, *, extension_form=None, exemption_form
             "status_label": selectors.Status.LABELS.get(assignment.status, assignment.status),
             "is_own": _is_own(request, assignment),
             "extension_form": extension_form or ExtensionForm(prefix="extension"),
-            "exemption_form": exemption_form or ExemptionForm(prefix="exemption"),
+            "exemption_form": exemption_form or _exemption_form(request),
+            "exemptions": exemptions,
         },
         status=status,
     )
@@ -305,7 +335,7 @@ def _grant(request, pk: int, *, form_class, prefix: str, grant, success: str):
             _("You cannot grant yourself an extension or an exemption. Ask OEI."),
             status=403,
         )
-    form = form_class(request.POST, prefix=prefix)
+    form = form_class(request, request.POST)
     status = 400
     if form.is_valid():
         try:
@@ -327,7 +357,7 @@ def extension_grant(request, pk: int):
     return _grant(
         request,
         pk,
-        form_class=ExtensionForm,
+        form_class=lambda request, data: ExtensionForm(data, prefix="extension"),
         prefix="extension",
         grant=services.extension_grant,
         success=_("Extension granted: the new due date applies now."),
@@ -340,8 +370,45 @@ def exemption_grant(request, pk: int):
     return _grant(
         request,
         pk,
-        form_class=ExemptionForm,
+        form_class=_exemption_form,
         prefix="exemption",
         grant=services.exemption_grant,
         success=_("Exemption granted."),
+    )
+
+
+@dashboard_view
+@require_POST
+def exemption_end(request, pk: int, exemption: int):
+    """End an exemption early: OEI or the liaison who granted it (403 for anyone else who
+    sees the assignment), with a reason; one ended already is 409."""
+    assignment = _assignment_or_404(request, pk)
+    target = next((row for row in assignment.exemptions.all() if row.pk == exemption), None)
+    if target is None:
+        raise Http404
+    if not selectors.can_end_exemption(exemption=target, user=request.user):
+        return _problem(
+            request,
+            _(
+                "Only the Office of Equity and Inclusion or the liaison who granted it can end "
+                "this exemption."
+            ),
+            status=403,
+            department=assignment.employee.department,
+        )
+    form = _end_form(target.pk, request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.exemption_end(
+                exemption=target, ended_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            messages.success(request, _("Exemption ended: it no longer counts from today."))
+            return redirect("compliance:assignment", pk=assignment.pk)
+    return _assignment_page(
+        request, assignment, end_form=form, end_form_for=target.pk, status=status
     )
