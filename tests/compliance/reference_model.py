@@ -97,8 +97,13 @@ class Completion:
     edition: int
     completed_at: datetime
     expires_at: datetime | None
-    #: §7: when its certificate was revoked (None: never).
+    #: §7: when it was voided by the revocation of its certificate (None: it counts).
     revoked_at: datetime | None = None
+    #: §7: the date OEI set for it to be done again, when it was voided.
+    due_again_on: date | None = None
+    #: Its certificates, issued then re-issued, oldest first: whether each is revoked. The
+    #: last one is the completion's current certificate.
+    certificates: list[bool] = field(default_factory=lambda: [False])
 
 
 @dataclass
@@ -135,8 +140,6 @@ class Assignment:
     update_due_on: date | None = None
     #: §8: the latest extension's new due date.
     extended_due_on: date | None = None
-    #: §7: the due date OEI set when revoking the certificate this assignment counted on.
-    revoked_due_on: date | None = None
     exemptions: list[Exemption] = field(default_factory=list)
 
 
@@ -204,6 +207,7 @@ class City:
         """§2/§10/§11: bring assignments in step with requirements and the roster."""
         for key in requirements or sorted(self.requirements):
             requirement = self.requirements[key]
+            created = False
             people = employees if employees is not None else sorted(self.employees)
             for number in people:
                 employee = self.employees[number]
@@ -219,8 +223,24 @@ class City:
                             assigned_on=self.today,
                             due_on=self.due_date(requirement, employee),
                         )
+                        created = True
                 else:
                     assignment.is_active = applies
+            if created:
+                self._superseded_update_due(key)
+
+    def _superseded_update_due(self, key: str) -> None:
+        """§5: assignments made after an edition was published whose holder completed only an
+        earlier one owe the update by the current edition's due date, as its holders then did."""
+        due_on = self.editions[-1].due_on
+        if due_on is None:
+            return
+        for assignment in self.assignments.values():
+            if assignment.requirement != key or assignment.update_due_on is not None:
+                continue
+            completion = self.counting_completion(assignment.employee)
+            if completion is not None and completion.edition < self.edition:
+                assignment.update_due_on = due_on
 
     # --- §3/§4/§5 completions and what counts --------------------------------------------------
 
@@ -269,7 +289,9 @@ class City:
             cycle = latest.cycle + 1
         else:
             return latest
-        held_earlier = any(c.edition < self.edition for c in self.completions_of(number))
+        held_earlier = any(
+            c.edition < self.edition and c.revoked_at is None for c in self.completions_of(number)
+        )
         enrollment = Enrollment(
             employee=number,
             edition=self.edition,
@@ -313,7 +335,9 @@ class City:
         number = self.edition + 1
         due_on = self.today + timedelta(days=grace_days)
         self.editions.append(Edition(number=number, due_on=due_on))
-        holders = {c.employee for c in self.completions if c.edition < number}
+        holders = {
+            c.employee for c in self.completions if c.edition < number and c.revoked_at is None
+        }
         for assignment in self.assignments.values():
             if assignment.employee in holders:
                 assignment.update_due_on = due_on
@@ -330,24 +354,45 @@ class City:
         self.assignments[key].exemptions.append(exemption)
         return exemption
 
-    def exemption_end(self, exemption: Exemption) -> bool:
+    def exemption_end(self, exemption: Exemption, *, by_oei: bool) -> bool:
+        """§6: OEI or the liaison who granted it ends it early, from today; not twice, and
+        not once its own end date has passed."""
+        if not by_oei and exemption.granted_by_oei:
+            return False
         if exemption.ended_on is not None:
+            return False
+        if exemption.until is not None and exemption.until < self.today:
             return False
         exemption.ended_on = self.today
         return True
 
-    def revoke(self, completion: Completion, new_due_on: date | None) -> bool:
-        """§7: the completion stops counting; the assignments it counted for are due again."""
-        if completion.revoked_at is not None:
+    def revoke(self, completion: Completion, position: int, new_due_on: date | None) -> bool:
+        """§7: revoke one certificate of a completion. Revoking its current certificate voids
+        the completion; revoking one a re-issue replaced voids nothing."""
+        if completion.certificates[position]:
             return False
-        counted = self.counting_completion(completion.employee) is completion
-        completion.revoked_at = self.now
         due = new_due_on or self.today + timedelta(days=REVOCATION_DUE_DAYS)
-        if counted:
-            for assignment in self.assignments.values():
-                if assignment.employee == completion.employee:
-                    assignment.revoked_due_on = due
+        if due < self.today:
+            return False
+        completion.certificates[position] = True
+        if position == len(completion.certificates) - 1:
+            completion.revoked_at = self.now
+            completion.due_again_on = due
         return True
+
+    def reissue(self, completion: Completion) -> bool:
+        """A new certificate for the same completion: nothing changes for compliance. A
+        revoked certificate is not re-issued."""
+        if completion.certificates[-1]:
+            return False
+        completion.certificates.append(False)
+        return True
+
+    def revoked_due_on(self, a: Assignment) -> date | None:
+        """§7: the date set by the latest revocation of the employee's completions."""
+        voided = [c for c in self.completions_of(a.employee) if c.revoked_at is not None]
+        latest = max(voided, key=lambda c: c.revoked_at, default=None)
+        return None if latest is None else latest.due_again_on
 
     def extension_grant(self, key: tuple[str, str], days: int) -> bool:
         assignment = self.assignments[key]
@@ -359,13 +404,17 @@ class City:
 
     def effective_due_on(self, a: Assignment) -> date:
         """§8: the date that counts: the update's due date once a new edition superseded the
-        completion, moved by a later extension; else the latest extension or the due date."""
+        completion, moved by a later extension; else the latest extension or the due date;
+        and never before the date a revocation set (§7)."""
         due = a.extended_due_on or a.due_on
         if a.update_due_on is not None:
             if a.extended_due_on is not None and a.extended_due_on > a.update_due_on:
                 due = a.extended_due_on
             else:
                 due = a.update_due_on
+        revoked = self.revoked_due_on(a)
+        if revoked is not None and revoked > due:
+            due = revoked
         return due
 
     def status(self, a: Assignment) -> str:
@@ -374,39 +423,40 @@ class City:
         if any(e.counts_on(today) for e in a.exemptions):
             return EXEMPT
         completion = self.counting_completion(a.employee)
-        if completion is not None and completion.edition >= self.edition:
+        due = self.effective_due_on(a)
+        if completion is not None:
+            # §4: a completion of any edition lapses with its validity or its cycle.
             if completion.expires_at is not None and completion.expires_at < now:
                 return EXPIRED
             months = requirement.recertify_months
-            if months:
-                if completion.completed_at < lapsed_if_completed_before(now, months):
-                    return EXPIRED
-                if completion.completed_at < window_open_if_completed_before(
+            if months and completion.completed_at < lapsed_if_completed_before(now, months):
+                return EXPIRED
+            if completion.edition >= self.edition:
+                if months and completion.completed_at < window_open_if_completed_before(
                     now, months, requirement.window_days
                 ):
                     return DUE_SOON
-            return COMPLETED
-        due = self.effective_due_on(a)
-        if completion is not None:
-            # §5: a superseded edition: compliant with an update due, until it is due.
-            return UPDATE_DUE if today <= self._update_due(a) else OVERDUE
+                return COMPLETED
+            # §5: a superseded edition: compliant, with the update due, until it is due.
+            if due >= today:
+                return UPDATE_DUE
         if due < today:
             return OVERDUE
         if due <= today + timedelta(days=DUE_SOON_DAYS):
             return DUE_SOON
-        enrollment = self.current_enrollment(a.employee)
-        if enrollment is not None:
+        if self.started(a.employee):
             return IN_PROGRESS
         return NOT_STARTED
 
-    def _update_due(self, a: Assignment) -> date:
-        if a.update_due_on is not None:
-            return self.effective_due_on(a)
-        # Superseded without an update due date of its own: the current edition's.
-        due = self.editions[-1].due_on or a.due_on
-        if a.extended_due_on is not None and a.extended_due_on > due:
-            return a.extended_due_on
-        return due
+    def started(self, number: str) -> bool:
+        """An enrollment in the current edition, other than a cycle whose completion was
+        voided (§7: the retake is a new one)."""
+        return any(
+            e.employee == number
+            and e.edition == self.edition
+            and (e.completion is None or e.completion.revoked_at is None)
+            for e in self.enrollments
+        )
 
     def statuses(self) -> dict[tuple[str, str], str]:
         """Every assignment's status, active or not."""

@@ -88,9 +88,8 @@ assert {
     model.OVERDUE: Status.OVERDUE,
     model.EXPIRED: Status.EXPIRED,
     model.EXEMPT: Status.EXEMPT,
-    model.UPDATE_DUE: getattr(Status, "UPDATE_DUE", model.UPDATE_DUE),
+    model.UPDATE_DUE: Status.UPDATE_DUE,
 } == {name: name for name in model.STATUSES}
-MODEL_HAS_UPDATE_DUE = hasattr(Status, "UPDATE_DUE")
 
 
 def roster_line(values: dict) -> str:
@@ -204,7 +203,7 @@ class ComplianceMachine(RuleBasedStateMachine):
         active_from = self.city.today + timedelta(days=starts_in_days)
         requirement = TrainingRequirement.objects.create(
             name=key,
-            course=self.course,
+            course=self._course(),
             audience=(
                 TrainingRequirement.Audience.ALL
                 if audience is None
@@ -251,7 +250,9 @@ class ComplianceMachine(RuleBasedStateMachine):
     def requirement_edit(self, requirement, change):
         if requirement not in self.requirements:
             return
-        record, rules = self.requirements[requirement], self.city.requirements[requirement]
+        # Read afresh, as the admin's edit view does (its course's edition may have moved).
+        record = TrainingRequirement.objects.get(pk=self.requirements[requirement].pk)
+        rules = self.city.requirements[requirement]
         name, value = change
         if name == "audience":
             record.audience = (
@@ -306,21 +307,55 @@ class ComplianceMachine(RuleBasedStateMachine):
         assert outcome == self.city.fail(employee), outcome
         self._tick()
 
+    def _certificates(self, employee: str):
+        """The employee's latest completion in the model and the chain of certificates of the
+        same completion in the database (issued, then re-issued), oldest first."""
+        mine = self.city.completions_of(employee)
+        if not mine:
+            return None, []
+        records = list(Completion.objects.filter(employee__employee_number=employee).order_by("pk"))
+        assert len(records) == len(mine)
+        chain = list(Certificate.objects.filter(completion=records[-1]).order_by("pk"))
+        assert len(chain) == len(mine[-1].certificates)
+        return mine[-1], chain
+
     @rule(employee=st.sampled_from(PEOPLE))
     def certificate_reissue(self, employee):
-        certificate = (
-            Certificate.objects.filter(employee__employee_number=employee, revoked_at__isnull=True)
-            .exclude(
-                pk__in=Certificate.objects.filter(reissue_of__isnull=False).values("reissue_of")
-            )
-            .order_by("-pk")
-            .first()
-        )
-        if certificate is None:
+        completion, chain = self._certificates(employee)
+        if completion is None:
             return
-        certificate_services.certificate_reissue(
-            certificate=certificate, user=self.oei, reason="Name changed"
-        )
+        try:
+            certificate_services.certificate_reissue(
+                certificate=chain[-1], user=self.oei, reason="Name changed"
+            )
+            reissued = True
+        except ApplicationError:
+            reissued = False
+        assert reissued == self.city.reissue(completion)
+        self._tick()
+
+    @rule(
+        employee=st.sampled_from(PEOPLE),
+        which=st.sampled_from(["current", "replaced"]),
+        due_in_days=st.sampled_from([None, 0, 10, 60]),
+    )
+    def certificate_revoke(self, employee, which, due_in_days):
+        completion, chain = self._certificates(employee)
+        if completion is None or (which == "replaced" and len(chain) < 2):
+            return
+        position = len(chain) - 1 if which == "current" else len(chain) - 2
+        new_due_on = None if due_in_days is None else self.city.today + timedelta(days=due_in_days)
+        try:
+            certificate_services.certificate_revoke(
+                certificate=chain[position],
+                user=self.oei,
+                reason="Issued in error",
+                new_due_on=new_due_on,
+            )
+            revoked = True
+        except ApplicationError:
+            revoked = False
+        assert revoked == self.city.revoke(completion, position, new_due_on)
         self._tick()
 
     # --- decisions on one assignment (§6, §8) -------------------------------------------------
@@ -354,8 +389,6 @@ class ComplianceMachine(RuleBasedStateMachine):
         assignment = self._assignment(employee, requirement)
         if assignment is None:
             return
-        if lasts_days is None and by == "liaison" and not EXEMPTIONS_END:
-            return  # main lets a liaison grant a permanent exemption (issue 16: only OEI)
         until = None if lasts_days is None else self.city.today + timedelta(days=lasts_days)
         granted_by = self.liaison if by == "liaison" else self.oei
         try:
@@ -368,6 +401,28 @@ class ComplianceMachine(RuleBasedStateMachine):
         assert (record is None) == (expected is None)
         if expected is not None:
             self.exemptions[expected.key] = record
+        self._tick()
+
+    @rule(
+        employee=st.sampled_from(PEOPLE),
+        requirement=st.sampled_from(REQUIREMENTS),
+        by=st.sampled_from(["liaison", "oei"]),
+    )
+    def exemption_end(self, employee, requirement, by):
+        assignment = self.city.assignments.get((employee, requirement))
+        if assignment is None or not assignment.exemptions:
+            return
+        exemption = assignment.exemptions[-1]
+        try:
+            compliance_services.exemption_end(
+                exemption=self.exemptions[exemption.key],
+                ended_by=self.liaison if by == "liaison" else self.oei,
+                reason="Back at work",
+            )
+            ended = True
+        except ApplicationError:
+            ended = False
+        assert ended == self.city.exemption_end(exemption, by_oei=by == "oei")
         self._tick()
 
     # --- the roster (§10) -------------------------------------------------------------------
@@ -450,7 +505,6 @@ class ComplianceMachine(RuleBasedStateMachine):
 
     # --- editions (§5) ----------------------------------------------------------------------
 
-    @precondition(lambda self: EDITIONS)
     @rule(grace_days=st.sampled_from([1, 21, 45]))
     def new_edition(self, grace_days):
         course = self._course()
@@ -525,10 +579,6 @@ class ComplianceMachine(RuleBasedStateMachine):
             code: counts(row) for code, row in expected.items() if code != "*" and row.assigned
         }
 
-
-#: Whether the branches of issue 16 that the machine drives have landed.
-EDITIONS = MODEL_HAS_UPDATE_DUE
-EXEMPTIONS_END = False
 
 #: The fixed example budget: about a minute per database on the CI machine.
 BUDGET = settings(
