@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import Acknowledgment, Enrollment
 from lms.compliance.models import (
@@ -73,7 +74,7 @@ class Status:
         OVERDUE: _("Overdue"),
         EXPIRED: _("Expired: recertify"),
         EXEMPT: _("Exempt"),
-        UPDATE_DUE: _("Update due"),
+        UPDATE_DUE: pgettext_lazy("compliance status", "Update due"),
     }
     #: Statuses that count as compliant.
     COMPLIANT = (COMPLETED, EXEMPT, UPDATE_DUE)
@@ -491,7 +492,7 @@ def roster_rows(
             current_edition=F("requirement__course__edition"),
             reminded_today=Exists(
                 ReminderRequest.objects.filter(employee_id=OuterRef("employee_id"), day=today)
-            )
+            ),
         )
     )
     by_pk = {row.pk: row for row in rows}

@@ -215,6 +215,11 @@ class ReportsDashboardScreen(Screen):
         self.page.get_by_role("button", name="Show").click()
         return self
 
+    def filter_requirement(self, name: str):
+        self.page.get_by_label("Requirement", exact=True).select_option(label=name)
+        self.page.get_by_role("button", name="Show").click()
+        return self
+
     def figure(self, key: str) -> str:
         return self.page.locator(f'.lms-figures [data-figure="{key}"]').inner_text()
 
@@ -329,6 +334,10 @@ class MyTrainingScreen(Screen):
         """The course's row in "Assigned to you"."""
         assigned = self.page.locator('section[aria-labelledby="assigned-heading"] tbody tr')
         return assigned.filter(has_text=course_title)
+
+    def status(self, course_title: str):
+        """The status cell of the course's row."""
+        return self.row(course_title).locator('td[data-label="Status"]')
 
     def take_the_update(self, course_title: str):
         self.row(course_title).get_by_role("link", name=re.compile("Take the update")).click()

@@ -120,12 +120,10 @@ def test_an_extension_granted_later_still_moves_the_update(city, editor, oei):
     assignment = Assignment.objects.get(employee=employee)
     later = edition.due_on + timedelta(days=10)
     extension_grant(assignment=assignment, new_due_on=later, reason="On leave", granted_by=oei)
-    assert statuses(city["requirement"], today=edition.due_on + timedelta(days=5))[employee.pk] == (
-        Status.UPDATE_DUE
-    )
-    assert statuses(city["requirement"], today=later + timedelta(days=1))[employee.pk] == (
-        Status.OVERDUE
-    )
+    in_the_extension = statuses(city["requirement"], today=edition.due_on + timedelta(days=5))
+    assert in_the_extension[employee.pk] == Status.UPDATE_DUE
+    after_it = statuses(city["requirement"], today=later + timedelta(days=1))
+    assert after_it[employee.pk] == Status.OVERDUE
 
 
 def test_an_expired_superseded_completion_is_expired(course, editor, parks):
