@@ -25,6 +25,7 @@ class RevokeForm(forms.Form):
     new_due_on = forms.DateField(
         label=_("New due date"),
         initial=revoked_due_on_default,
+        required=False,  # left empty: 30 days from today, as the field proposes
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_(
             "The completion no longer counts once its certificate is revoked: the employee "
@@ -35,7 +36,7 @@ class RevokeForm(forms.Form):
     )
 
     def clean_new_due_on(self):
-        new_due_on = self.cleaned_data["new_due_on"]
+        new_due_on = self.cleaned_data["new_due_on"] or revoked_due_on_default()
         if new_due_on < timezone.localdate():
             raise ValidationError(
                 _("The new due date cannot be in the past: choose today or a later date.")

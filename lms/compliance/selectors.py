@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -87,10 +87,10 @@ def _after_revocation(due_on):
     """The due date ``due_on``, or the later date OEI set when revoking a certificate of the
     course (``revoked_due_on``): a revocation makes the training due again by that date, and
     never shortens a later due date (an extension granted since, a new edition's update)."""
-    return Case(
-        When(revoked_due_on__gt=due_on, then=F("revoked_due_on")),
-        default=due_on,
-        output_field=DateField(),
+    # GREATEST on PostgreSQL, MAX() on SQLite (NULL if any argument is: hence the Coalesce),
+    # so the due date's own expression is written once.
+    return Greatest(
+        due_on, Coalesce(F("revoked_due_on"), Value(date.min)), output_field=DateField()
     )
 
 

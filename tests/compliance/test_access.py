@@ -62,7 +62,7 @@ def parks_requests(city) -> list[tuple[str, str, dict]]:
         (
             "post",
             reverse("compliance:exemption_grant", kwargs=pk),
-            {"exemption-reason": "Seasonal", "exemption-until": ""},
+            {"exemption-reason": "Seasonal", "exemption-until": later},
         ),
     ]
 

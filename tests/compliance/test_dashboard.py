@@ -383,13 +383,14 @@ def test_extension_and_exemption_from_the_assignment_page(liaison_client, liaiso
     content = response.content.decode()
     assert "Extension granted" in content and "Medical leave" in content
 
+    until = today + timedelta(days=120)
     response = liaison_client.post(
         reverse("compliance:exemption_grant", kwargs={"pk": assignment.pk}),
-        {"exemption-reason": "Seasonal worker", "exemption-until": ""},
+        {"exemption-reason": "Seasonal worker", "exemption-until": until.isoformat()},
         follow=True,
     )
     exemption = Exemption.objects.get(assignment=assignment)
-    assert (exemption.until, exemption.granted_by) == (None, liaison)
+    assert (exemption.until, exemption.granted_by) == (until, liaison)
     assert "Seasonal worker" in response.content.decode()
     assert response.context["status_label"] == "Exempt"
 

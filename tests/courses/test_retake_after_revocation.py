@@ -53,6 +53,7 @@ def test_the_employee_can_retake_the_course_and_the_new_completion_counts(
     assert enrollment.cycle == 2
     assert not enrollment.is_update
     assert not enrollment.lessons_completed.exists(), "the course is read again"
+    assert my_assignments(user=employee.user)[0].status == Status.IN_PROGRESS
     complete(employee, quiz_course)
 
     assert Completion.objects.filter(employee=employee).count() == 2

@@ -35,7 +35,12 @@ def reason_goes(reason, *, employee, course, liaison, day):
     if reason == SkipReason.COMPLETED:
         complete(employee, course)
     elif reason == SkipReason.EXEMPT:
-        exemption_grant(assignment=assignment, reason="Leave", until=None, granted_by=liaison)
+        exemption_grant(
+            assignment=assignment,
+            reason="Leave",
+            until=max(day, timezone.localdate()) + timedelta(days=365),
+            granted_by=liaison,
+        )
     elif reason == SkipReason.EXTENDED:
         extension_grant(
             assignment=assignment,
