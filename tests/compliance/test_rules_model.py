@@ -25,8 +25,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
+    Bundle,
     RuleBasedStateMachine,
     invariant,
+    multiple,
     precondition,
     rule,
     run_state_machine_as_test,
@@ -100,6 +102,10 @@ class ComplianceMachine(RuleBasedStateMachine):
     """One small city; ``world`` holds what every example shares (course, departments, users)."""
 
     world: dict = {}
+    #: Employees who completed the course (certificates to revoke or re-issue), and the
+    #: assignments that were exempted (exemptions to end): the rules on them draw from these.
+    completers = Bundle("completers")
+    exempted = Bundle("exempted")
 
     def __init__(self):
         super().__init__()
@@ -288,24 +294,27 @@ class ComplianceMachine(RuleBasedStateMachine):
         assert started == (self.city.enrollment_start(employee) is not None)
         self._tick()
 
-    @rule(employee=st.sampled_from(PEOPLE))
+    @rule(target=completers, employee=st.sampled_from(PEOPLE))
     def complete(self, employee):
         record = self._employee(employee)
         if record is None:
-            return
+            return multiple()
         outcome = self._take(record, passing=True)
         expected = self.city.complete(employee)
         assert outcome == ("completed" if expected else "refused"), outcome
         self._tick()
+        return employee if expected else multiple()
 
-    @rule(employee=st.sampled_from(PEOPLE))
+    @rule(target=completers, employee=st.sampled_from(PEOPLE))
     def fail_quiz(self, employee):
         record = self._employee(employee)
         if record is None:
-            return
+            return multiple()
         outcome = self._take(record, passing=False)
         assert outcome == self.city.fail(employee), outcome
         self._tick()
+        # An update without questions completes on reading its lessons.
+        return employee if outcome == "completed" else multiple()
 
     def _certificates(self, employee: str):
         """The employee's latest completion in the model and the chain of certificates of the
@@ -319,7 +328,7 @@ class ComplianceMachine(RuleBasedStateMachine):
         assert len(chain) == len(mine[-1].certificates)
         return mine[-1], chain
 
-    @rule(employee=st.sampled_from(PEOPLE))
+    @rule(employee=completers)
     def certificate_reissue(self, employee):
         completion, chain = self._certificates(employee)
         if completion is None:
@@ -335,7 +344,7 @@ class ComplianceMachine(RuleBasedStateMachine):
         self._tick()
 
     @rule(
-        employee=st.sampled_from(PEOPLE),
+        employee=completers,
         which=st.sampled_from(["current", "replaced"]),
         due_in_days=st.sampled_from([None, 0, 10, 60]),
     )
@@ -380,6 +389,7 @@ class ComplianceMachine(RuleBasedStateMachine):
         self._tick()
 
     @rule(
+        target=exempted,
         employee=st.sampled_from(PEOPLE),
         requirement=st.sampled_from(REQUIREMENTS),
         by=st.sampled_from(["liaison", "oei"]),
@@ -388,7 +398,7 @@ class ComplianceMachine(RuleBasedStateMachine):
     def exempt(self, employee, requirement, by, lasts_days):
         assignment = self._assignment(employee, requirement)
         if assignment is None:
-            return
+            return multiple()
         until = None if lasts_days is None else self.city.today + timedelta(days=lasts_days)
         granted_by = self.liaison if by == "liaison" else self.oei
         try:
@@ -399,19 +409,16 @@ class ComplianceMachine(RuleBasedStateMachine):
             record = None
         expected = self.city.exemption_grant((employee, requirement), until, by_oei=by == "oei")
         assert (record is None) == (expected is None)
-        if expected is not None:
-            self.exemptions[expected.key] = record
         self._tick()
+        if expected is None:
+            return multiple()
+        self.exemptions[expected.key] = record
+        return (employee, requirement)
 
-    @rule(
-        employee=st.sampled_from(PEOPLE),
-        requirement=st.sampled_from(REQUIREMENTS),
-        by=st.sampled_from(["liaison", "oei"]),
-    )
-    def exemption_end(self, employee, requirement, by):
-        assignment = self.city.assignments.get((employee, requirement))
-        if assignment is None or not assignment.exemptions:
-            return
+    @rule(assignment=exempted, by=st.sampled_from(["liaison", "oei"]))
+    def exemption_end(self, assignment, by):
+        """End the assignment's latest exemption early."""
+        assignment = self.city.assignments[assignment]
         exemption = assignment.exemptions[-1]
         try:
             compliance_services.exemption_end(
