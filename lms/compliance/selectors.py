@@ -505,7 +505,8 @@ def roster_rows(
 def roster_export_rows(assignments: QuerySet[Assignment]) -> Iterator[tuple]:
     """A roster's rows as plain tuples, streamed from the database in chunks: (employee
     number, last name, first name, job title, requirement, status, effective due date,
-    whether extended, last completed at, acknowledged at, acknowledged edition)."""
+    whether extended, last completed at and its edition (the latest completion of any edition:
+    a superseded one too), acknowledged at, acknowledged edition)."""
     return (
         with_acknowledgment(assignments)
         .values_list(
@@ -517,7 +518,8 @@ def roster_export_rows(assignments: QuerySet[Assignment]) -> Iterator[tuple]:
             "status",
             "effective_due_on",
             "extended_due_on",
-            "last_completed_at",
+            "latest_completed_at",
+            "latest_completion_edition",
             "acknowledged_at",
             "acknowledged_edition",
         )

@@ -174,6 +174,7 @@ def export(request, code: str):
         _("Due date"),
         _("Extended"),
         _("Last completed"),
+        _("Edition completed"),
         _("Acknowledged on"),
         _("Acknowledged edition"),
     ]
@@ -193,6 +194,7 @@ def export(request, code: str):
             due,
             extended,
             completed,
+            completed_edition,
             acknowledged,
             acknowledged_edition,
         ) in rows:
@@ -207,6 +209,7 @@ def export(request, code: str):
                     due.isoformat() if due else "",
                     yes if extended else "",
                     timezone.localtime(completed).date().isoformat() if completed else "",
+                    completed_edition or "",
                     timezone.localtime(acknowledged).isoformat() if acknowledged else "",
                     acknowledged_edition or "",
                 ]

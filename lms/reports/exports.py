@@ -192,6 +192,7 @@ def _assignments(*, user, filters: ReportFilters, threshold: int) -> Table:
         _("Status"),
         _("Due date"),
         _("Last completed"),
+        _("Edition completed"),
     ]
     local_day = _local_day(timezone.get_current_timezone())
 
@@ -207,6 +208,7 @@ def _assignments(*, user, filters: ReportFilters, threshold: int) -> Table:
             status,
             due,
             completed,
+            edition,
         ) in selectors.assignment_export_rows(assignments):
             yield [
                 department,
@@ -217,6 +219,7 @@ def _assignments(*, user, filters: ReportFilters, threshold: int) -> Table:
                 labels.get(status, status),
                 due or "",
                 local_day(completed[:16]) if completed else "",
+                edition or "",
             ]
 
     return Table(header=header, rows=rows(), count=None, text_columns=(0, 1, 2, 3, 4))

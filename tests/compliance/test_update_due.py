@@ -2,6 +2,8 @@
 compliant, with an update due, until the update's due date; then they are overdue. Retaking
 the new edition makes them completed again; an expired superseded completion is expired."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -158,3 +160,18 @@ def test_someone_assigned_after_the_edition_owes_the_update_by_the_editions_date
     assignment = Assignment.objects.get(employee=employee, requirement=requirement)
     assert assignment.update_due_on == edition.due_on
     assert statuses(requirement)[employee.pk] == Status.UPDATE_DUE
+
+
+def test_the_roster_export_says_the_update_due_and_the_edition_last_completed(
+    city, editor, liaison_client
+):
+    edition = publish_edition(city["course"], editor)
+    response = liaison_client.get(reverse("compliance:export", args=["PARKS"]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    holder = city["people"]["parks"][0]
+    (row,) = [r for r in rows if r[0] == holder.employee_number]
+    assert row[header.index("Status")] == "Update due"
+    assert row[header.index("Due date")] == edition.due_on.isoformat()
+    assert row[header.index("Last completed")] != ""
+    assert row[header.index("Edition completed")] == "1"

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.models import Completion
 from lms.reports import selectors, services
 from lms.reports.models import ProgressReportDepartmentRow, ProgressReportRequirementRow
 from tests.compliance.test_update_due import editor, publish_edition  # noqa: F401 - fixture
@@ -96,3 +97,16 @@ def test_a_report_drafted_before_updates_due_were_counted_still_renders(city, oe
     html = response.content.decode()
     assert 'data-figure="updates_due"' not in html
     assert 'data-figure="compliant">' in html
+
+
+def test_the_assignment_export_gives_the_edition_last_completed(city, oei_client, edition):
+    url = reverse("reports:export", kwargs={"table": "assignments", "kind": "csv"})
+    header, *rows = read_csv(oei_client.get(url))
+    holder = city["people"]["parks"][0]
+    (row,) = [r for r in rows if r[1] == holder.employee_number]
+    assert row[header.index("Status")] == "Update due"
+    completion = Completion.objects.get(employee=holder)  # of edition 1, three days ago
+    assert row[header.index("Last completed")] == (
+        timezone.localdate(completion.completed_at).isoformat()
+    )
+    assert row[header.index("Edition completed")] == "1"
