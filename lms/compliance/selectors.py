@@ -564,8 +564,18 @@ def department_requirements(assignments: QuerySet[Assignment]) -> list[tuple[int
 
 
 def can_end_exemption(*, exemption: Exemption, user) -> bool:
-    """OEI (citywide access) or the liaison who granted it may end an exemption early."""
-    return can_see_citywide(user) or exemption.granted_by_id == user.pk
+    """OEI (citywide access) or the liaison who granted it, while they are still the liaison
+    of the employee's department, may end an exemption early."""
+    if can_see_citywide(user):
+        return True
+    if exemption.granted_by_id != user.pk:
+        return False
+    department_id = (
+        Assignment.objects.filter(pk=exemption.assignment_id)
+        .values_list("employee__department_id", flat=True)
+        .first()
+    )
+    return departments_for(user=user).filter(pk=department_id).exists()
 
 
 def exemption_is_current(exemption: Exemption, *, today: date | None = None) -> bool:

@@ -1,10 +1,13 @@
-"""A demo employee downloads a certificate, its QR code verifies it, OEI revokes it."""
+"""A demo employee downloads a certificate, its QR code verifies it, OEI revokes it (with a
+new due date), and the employee sees on "My training" that it was revoked and why."""
 
 import io
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pypdf
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from certificates import rendering
@@ -58,6 +61,8 @@ def test_download_verify_by_qr_and_revoke(demo, page, axe):
     manage.search(certificate.serial).open(certificate.serial)
     expect(manage.heading()).to_have_text(f"Certificate {certificate.serial}")
     axe(page)
+    default_due = (timezone.localdate() + timedelta(days=30)).isoformat()
+    expect(page.get_by_label("New due date")).to_have_value(default_due)
     manage.revoke("Completed under another employee's account")
     expect(page.locator("#certificate-status")).to_contain_text("Revoked on")
     expect(page.get_by_text("Completed under another employee's account")).to_be_visible()
@@ -67,3 +72,13 @@ def test_download_verify_by_qr_and_revoke(demo, page, axe):
     assert VerificationScreen(page).status().startswith("This certificate was revoked on")
     axe(page)
     assert Certificate.objects.get(pk=certificate.pk).revoked_by.username == OEI
+
+    # The holder sees the revocation, its reason and the course to take again.
+    page.goto("/")
+    verification.log_out()
+    LoginScreen(page).open().log_in(HOLDER, DEMO_PASSWORD)
+    MyCertificatesScreen(page).choose_language("en")  # whatever the holder prefers
+    page.goto("/learn/")
+    expect(page.get_by_text("Certificate revoked", exact=True)).to_be_visible()
+    expect(page.get_by_text("Completed under another employee's account")).to_be_visible()
+    axe(page)

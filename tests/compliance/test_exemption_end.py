@@ -15,6 +15,7 @@ from lms.compliance.models import Assignment, Exemption
 from lms.compliance.selectors import Status, with_status
 from lms.compliance.services import exemption_end, exemption_grant
 from lms.errors import ApplicationError
+from lms.organisation.models import Liaison
 from tests.factories import LiaisonFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,4 +178,12 @@ def test_an_exemption_of_another_assignment_in_the_url_is_404(client, city, gran
     assert client.post(url, {"end-reason": "Forged"}).status_code == 404
     url = reverse("compliance:exemption_end", kwargs={"pk": other.pk, "exemption": 10**30})
     assert client.post(url, {"end-reason": "Forged"}).status_code == 404
+    assert Exemption.objects.get().ended_on is None
+
+
+def test_a_liaison_who_no_longer_serves_the_department_cannot_end_what_they_granted(city, granted):
+    Liaison.objects.filter(user=city["liaison"]).delete()
+    with pytest.raises(ApplicationError) as error:
+        exemption_end(exemption=granted, ended_by=city["liaison"], reason="Still mine?")
+    assert error.value.status == 403
     assert Exemption.objects.get().ended_on is None

@@ -19,6 +19,8 @@ from lms.compliance.selectors import (
     roster_summary,
     with_status,
 )
+from lms.compliance.services import extension_grant
+from lms.errors import ApplicationError
 from lms.reports.selectors import citywide_figures
 from tests.factories import CompletionFactory
 
@@ -118,3 +120,28 @@ def test_an_earlier_completion_still_counts_when_a_later_one_is_revoked(city):
     row = status_of(employee)
     assert row.status == Status.COMPLETED
     assert row.last_completed_at == first.completed_at
+
+
+def test_an_extension_after_a_revocation_counts_from_the_new_due_date(city):
+    employee, certificate = parks_done(city)
+    today = timezone.localdate()
+    Assignment.objects.filter(employee=employee).update(due_on=today - timedelta(days=90))
+    new_due_on = today + timedelta(days=20)
+    certificate_revoke(
+        certificate=certificate, user=city["oei"], reason="Fraud", new_due_on=new_due_on
+    )
+    assignment = Assignment.objects.get(employee=employee)
+    with pytest.raises(ApplicationError):  # not later than the date the revocation set
+        extension_grant(
+            assignment=assignment,
+            new_due_on=new_due_on,
+            reason="Leave",
+            granted_by=city["liaison"],
+        )
+    extension_grant(
+        assignment=assignment,
+        new_due_on=new_due_on + timedelta(days=10),
+        reason="Leave",
+        granted_by=city["liaison"],
+    )
+    assert status_of(employee).effective_due_on == new_due_on + timedelta(days=10)
