@@ -394,10 +394,17 @@ class City:
         latest = max(voided, key=lambda c: c.revoked_at, default=None)
         return None if latest is None else latest.due_again_on
 
-    def extension_grant(self, key: tuple[str, str], days: int) -> bool:
+    def extension_grant(self, key: tuple[str, str], new_due_on: date) -> bool:
+        """§8: an extension must be later than the current due date: the latest extension or
+        the due date, or the date a revocation set (§7) when that is later."""
         assignment = self.assignments[key]
         current = assignment.extended_due_on or assignment.due_on
-        assignment.extended_due_on = current + timedelta(days=days)
+        revoked = self.revoked_due_on(assignment)
+        if revoked is not None and revoked > current:
+            current = revoked
+        if new_due_on <= current:
+            return False
+        assignment.extended_due_on = new_due_on
         return True
 
     # --- the status of one assignment (§1, in the order the rules apply) -----------------------
