@@ -60,8 +60,9 @@ def lapsed_if_completed_before(now: datetime, months: int) -> datetime:
 
 
 def window_open_if_completed_before(now: datetime, months: int, window_days: int) -> datetime:
-    """§4: a completion made before this moment is in its recertification window (or lapsed)."""
-    return lapsed_if_completed_before(now, months) + timedelta(days=window_days)
+    """§4: a completion made before this moment is in its recertification window (or lapsed):
+    it will have lapsed ``window_days`` from now (days counted first, then months)."""
+    return lapsed_if_completed_before(now + timedelta(days=window_days), months)
 
 
 @dataclass
