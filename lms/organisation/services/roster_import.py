@@ -77,9 +77,9 @@ def roster_import_apply(
     invitation emailed to them after the commit when ``invite`` is true (a django-q2 task), or
     through "Forgot your password?". Leavers are deactivated with their login, never deleted, so
     their training history stays, and their sessions end. Everything is written in bulk,
-    hundreds of rows per statement, so rows are not ``full_clean()``-ed one by one: :mod:`roster` checked every value with
-    the models' own validators, and the first new row of each kind is cleaned here as a
-    tripwire for a model change.
+    hundreds of rows per statement, so rows are not ``full_clean()``-ed one by one: :mod:`roster`
+    checked every value with the models' own validators, and the first new row of each kind is
+    cleaned here as a tripwire for a model change.
     """
     if not plan.is_valid:
         raise RosterImportRefused(
