@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
@@ -149,3 +150,10 @@ def city(course, parks, transit, liaison, oei):
         "oei": oei,
         "course": course,
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters (password reset requests) live in the cache: each test starts with
+    none, whatever the tests before it asked for."""
+    cache.clear()
