@@ -195,7 +195,12 @@ class SecondFactorView(FormView):
     def form_valid(self, form):
         if second_factor_services.totp_verify(request=self.request, code=form.cleaned_data["code"]):
             return redirect(_safe_next(self.request))
-        form.add_error("code", _("This code is not right, or was already used. Try the next one."))
+        form.add_error(
+            "code",
+            _(
+                "This code is not right, or was already used. Wait for the next code, then try again."
+            ),
+        )
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_invalid(self, form):
@@ -231,7 +236,9 @@ class SecondFactorEnrolView(SecondFactorView):
             request=self.request, device=self.device, code=form.cleaned_data["code"]
         ):
             return redirect(_safe_next(self.request))
-        form.add_error("code", _("This code is not right. Check the app and try the next one."))
+        form.add_error(
+            "code", _("This code is not right. Wait for the next code in the app, then try again.")
+        )
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 

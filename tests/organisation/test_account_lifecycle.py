@@ -76,9 +76,12 @@ def test_forgot_password_reaches_an_imported_employee_without_a_password(client,
     )
     assert done.status_code == 302
     signed_in = Client()
-    assert signed_in.post(
-        reverse("login"), {"username": "e-100", "password": NEW_PASSWORD}
-    ).status_code == 302
+    assert (
+        signed_in.post(
+            reverse("login"), {"username": "e-100", "password": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
     assert "_auth_user_id" in signed_in.session
 
 
@@ -233,9 +236,7 @@ def test_invitation_expires_after_its_days_and_a_reset_after_its_timeout(setting
     invitation = invitation_token_generator.make_token(user)
     reset = reset_token_generator.make_token(user)
     later = invitation_token_generator._now()
-    with mock.patch.object(
-        AccountTokenGenerator, "_now", return_value=later + timedelta(hours=2)
-    ):
+    with mock.patch.object(AccountTokenGenerator, "_now", return_value=later + timedelta(hours=2)):
         assert invitation_token_generator.check_token(user, invitation)
         assert not reset_token_generator.check_token(user, reset)
     with mock.patch.object(
@@ -312,9 +313,12 @@ def test_a_leaver_is_signed_out_on_import_and_can_no_longer_sign_in(parks_depart
     employee = EmployeeFactory(department=parks_department, employee_number="E-200")
     stays = EmployeeFactory(department=parks_department, employee_number="E-201")
     leaver_browser, other_browser = Client(), Client()
-    assert leaver_browser.post(
-        reverse("login"), {"username": employee.user.username, "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        leaver_browser.post(
+            reverse("login"), {"username": employee.user.username, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     other_browser.force_login(stays.user)
     assert Session.objects.count() == 2
 
