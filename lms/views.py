@@ -198,7 +198,8 @@ class SecondFactorView(FormView):
         form.add_error(
             "code",
             _(
-                "This code is not right, or was already used. Wait for the next code, then try again."
+                "This code is not right, or was already used. Wait for the next code, then try "
+                "again."
             ),
         )
         return self.render_to_response(self.get_context_data(form=form), status=400)
