@@ -330,7 +330,6 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "lms.http.client_ip"
 AXES_LOCKOUT_CALLABLE = "lms.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False
 # "Forgot your password?": at most this many requests per client address, and per email address
 # typed, per hour (django-ratelimit, in the cache: with Redis shared by every worker).
 PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", default="10/h")

@@ -285,7 +285,7 @@ class SecondFactorScreen(Screen):
         return b32decode(text + "=" * (-len(text) % 8))
 
     def enter(self, code: str):
-        self.page.get_by_label("Code from your authenticator app").fill(code)
+        self.page.get_by_label(re.compile("Code from your authenticator app")).fill(code)
         with self.page.expect_navigation():
             self.page.get_by_role("button", name=re.compile(r"^Confirm")).click()
 
