@@ -24,12 +24,14 @@ for a model whose key is one, into a 404 before the view runs.
 
 import ipaddress
 from contextvars import ContextVar
+from datetime import timedelta
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.http import Http404
+from django.utils import timezone
 
 #: What :func:`client_ip` answers when neither the header nor ``REMOTE_ADDR`` holds an address
 #: (e.g. gunicorn on a Unix socket with ``TRUSTED_PROXY_COUNT=0``): all such clients share it.
@@ -175,3 +177,36 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if admin and not report_only and request.path_info.startswith("/admin/"):
             parts.replace = {**admin, **(parts.replace or {})}
         return parts
+
+
+class SessionIdleMiddleware:
+    """Idle sessions end: each request pushes back the end of the session it carries.
+
+    A session ends ``SESSION_COOKIE_AGE`` seconds after its last request. Django's
+    ``SESSION_SAVE_EVERY_REQUEST`` would do it by rewriting the whole session on every request,
+    and a slow request would then write back what it read before a quicker one changed it (a
+    second factor just confirmed, a sign-in): here only the end date is moved, in the database,
+    at most once every ``SESSION_IDLE_PRECISION`` seconds, and the data is never rewritten. The
+    cookie itself lasts until the browser closes (``SESSION_EXPIRE_AT_BROWSER_CLOSE``); the
+    server refuses a session past its end. Needs the database session engine (the default);
+    with another engine, sessions end ``SESSION_COOKIE_AGE`` after they were last written.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        key = getattr(session, "session_key", None)
+        if not key or session.modified or not hasattr(session, "get_model_class"):
+            return response  # none, or saved now by SessionMiddleware with a fresh end
+        now = timezone.now()
+        age = settings.SESSION_COOKIE_AGE
+        precision = getattr(settings, "SESSION_IDLE_PRECISION", 60)
+        session.get_model_class().objects.filter(
+            session_key=key,
+            expire_date__gt=now,
+            expire_date__lt=now + timedelta(seconds=age - precision),
+        ).update(expire_date=now + timedelta(seconds=age))
+        return response

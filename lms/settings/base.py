@@ -340,7 +340,12 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # Staff roles (OEI administrator, content editor, legal reviewer) and superusers who sign in
 # with a local password confirm a TOTP code (django-otp) before anything else.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="City Training")
-# Sessions end after this many minutes without a request (each request pushes the end back).
+# Sessions end after this many minutes without a request: each request pushes the end back
+# (lms.http.SessionIdleMiddleware, in the database, without rewriting the session's data).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "lms.http.SessionIdleMiddleware",
+)
