@@ -85,6 +85,7 @@ def test_a_staff_member_enrols_an_authenticator_and_signs_in_with_a_code(demo, p
     page.goto("/admin/")
     page.wait_for_url(re.compile(r"/accounts/second-factor/enrol/"))
 
+    expect(page.get_by_label("Code from your authenticator app")).to_be_visible()
     second.enter("000000")
     expect(page.locator(".usa-error-message")).to_contain_text("This code is not right")
     axe(page)
