@@ -29,6 +29,7 @@ ACTIONS = {
     "lms.acknowledgment.sign": (_("Sign an acknowledgment"), _("Acknowledgment signed")),
     "lms.report.publish": (_("Publish a progress report"), _("Progress report published")),
     "lms.account.password_reset": (_("Send a password reset"), _("Password reset link sent")),
+    "lms.account.invitation": (_("Send an invitation"), _("Invitation sent")),
     "lms.reminders.send_again": (_("Send a reminder again"), _("Reminder put back to be sent")),
     # issue 17: single sign-on
     "lms.account.local_password": (

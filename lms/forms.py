@@ -4,6 +4,7 @@ import logging
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
@@ -16,7 +17,19 @@ logger = logging.getLogger("django.contrib.auth")
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's, with the email written as text: the subject rendered without HTML escaping,
-    on one line, in a header that reads back as that line."""
+    on one line, in a header that reads back as that line; and sent also to active employees
+    whose account has no usable password yet (those the HR roster import created), which
+    Django's skips. The page says the same whether or not an account was found."""
+
+    def get_users(self, email):
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        for user in users.select_related("employee"):
+            if not auth_forms._unicode_ci_compare(email, user.email):
+                continue
+            if user.has_usable_password():
+                yield user
+            elif getattr(getattr(user, "employee", None), "is_active", False):
+                yield user
 
     def send_mail(
         self,
@@ -67,3 +80,23 @@ class LoginForm(LocalPasswordOnlyMixin, auth_forms.AuthenticationForm):
 
 class AdminLoginForm(LocalPasswordOnlyMixin, WagtailLoginForm):
     """Wagtail's admin login form (WAGTAILADMIN_USER_LOGIN_FORM)."""
+
+
+class SecondFactorForm(forms.Form):
+    """The six digits of an authenticator app."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        help_text=_("Six digits; a new code appears every 30 seconds."),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code.isdigit():
+            raise forms.ValidationError(_("Enter the six digits your app shows."))
+        return code

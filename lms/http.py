@@ -24,13 +24,18 @@ for a model whose key is one, into a 404 before the view runs.
 
 import ipaddress
 from contextvars import ContextVar
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
 from django.db import models
+from django.dispatch import receiver
 from django.http import Http404
+from django.utils import timezone
 
 #: What :func:`client_ip` answers when neither the header nor ``REMOTE_ADDR`` holds an address
 #: (e.g. gunicorn on a Unix socket with ``TRUSTED_PROXY_COUNT=0``): all such clients share it.
@@ -187,3 +192,48 @@ def _sso_origin() -> str:
     """scheme://host[:port] of OIDC_DISCOVERY_URL, or "" with single sign-on off."""
     url = urlsplit(getattr(settings, "OIDC_DISCOVERY_URL", "") or "")
     return f"{url.scheme}://{url.netloc}" if url.scheme and url.netloc else ""
+
+
+def _idle_cache_key(session_key: str) -> str:
+    return f"lms.session_idle:{session_key}"
+
+
+@receiver(user_logged_in, dispatch_uid="lms.http.session_idle_login")
+def _session_idle_login(sender, request, user, **kwargs):
+    """A session just signed in has a fresh end: the next minute's requests need not move it."""
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        cache.set(_idle_cache_key(key), 1, getattr(settings, "SESSION_IDLE_PRECISION", 60))
+
+
+class SessionIdleMiddleware:
+    """Idle sessions end: each request pushes back the end of the session it carries.
+
+    A session ends ``SESSION_COOKIE_AGE`` seconds after its last request. Django's
+    ``SESSION_SAVE_EVERY_REQUEST`` would do it by rewriting the whole session on every request,
+    and a slow request would then write back what it read before a quicker one changed it (a
+    second factor just confirmed, a sign-in): here only the end date is moved, in the database,
+    at most once every ``SESSION_IDLE_PRECISION`` seconds per session (a cache key says when it
+    last was), and the data is never rewritten. The cookie itself lasts until the browser closes
+    (``SESSION_EXPIRE_AT_BROWSER_CLOSE``); the server refuses a session past its end. Needs the
+    database session engine (the default); with another engine, sessions end
+    ``SESSION_COOKIE_AGE`` after they were last written.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        key = getattr(session, "session_key", None)
+        if not key or session.modified or not hasattr(session, "get_model_class"):
+            return response  # none, or saved now by SessionMiddleware with a fresh end
+        precision = getattr(settings, "SESSION_IDLE_PRECISION", 60)
+        if not cache.add(_idle_cache_key(key), 1, precision):
+            return response  # moved less than a minute ago
+        now = timezone.now()
+        session.get_model_class().objects.filter(session_key=key, expire_date__gt=now).update(
+            expire_date=now + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        )
+        return response

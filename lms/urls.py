@@ -1,15 +1,14 @@
 import re
 
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import urls as courses_urls
 from lms import views
-from lms.forms import PasswordResetForm
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -18,14 +17,27 @@ urlpatterns = [
     # Single sign-on (issue 17): City accounts, and a logout that also ends the provider's.
     path("accounts/oidc/", include("lms.organisation.sso_urls")),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            html_email_template_name="registration/password_reset_email.html",
-            email_template_name="registration/password_reset_email.txt",
-            form_class=PasswordResetForm,
-        ),
-        name="password_reset",
+        "accounts/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path(
+        "accounts/invitation/done/",
+        TemplateView.as_view(template_name="registration/invitation_complete.html"),
+        name="invitation_complete",
+    ),
+    path("accounts/second-factor/", views.SecondFactorView.as_view(), name="second_factor"),
+    path(
+        "accounts/second-factor/enrol/",
+        views.SecondFactorEnrolView.as_view(),
+        name="second_factor_enrol",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

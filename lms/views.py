@@ -1,5 +1,6 @@
 import logging
 import posixpath
+from base64 import b32encode
 from urllib.parse import urlencode
 
 import requests
@@ -9,16 +10,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.generic import FormView
 from django.views.static import serve
+from django_ratelimit.core import is_ratelimited
 
 from courses import selectors as course_selectors
 from lms.compliance import selectors as compliance_selectors
-from lms.forms import LoginForm
-from lms.organisation import sso
+from lms.forms import LoginForm, PasswordResetForm, SecondFactorForm
+from lms.organisation import second_factor, sso
 from lms.organisation.selectors import employee_for
+from lms.organisation.services import second_factor as second_factor_services
+from lms.organisation.tokens import invitation_token_generator, reset_token_generator
 
 logger = logging.getLogger(__name__)
 
@@ -118,3 +127,165 @@ def my_training(request):
         "courses/my_training.html",
         {"training": training, "assignments": assignments},
     )
+
+
+# --- Accounts: password reset, invitation, second factor (docs/accounts.md) -------------------
+
+
+def _reset_email_key(group, request) -> str:
+    return request.POST.get("email", "").strip().lower()
+
+
+def _reset_rate_ip(group, request) -> str:
+    return settings.PASSWORD_RESET_RATE_PER_IP
+
+
+def _reset_rate_email(group, request) -> str:
+    return settings.PASSWORD_RESET_RATE_PER_EMAIL
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """ "Forgot your password?": Django's, sent also to imported employees who have no password
+    yet (lms.forms.PasswordResetForm), with links void for inactive accounts, and limited per
+    client address and per email address typed: beyond the limit a 429 page, and no email."""
+
+    form_class = PasswordResetForm
+    html_email_template_name = "registration/password_reset_email.html"
+    email_template_name = "registration/password_reset_email.txt"
+    token_generator = reset_token_generator
+
+    def post(self, request, *args, **kwargs):
+        over_ip = is_ratelimited(
+            request,
+            group="accounts.password_reset.ip",
+            key="ip",
+            rate=_reset_rate_ip,
+            increment=True,
+        )
+        over_email = is_ratelimited(
+            request,
+            group="accounts.password_reset.email",
+            key=_reset_email_key,
+            rate=_reset_rate_email,
+            increment=True,
+        )
+        if over_ip or over_email:
+            response = render(request, "registration/password_reset_limited.html", status=429)
+            response["Retry-After"] = "3600"
+            return response
+        return super().post(request, *args, **kwargs)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer once a sign-in is locked out (AXES_LOCKOUT_CALLABLE): the same page
+    and status (429) whether or not the account exists; it names no account."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    response = render(
+        request, "registration/locked_out.html", {"lockout_minutes": minutes}, status=429
+    )
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
+class _ConfirmStatusMixin:
+    """A link that is wrong, used or expired gets its page with a 400, not a 200."""
+
+    def render_to_response(self, context, **response_kwargs):
+        if not getattr(self, "validlink", False):
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
+
+
+class PasswordResetConfirmView(_ConfirmStatusMixin, auth_views.PasswordResetConfirmView):
+    token_generator = reset_token_generator
+
+
+class InvitationAcceptView(_ConfirmStatusMixin, auth_views.PasswordResetConfirmView):
+    """The link of an invitation: "Set your password" (valid INVITATION_VALID_DAYS days)."""
+
+    token_generator = invitation_token_generator
+    template_name = "registration/invitation_set_password.html"
+    success_url = reverse_lazy("invitation_complete")
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+@method_decorator(never_cache, name="dispatch")
+class SecondFactorView(FormView):
+    """The code of a staff member's authenticator app, after their password."""
+
+    form_class = SecondFactorForm
+    template_name = "registration/second_factor.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(settings.LOGIN_URL)
+        if not second_factor.second_factor_pending(request):
+            return redirect(_safe_next(request))
+        if not second_factor_services.user_has_totp(user=request.user):
+            return redirect(f"{reverse('second_factor_enrol')}?{request.GET.urlencode()}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "next": _safe_next(self.request)}
+
+    def form_valid(self, form):
+        if second_factor_services.totp_verify(request=self.request, code=form.cleaned_data["code"]):
+            return redirect(_safe_next(self.request))
+        form.add_error(
+            "code",
+            _(
+                "This code is not right, or was already used. Wait for the next code, then try "
+                "again."
+            ),
+        )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@method_decorator(never_cache, name="dispatch")
+class SecondFactorEnrolView(SecondFactorView):
+    """The first time: scan the QR code (or type the key) into an app, confirm one code."""
+
+    template_name = "registration/second_factor_enrol.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(settings.LOGIN_URL)
+        if not second_factor.second_factor_pending(request):
+            return redirect(_safe_next(request))
+        if second_factor_services.user_has_totp(user=request.user):
+            return redirect(f"{reverse('second_factor')}?{request.GET.urlencode()}")
+        self.device = second_factor_services.totp_device_for_enrolment(user=request.user)
+        return FormView.dispatch(self, request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        key = _base32(self.device.bin_key)
+        return {
+            **super().get_context_data(**kwargs),
+            "qr_svg": second_factor_services.totp_qr_svg(device=self.device),
+            "manual_key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
+        }
+
+    def form_valid(self, form):
+        if second_factor_services.totp_enrolment_confirm(
+            request=self.request, device=self.device, code=form.cleaned_data["code"]
+        ):
+            return redirect(_safe_next(self.request))
+        form.add_error(
+            "code", _("This code is not right. Wait for the next code in the app, then try again.")
+        )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def _base32(key: bytes) -> str:
+    return b32encode(key).decode("ascii").rstrip("=")

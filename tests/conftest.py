@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
@@ -153,3 +154,10 @@ def city(course, parks, transit, liaison, oei):
 
 # Single sign-on (issue 17): a real OpenID Connect provider, see tests/oidc/fixtures.py.
 pytest_plugins = ["tests.oidc.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters (password reset requests) live in the cache: each test starts with
+    none, whatever the tests before it asked for."""
+    cache.clear()

@@ -8,6 +8,7 @@ more than those roles. The bulk actions ("Assign role", "Set active state") foll
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -100,6 +101,10 @@ def password_reset_url(user) -> str:
     return reverse("organisation_users:password_reset", args=[user.pk])
 
 
+def invitation_url(user) -> str:
+    return reverse("organisation_users:invitation", args=[user.pk])
+
+
 class UserIndexView(wagtail_users.IndexView):
     def get_base_queryset(self):
         # Whether each row's account may be managed is decided from these, without a query.
@@ -124,6 +129,14 @@ class UserIndexView(wagtail_users.IndexView):
                     url=password_reset_url(instance),
                     icon_name="key",
                     priority=25,
+                )
+            )
+            buttons.append(
+                MenuItem(
+                    _("Send invitation"),
+                    url=invitation_url(instance),
+                    icon_name="mail",
+                    priority=26,
                 )
             )
         return buttons
@@ -153,6 +166,14 @@ class UserEditView(wagtail_users.EditView):
                     url=password_reset_url(self.object),
                     icon_name="key",
                     priority=15,
+                )
+            )
+            buttons.append(
+                Button(
+                    _("Send invitation"),
+                    url=invitation_url(self.object),
+                    icon_name="mail",
+                    priority=16,
                 )
             )
         return buttons
@@ -234,5 +255,34 @@ class UserPasswordResetView(WagtailAdminTemplateMixin, TemplateView):
         messages.success(
             request,
             _("A password reset link was sent to %(email)s.") % {"email": self.account.email},
+        )
+        return redirect("wagtailusers_users:index")
+
+
+# --- Send an invitation ---------------------------------------------------------------------
+
+
+class UserInvitationView(UserPasswordResetView):
+    """Email an invitation with a link to set one's password (docs/accounts.md); audited."""
+
+    template_name = "organisation/user_invitation.html"
+    page_title = gettext_lazy("Send invitation")
+    header_icon = "mail"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        }
+
+    def post(self, request, *args, **kwargs):
+        try:
+            accounts.account_invitation_send(user=self.account, sent_by=request.user)
+        except accounts.InvitationRefused as refused:
+            messages.error(request, str(refused))
+            return redirect(invitation_url(self.account))
+        messages.success(
+            request,
+            _("An invitation was sent to %(email)s.") % {"email": self.account.email},
         )
         return redirect("wagtailusers_users:index")

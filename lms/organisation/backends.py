@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from lms.organisation import selectors, sso
+from lms.organisation.second_factor import PASSWORD_LOGIN_ATTRIBUTE
 from lms.organisation.services import sign_in
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,14 @@ class EmployeeModelBackend(ModelBackend):
     without an employee record (administrators) load as before, and ``user.employee`` raises
     ``Employee.DoesNotExist`` for them as it did.
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """Django's, marking the request when a password was checked (the second factor of
+        staff is owed after a password only: see lms/organisation/second_factor.py)."""
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None and request is not None:
+            setattr(request, PASSWORD_LOGIN_ATTRIBUTE, True)
+        return user
 
     def get_user(self, user_id):
         users = get_user_model()._default_manager.select_related("employee")

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView
 from wagtail.admin import messages
@@ -40,6 +40,15 @@ class RosterUploadForm(forms.Form):
         help_text=gettext_lazy(
             "The HR export, UTF-8 without BOM, at most 5 MB. Nothing changes until you have "
             "seen the preview and chosen Apply."
+        ),
+    )
+
+    invite = forms.BooleanField(
+        label=gettext_lazy("Invite new people"),
+        required=False,
+        help_text=gettext_lazy(
+            "Email each new employee an invitation to set their password, once the changes are "
+            "applied."
         ),
     )
 
@@ -172,6 +181,7 @@ class RosterUploadView(RosterImportViewMixin, FormView):
             "content": content.decode("utf-8"),  # a valid plan means valid UTF-8
             "sha256": hashlib.sha256(content).hexdigest(),
             "uploaded_at": timezone.now().isoformat(),
+            "invite": form.cleaned_data["invite"],
         }
         return redirect("organisation_roster:preview", token=token)
 
@@ -214,7 +224,9 @@ class RosterApplyView(RosterImportViewMixin, View):
             )
             return self.preview(plan=plan, upload=upload, file_name=upload["name"], status=409)
         try:
-            result = roster_import.roster_import_apply(plan=plan, applied_by=request.user)
+            result = roster_import.roster_import_apply(
+                plan=plan, applied_by=request.user, invite=bool(upload.get("invite"))
+            )
         except IntegrityError:
             messages.error(
                 request,
@@ -226,6 +238,16 @@ class RosterApplyView(RosterImportViewMixin, View):
             return redirect("organisation_roster:preview", token=token)
         del request.session[SESSION_KEY]
         messages.success(request, _("Roster imported: %(summary)s") % {"summary": result.summary()})
+        if upload.get("invite") and result.created:
+            messages.success(
+                request,
+                ngettext(
+                    "An invitation is being emailed to %(count)d new person.",
+                    "Invitations are being emailed to %(count)d new people.",
+                    result.created,
+                )
+                % {"count": result.created},
+            )
         return redirect("organisation_roster:upload")
 
 

@@ -1,14 +1,17 @@
 """OEI manages departments, their liaisons and employees in the Wagtail admin."""
 
 from django.urls import include, path, reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from lms.organisation import admin_users
+from lms.organisation import access, admin_users
 from lms.organisation import urls as roster_urls
 from lms.organisation import views as roster_views
 from lms.organisation.forms import EmployeeAdminForm
@@ -26,8 +29,32 @@ class DepartmentViewSet(SnippetViewSet):
     ordering = ["name"]
 
 
+class EmployeeEditView(SnippetEditView):
+    """The employee's page, with "Send invitation" for whoever may manage their account."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        user = self.object.user
+        if (
+            user.is_active
+            and user.email
+            and access.user_can_manage_account(self.request.user, user)
+        ):
+            buttons.append(
+                Button(
+                    _("Send invitation"),
+                    url=admin_users.invitation_url(user),
+                    icon_name="mail",
+                    priority=16,
+                )
+            )
+        return buttons
+
+
 class EmployeeViewSet(SnippetViewSet):
     model = Employee
+    edit_view_class = EmployeeEditView
     icon = "user"
     menu_label = _("Employees")
     list_display = ["employee_number", "full_name", "department", "job_title", "is_active"]
@@ -122,7 +149,12 @@ def register_user_password_reset_urls():
                             "<int:pk>/password-reset/",
                             admin_users.UserPasswordResetView.as_view(),
                             name="password_reset",
-                        )
+                        ),
+                        path(
+                            "<int:pk>/invitation/",
+                            admin_users.UserInvitationView.as_view(),
+                            name="invitation",
+                        ),
                     ],
                     "organisation_users",
                 ),

@@ -4,6 +4,7 @@ Every value that differs between machines is read from the environment here, in 
 (django-environ). ``dev``, ``test`` and ``production`` only change defaults and add checks.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -343,3 +344,45 @@ OIDC_CALLBACK_CLASS = "lms.organisation.sso_views.CityAccountCallbackView"
 AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "lms.organisation.backends.CityAccountBackend"]
 # Wagtail's admin login refuses a password of an account not marked local while SSO is on.
 WAGTAILADMIN_USER_LOGIN_FORM = "lms.forms.AdminLoginForm"
+
+# --- Accounts and login hardening (issue 17: invitations, lock-out, second factor) ---------------
+# See docs/accounts.md. django-axes counts failed sign-ins (site and /admin/login/) per account
+# and per client address, each on its own: LOGIN_FAILURE_LIMIT failures lock that account, or
+# that address, out for LOGIN_LOCKOUT_MINUTES; the lock-out page (429) says the same whether the
+# account exists or not. The address is lms.http.client_ip, so TRUSTED_PROXY_COUNT applies.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "lms.organisation.second_factor.SecondFactorMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "lms.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "lms.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# "Forgot your password?": at most this many requests per client address, and per email address
+# typed, per hour (django-ratelimit, in the cache: with Redis shared by every worker).
+PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", default="10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env("PASSWORD_RESET_RATE_PER_EMAIL", default="3/h")
+# Reset links last PASSWORD_RESET_TIMEOUT seconds; invitation links INVITATION_VALID_DAYS days.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# Staff roles (OEI administrator, content editor, legal reviewer) and superusers who sign in
+# with a local password confirm a TOTP code (django-otp) before anything else.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="City Training")
+# Sessions end after this many minutes without a request: each request pushes the end back
+# (lms.http.SessionIdleMiddleware, in the database, without rewriting the session's data).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "lms.http.SessionIdleMiddleware",
+)

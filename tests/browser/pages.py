@@ -2,8 +2,12 @@
 
 import csv
 import re
+import time
+from base64 import b32decode
 from pathlib import Path
 
+from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 
@@ -43,9 +47,12 @@ class LoginScreen(Screen):
         return self
 
     def log_in(self, username: str, password: str):
+        """Sign in; staff then pass the second factor as they would, with their app."""
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password").fill(password)
-        self.page.get_by_role("button", name="Log in").click()
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Log in").click()
+        SecondFactorScreen(self.page).pass_if_asked(username)
 
 
 class HomeScreen(Screen):
@@ -259,6 +266,57 @@ class ProgressReportScreen(Screen):
         return download.value
 
 
+def totp_code(key: bytes, *, after: int = -1) -> str:
+    """What an authenticator app shows now for ``key`` (RFC 6238, 30 s steps), or the code of
+    the first step after ``after`` (a code already used is refused)."""
+    step = max(int(time.time()) // 30, after + 1)
+    return f"{hotp(key, step):06d}"
+
+
+class SecondFactorScreen(Screen):
+    """The second step of a staff member's password sign-in: enrol an app, or type its code."""
+
+    PATH = "/accounts/second-factor/"
+
+    def asked(self) -> bool:
+        return self.PATH in self.page.url
+
+    def enrolling(self) -> bool:
+        return f"{self.PATH}enrol/" in self.page.url
+
+    def setup_key(self) -> bytes:
+        """The key shown for typing into an app, as the app decodes it."""
+        text = self.page.locator("[data-totp-key]").inner_text().replace(" ", "")
+        return b32decode(text + "=" * (-len(text) % 8))
+
+    def code_field(self):
+        """The code's field, whatever the language of the page (staff may prefer Spanish)."""
+        return self.page.locator('input[autocomplete="one-time-code"]')
+
+    def enter(self, code: str):
+        self.code_field().fill(code)
+        with self.page.expect_navigation():
+            self.code_field().press("Enter")
+
+    def enrol(self):
+        self.enter(totp_code(self.setup_key()))
+
+    def confirm(self, username: str):
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        self.enter(totp_code(device.bin_key, after=device.last_t))
+
+    def pass_if_asked(self, username: str):
+        """After a password sign-in: enrol or confirm a code when this screen is shown."""
+        self.page.wait_for_load_state("load")
+        if not self.asked():
+            return
+        expect(self.code_field()).to_be_visible()
+        if self.page.locator("[data-totp-key]").count():
+            self.enrol()
+        else:
+            self.confirm(username)
+
+
 class AdminLoginScreen(Screen):
     def open(self):
         self.page.goto("/admin/login/")
@@ -268,6 +326,9 @@ class AdminLoginScreen(Screen):
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
+        # Staff always owe the second factor after a password.
+        self.page.wait_for_url(re.compile(r"/accounts/second-factor/"))
+        SecondFactorScreen(self.page).pass_if_asked(username)
         self.page.wait_for_url(re.compile(r"/admin/$"))
 
 

@@ -50,7 +50,10 @@ class Clock:
 
 
 @pytest.fixture
-def clock(monkeypatch):
+def clock(monkeypatch, settings):
+    # The harvester waits out hours on this clock between attempts; the learner's session must
+    # outlive those waits (a session idle for SESSION_IDLE_MINUTES, 60 by default, ends).
+    settings.SESSION_COOKIE_AGE = 7 * 24 * 3600
     clock = Clock()
     monkeypatch.setattr(timezone, "now", clock)
     return clock

@@ -19,6 +19,7 @@ from lms.models import OrganisationSettings
 from lms.organisation import roles, roster
 from lms.organisation.events import SyncStats, employees_changed_send
 from lms.organisation.models import Department, Employee
+from lms.organisation.services import accounts
 from lms.organisation.services.batches import chunks
 from lms.organisation.services.employees import rosters_changed
 
@@ -69,16 +70,17 @@ ROSTER_SYNC_CHUNK = 5_000
 
 @transaction.atomic
 def roster_import_apply(
-    *, plan: roster.RosterPlan, applied_by: AbstractBaseUser | None = None
+    *, plan: roster.RosterPlan, applied_by: AbstractBaseUser | None = None, invite: bool = False
 ) -> RosterImportResult:
     """Apply a checked roster: upsert employees by number, then bring assignments in step.
 
-    New employees get a login that cannot sign in yet (they choose a password through "Forgot
-    your password?"). Leavers are deactivated with their login, never deleted, so their
-    training history stays. Everything is written in bulk, hundreds of rows per statement,
-    so rows are not ``full_clean()``-ed one by one: :mod:`roster` checked every value with
-    the models' own validators, and the first new row of each kind is cleaned here as a
-    tripwire for a model change.
+    New employees get a login that cannot sign in yet: they choose a password through the
+    invitation emailed to them after the commit when ``invite`` is true (a django-q2 task), or
+    through "Forgot your password?". Leavers are deactivated with their login, never deleted, so
+    their training history stays, and their sessions end. Everything is written in bulk,
+    hundreds of rows per statement, so rows are not ``full_clean()``-ed one by one: :mod:`roster`
+    checked every value with the models' own validators, and the first new row of each kind is
+    cleaned here as a tripwire for a model change.
     """
     if not plan.is_valid:
         raise RosterImportRefused(
@@ -90,9 +92,14 @@ def roster_import_apply(
             % {"count": len(plan.errors)}
         )
     now = timezone.now()
-    created = _roster_employees_create(plan=plan, now=now)
-    changed = _roster_employees_update(plan=plan, now=now)
+    created, new_user_ids = _roster_employees_create(plan=plan, now=now)
+    changed, leaver_user_ids = _roster_employees_update(plan=plan, now=now)
     rosters_changed(department_ids=_departments_touched(plan), now=now)
+    accounts.sessions_end(user_ids=leaver_user_ids)
+    if invite:
+        accounts.invitations_send_later(
+            user_ids=new_user_ids, sent_by_id=applied_by.pk if applied_by is not None else None
+        )
     assignments = SyncStats()
     ids = created + changed
     for chunk in chunks(ids, ROSTER_SYNC_CHUNK):
@@ -134,10 +141,11 @@ def _departments_touched(plan: roster.RosterPlan) -> list[int]:
     return list(Department.objects.filter(code__in=codes).values_list("pk", flat=True))
 
 
-def _roster_employees_create(*, plan: roster.RosterPlan, now) -> list[int]:
-    """Bulk-insert the new employees with their logins and Employee role; return their ids."""
+def _roster_employees_create(*, plan: roster.RosterPlan, now) -> tuple[list[int], list[int]]:
+    """Bulk-insert the new employees with their logins and Employee role; return their ids and
+    the ids of their logins."""
     if not plan.creates:
-        return []
+        return [], []
     User = get_user_model()
     Membership = User.groups.through
     users = [
@@ -173,16 +181,17 @@ def _roster_employees_create(*, plan: roster.RosterPlan, now) -> list[int]:
     Membership.objects.bulk_create(
         [Membership(user_id=user.pk, group_id=group.pk) for user in users], batch_size=1000
     )
-    return [person.pk for person in people]
+    return [person.pk for person in people], [user.pk for user in users if user.is_active]
 
 
-def _roster_employees_update(*, plan: roster.RosterPlan, now) -> list[int]:
-    """Write what changed for existing employees and their logins; return the employees' ids.
+def _roster_employees_update(*, plan: roster.RosterPlan, now) -> tuple[list[int], list[int]]:
+    """Write what changed for existing employees and their logins; return the employees' ids
+    and the ids of the logins it deactivated (leavers).
 
     Each field is written only for the rows where it changed, as most changes touch one field.
     """
     if not plan.changes:
-        return []
+        return [], []
     User = get_user_model()
     people: dict[str, dict[int, object]] = {}  # field -> {employee id: new value}
     users: dict[str, dict[int, object]] = {}  # field -> {user id: new value}
@@ -209,7 +218,8 @@ def _roster_employees_update(*, plan: roster.RosterPlan, now) -> list[int]:
     ids = [change.employee.pk for change in plan.changes]
     for chunk in chunks(ids):
         Employee.objects.filter(pk__in=chunk).update(updated_at=now)  # bulk_update skips auto_now
-    return ids
+    leavers = [pk for pk, active in users.get("is_active", {}).items() if not active]
+    return ids, leavers
 
 
 def _column_write(model, name: str, values: dict[int, object]) -> None:

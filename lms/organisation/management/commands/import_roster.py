@@ -27,8 +27,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Check the file and print what would change, without changing anything.",
         )
+        parser.add_argument(
+            "--invite",
+            action="store_true",
+            help="Email each new employee an invitation to set their password.",
+        )
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, invite=False, **options):
         try:
             content = Path(file).read_bytes()
         except OSError as error:
@@ -53,7 +58,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(_("Dry run: nothing was applied."))
             return
-        result = roster_import.roster_import_apply(plan=plan)
+        result = roster_import.roster_import_apply(plan=plan, invite=invite)
         self.stdout.write(
             self.style.SUCCESS(_("Applied: %(summary)s") % {"summary": result.summary()})
         )
