@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Locale, Page, Site
 
 from courses.models import Completion, Enrollment
@@ -154,6 +154,15 @@ def city(course, parks, transit, liaison, oei):
 
 # Single sign-on (issue 17): a real OpenID Connect provider, see tests/oidc/fixtures.py.
 pytest_plugins = ["tests.oidc.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Spanish leaves Spanish active in the test's thread (the test client does not
+    switch it back): every test starts, and leaves, in the site's default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
