@@ -12,7 +12,6 @@ from django.db import connection
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -25,8 +24,8 @@ from courses import selectors as course_selectors
 from lms.compliance import selectors as compliance_selectors
 from lms.forms import LoginForm, PasswordResetForm, SecondFactorForm
 from lms.organisation import second_factor, sso
-from lms.organisation.selectors import employee_for
 from lms.organisation.services import second_factor as second_factor_services
+from lms.organisation.sso_views import preferred_language_remember
 from lms.organisation.tokens import invitation_token_generator, reset_token_generator
 
 logger = logging.getLogger(__name__)
@@ -47,18 +46,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        employee = employee_for(user=form.get_user())
-        if employee is not None and employee.preferred_language in dict(settings.LANGUAGES):
-            translation.activate(employee.preferred_language)
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                employee.preferred_language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            )
-        return response
+        return preferred_language_remember(response, user=form.get_user())
 
 
 class LogoutView(auth_views.LogoutView):

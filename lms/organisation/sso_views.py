@@ -78,6 +78,23 @@ def refusal_page(request, reason: str, status: int = 403):
     )
 
 
+def preferred_language_remember(response, *, user):
+    """After a sign-in (password or City account), switch to the employee's preferred language
+    and keep it in the language cookie; returns ``response``."""
+    employee = employee_for(user=user)
+    if employee is not None and employee.preferred_language in dict(settings.LANGUAGES):
+        translation.activate(employee.preferred_language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            employee.preferred_language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+    return response
+
+
 class SsoRequiredMixin:
     def dispatch(self, request, *args, **kwargs):
         if not sso.sso_enabled():
@@ -130,15 +147,4 @@ class CityAccountCallbackView(SsoRequiredMixin, OIDCAuthenticationCallbackView):
 
     def login_success(self):
         response = super().login_success()
-        employee = employee_for(user=self.user)
-        if employee is not None and employee.preferred_language in dict(settings.LANGUAGES):
-            translation.activate(employee.preferred_language)
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                employee.preferred_language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            )
-        return response
+        return preferred_language_remember(response, user=self.user)
