@@ -123,6 +123,17 @@ class Employee(models.Model):
         verbose_name=_("department"),
     )
     job_title = models.CharField(_("job title"), max_length=200)
+    # From the HR roster's optional supervisor_employee_number column (issue 19): the person's
+    # direct supervisor. Written only by organisation services (roster import, OEI edits), which
+    # refuse cycles; "My team" and escalation copies read it.
+    supervisor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="direct_reports",
+        verbose_name=_("supervisor"),
+    )
     hire_date = models.DateField(_("hire date"))
     preferred_language = models.CharField(
         _("preferred language"),
