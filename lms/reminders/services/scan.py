@@ -121,6 +121,47 @@ class LogRow(NamedTuple):
     delivery: str
 
 
+class _DuePlans(dict):
+    """What an assignment not completed logs on ``today``, by its due date: a tuple of
+    (kind, period, milestone, sent in a digest) per reminder, worked out once per due date."""
+
+    def __init__(self, *, policy: ReminderPolicy, today: date):
+        super().__init__()
+        self.today = today
+        self.every = policy.overdue_every_days
+        self.on_due_date = policy.on_due_date
+        self.escalations = [
+            (kind.value, after)
+            for kind, after in (
+                (Kind.LIAISON, policy.liaison_after_days),
+                (Kind.OEI, policy.oei_after_days),
+            )
+            if after
+        ]
+        self.days = sorted(policy.days_before_list)
+
+    def plan(self, due: date) -> tuple[tuple[str, date, int, bool], ...]:
+        left = (due - self.today).days
+        if left > 0:
+            # The smallest milestone at or above the days left, if any.
+            milestone = next((days for days in self.days if days >= left), None)
+            if milestone is None:
+                return ()
+            return ((Kind.BEFORE_DUE.value, due - timedelta(days=milestone), milestone, False),)
+        if left == 0:
+            return ((Kind.DUE.value, due, 0, False),) if self.on_due_date else ()
+        late = -left
+        milestone = min(late, 32767)  # milestone is a small integer column
+        plan = []
+        if self.every:
+            start = due + timedelta(days=1 + (late - 1) // self.every * self.every)
+            plan.append((Kind.OVERDUE.value, start, milestone, False))
+        plan.extend(
+            (kind, due, milestone, True) for kind, after in self.escalations if late >= after
+        )
+        return tuple(plan)
+
+
 def classify(
     rows, *, policy: ReminderPolicy, today: date, weekly: set[int], months: dict, windows: dict
 ) -> list[LogRow]:
@@ -135,33 +176,14 @@ def classify(
     - overdue cycle k starts on due + 1 + k x every, and only the current cycle is logged;
     - escalations happen once per due date; a refresher once per completion (its expiry).
     """
-    every = policy.overdue_every_days
-    escalations = [
-        (kind.value, after)
-        for kind, after in (
-            (Kind.LIAISON, policy.liaison_after_days),
-            (Kind.OEI, policy.oei_after_days),
-        )
-        if after
-    ]
-    # Hundreds of thousands of candidates on a first scan: the loop reads only locals (plain
-    # strings for the kinds, a table of each day's milestone), with no call per row but the
-    # tuple's.
-    days = sorted(policy.days_before_list)
-    horizon = days[-1] if days else 0
-    milestone_for = [None] * (horizon + 1)  # days left -> the smallest milestone >= it
-    for left in range(1, horizon + 1):
-        milestone_for[left] = next(d for d in days if d >= left)
-    on_due_date = policy.on_due_date
-    before_due, due_kind, overdue, refresher = (
-        Kind.BEFORE_DUE.value,
-        Kind.DUE.value,
-        Kind.OVERDUE.value,
-        Kind.REFRESHER.value,
-    )
+    plans = _DuePlans(policy=policy, today=today)
+    refresher = Kind.REFRESHER.value
     single, weekly_, digest = Delivery.SINGLE.value, Delivery.WEEKLY.value, Delivery.DIGEST.value
-    one_day, largest = timedelta(days=1), 32767  # milestone is a small integer column
+    largest = 32767  # milestone is a small integer column
     zone = timezone.get_current_timezone()  # once: each lookup goes through asgiref's Local
+    # Hundreds of thousands of candidates on a first scan, most of them sharing a due date with
+    # thousands of others: what a due date logs is worked out once per date (``plans``), and
+    # the loop reads only locals, with no call per row but the tuple's.
     logs: list[LogRow] = []
     append, new = logs.append, tuple.__new__  # new(LogRow, values): one C call a row
     for pk, employee_id, requirement_id, due, completed_at, expires_at in rows:
@@ -174,24 +196,12 @@ def classify(
             values = (pk, employee_id, refresher, start, expires_on, min(window, largest), delivery)
             append(new(LogRow, values))
             continue
-        left = (due - today).days
-        if left > 0:
-            milestone = milestone_for[left] if left <= horizon else None
-            if milestone is not None:
-                start = due - timedelta(days=milestone)
-                append(new(LogRow, (pk, employee_id, before_due, start, due, milestone, delivery)))
-        elif left == 0:
-            if on_due_date:
-                append(new(LogRow, (pk, employee_id, due_kind, due, due, 0, delivery)))
-        else:
-            late = -left
-            milestone = min(late, largest)
-            if every:
-                start = due + one_day + timedelta(days=(late - 1) // every * every)
-                append(new(LogRow, (pk, employee_id, overdue, start, due, milestone, delivery)))
-            for kind, after in escalations:
-                if late >= after:
-                    append(new(LogRow, (pk, employee_id, kind, due, due, milestone, digest)))
+        plan = plans.get(due)
+        if plan is None:
+            plan = plans[due] = plans.plan(due)
+        for kind, start, milestone, to_digest in plan:
+            sent_by = digest if to_digest else delivery
+            append(new(LogRow, (pk, employee_id, kind, start, due, milestone, sent_by)))
     return logs
 
 
