@@ -743,3 +743,70 @@ CITY_ATTORNEY_MEMO = GuidanceContent(
 )
 
 GUIDANCE: tuple[GuidanceContent, ...] = (EXECUTIVE_ORDER, RESOLUTION, CITY_ATTORNEY_MEMO)
+
+
+# --- Checking the content files -----------------------------------------------------------------
+
+#: The executive order's numbered sections ("EO §1" to "EO §17").
+ORDER_CLAUSES = frozenset(f"EO §{clause.number}" for clause in EXECUTIVE_ORDER.clauses)
+#: Every clause a demo course may cite, as the loader resolves citations.
+KNOWN_CLAUSES = frozenset(
+    f"{guidance.short_name} §{clause.number}" if guidance.short_name else guidance.title
+    for guidance in GUIDANCE
+    for clause in guidance.clauses
+)
+
+
+def _block_texts(block: dict) -> list[str]:
+    value = block["value"]
+    return [value] if isinstance(value, str) else [v for v in value.values() if isinstance(v, str)]
+
+
+def content_problems(courses: tuple[CourseContent, ...]) -> list[str]:
+    """What keeps the demo courses from being what docs/demo-content.md promises: each lesson,
+    question and course field in every language, each lesson citing at least one clause that
+    exists, each policy block citing a section of the order, and every "§" in the text naming
+    a section the order has. An empty list means the content is complete."""
+    problems: list[str] = []
+    sections = {citation.removeprefix("EO ") for citation in ORDER_CLAUSES}
+    for course in courses:
+        for language in LANGUAGES:
+            if language not in course.texts:
+                problems.append(f"{course.slug}: the course has no {language} title and summary.")
+        for citation in course.policy_references:
+            if citation not in KNOWN_CLAUSES:
+                problems.append(f"{course.slug}: the course cites {citation!r}, not a clause.")
+        for lesson in course.lessons:
+            for language in LANGUAGES:
+                if language not in lesson.texts:
+                    problems.append(f"{course.slug}/{lesson.slug}: no {language} lesson file.")
+            for language, words in lesson.texts.items():
+                where = f"{course.slug}/{lesson.slug}.{language}"
+                if not words.clauses:
+                    problems.append(f"{where}: the lesson cites no clause.")
+                for citation in words.clauses:
+                    if citation not in KNOWN_CLAUSES:
+                        problems.append(f"{where}: the lesson cites {citation!r}, not a clause.")
+                for block in words.body:
+                    if block["type"] == "policy":
+                        cited = CITATION.findall(block["value"]["citation"])
+                        if not cited or any(c not in ORDER_CLAUSES for c in cited):
+                            problems.append(
+                                f"{where}: a policy block cites {block['value']['citation']!r}, "
+                                "which is not a section of the order."
+                            )
+                    for text in _block_texts(block):
+                        for number in SECTION_SIGN.findall(text):
+                            if f"§{number}" not in sections:
+                                problems.append(f"{where}: the order has no §{number}.")
+        for number, question in enumerate(course.quiz):
+            where = f"{course.slug}: question {number + 1}"
+            for language in LANGUAGES:
+                if language not in question.texts:
+                    problems.append(f"{where} has no {language} translation.")
+            if not question.clauses:
+                problems.append(f"{where} cites no clause.")
+            for citation in question.clauses:
+                if citation not in KNOWN_CLAUSES:
+                    problems.append(f"{where} cites {citation!r}, not a clause.")
+    return problems
