@@ -55,7 +55,8 @@ def test_every_demo_course_has_policy_and_sample_guidance_blocks():
 @pytest.mark.parametrize(
     "statement",
     [
-        "never ask about immigration status",
+        "never ask a child about immigration status",
+        "do not ask about immigration status",
         "do not write it down",
         "the same day",
         "never physically interfere",
