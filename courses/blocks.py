@@ -127,7 +127,7 @@ class PolicyStatementBlock(blocks.StructBlock):
     citation = blocks.CharBlock(
         label=_("Clause cited"),
         max_length=100,
-        help_text=_("Where the statement comes from, e.g. \"EO §9\"."),
+        help_text=_("Where the statement comes from, for example EO §9."),
     )
     text = blocks.RichTextBlock(label=_("Statement"), features=RICH_TEXT_FEATURES)
 
