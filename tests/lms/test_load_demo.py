@@ -19,6 +19,7 @@ from wagtail.models import (
     PageLogEntry,
     Revision,
     Site,
+    WorkflowState,
 )
 
 from courses.blocks import QuizBankBlock, QuizQuestionBlock
@@ -628,3 +629,54 @@ def test_load_demo_refuses_where_the_demo_is_not_allowed(settings):
     assert not Department.objects.exists()
     call_command("load_demo", force=True, stdout=StringIO())
     assert Department.objects.exists()
+
+
+# --- The Spanish translations (issue 18) --------------------------------------------------------
+
+
+def test_without_content_translation_no_spanish_pages_are_made():
+    load_demo()
+
+    assert not Page.objects.filter(locale__language_code="es").exists()
+
+
+def test_with_content_translation_each_course_and_lesson_gets_its_approved_spanish_translation(
+    settings,
+):
+    """The contract with the translation mechanics (WAGTAIL_I18N_ENABLED, wagtail-localize): the
+    Spanish course is a translation of the English page, its questions keep their block ids,
+    and the demo legal reviewer approved it through the City Attorney approval workflow."""
+    settings.WAGTAIL_I18N_ENABLED = True
+    settings.WAGTAIL_CONTENT_LANGUAGES = [("en", "English"), ("es", "Español")]
+
+    load_demo()
+
+    spanish = Locale.objects.get(language_code="es")
+    for demo in content.COURSES:
+        source = CoursePage.objects.get(slug=demo.slug, locale__language_code="en")
+        course = source.get_translation(spanish).specific
+        assert course.translation_key == source.translation_key
+        assert course.live and not course.has_unpublished_changes
+        assert course.title == demo.texts["es"].title
+        assert course.content_note == demo.texts["es"].content_note
+        assert [block.id for block in course.quiz] == [block.id for block in source.quiz]
+        assert [block.value["text"] for block in course.quiz] == [
+            question.texts["es"].text for question in demo.quiz
+        ]
+        assert [
+            [choice["is_correct"] for choice in block.value["choices"]] for block in course.quiz
+        ] == [[choice["is_correct"] for choice in block.value["choices"]] for block in source.quiz]
+        lessons = list(LessonPage.objects.child_of(course).order_by("path"))
+        assert [lesson.title for lesson in lessons] == [
+            lesson.texts["es"].title for lesson in demo.lessons
+        ]
+        for page in (course, *lessons):
+            assert page.live
+            workflow = WorkflowState.objects.for_instance(page).get()
+            assert workflow.status == WorkflowState.STATUS_APPROVED
+            assert workflow.requested_by.username == "editor"
+            task = workflow.task_states.get()
+            assert task.finished_by.username == "legal.reviewer"
+
+    output = load_demo()
+    assert "nothing changed" in output
