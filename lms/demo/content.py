@@ -303,7 +303,10 @@ def _fenced_block(path: Path, opening: str, source: str) -> dict:
     if kind == "policy":
         if not args:
             raise ContentFileError(f"{path}: a policy block must cite its clause(s).")
-        return {"type": "policy", "value": {"citation": args, "text": markdown_to_rich_text(source)}}
+        return {
+            "type": "policy",
+            "value": {"citation": args, "text": markdown_to_rich_text(source)},
+        }
     if kind == "guidance":
         return {"type": "sample_guidance", "value": {"body": markdown_to_rich_text(source)}}
     raise ContentFileError(f"{path}: unknown block '::: {kind}'.")
