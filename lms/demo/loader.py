@@ -1,5 +1,8 @@
-"""Load the demo city: the page tree with the sample courses, departments, people and roles,
-and the training requirements that assign the courses to them.
+"""Load the demo city: the page tree with the sample courses (read from their content files in
+lms/demo/courses/ by lms.demo.content; docs/demo-content.md), departments, people and roles, and
+the training requirements that assign the courses to them. Where content translation is on, each
+course and lesson also gets its Spanish translation, approved through the City Attorney approval
+workflow by the demo legal reviewer.
 
 Idempotent: every object is looked up by a stable key (a page's slug under its parent, a
 department's code, a username, an employee number, a requirement's name) and created only if
