@@ -120,6 +120,40 @@ class ScenarioBlock(blocks.StructBlock):
         description = _("A realistic situation, what to do, and why.")
 
 
+class PolicyStatementBlock(blocks.StructBlock):
+    """What the order (or another guidance document) says, quoted or closely paraphrased, with
+    the clause it comes from."""
+
+    citation = blocks.CharBlock(
+        label=_("Clause cited"),
+        max_length=100,
+        help_text=_("Where the statement comes from, for example EO §9."),
+    )
+    text = blocks.RichTextBlock(label=_("Statement"), features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/policy_block.html"
+        label = _("Policy statement")
+        description = _("A rule of the order, quoted or closely paraphrased, with its clause.")
+
+
+class SampleGuidanceBlock(blocks.StructBlock):
+    """Guidance the order does not contain (what the City Attorney's guidance might say,
+    procedures, definitions), shown as sample text awaiting the City Attorney's Office."""
+
+    body = blocks.RichTextBlock(label=_("Guidance"), features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "help"
+        template = "blocks/sample_guidance_block.html"
+        label = _("Sample guidance")
+        description = _(
+            "Sample guidance that is not in the order: to be replaced by the City Attorney's "
+            "Office."
+        )
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     text = RichTextBlock()
@@ -128,6 +162,8 @@ class LessonBodyBlock(blocks.StreamBlock):
     video = VideoBlock()
     document = DocumentLinkBlock()
     scenario = ScenarioBlock()
+    policy = PolicyStatementBlock()
+    sample_guidance = SampleGuidanceBlock()
 
 
 def clause_choices() -> list[tuple[str, str]]:

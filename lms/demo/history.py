@@ -23,6 +23,7 @@ from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Locale
 
 from certificates.services import certificates_issue_bulk
 from courses.models import Completion, CoursePage, Enrollment
@@ -68,7 +69,9 @@ def demo_history_load(*, today=None) -> dict[str, int]:
     today = today or timezone.localdate()
     courses = {
         page.slug: page
-        for page in CoursePage.objects.filter(slug__in=[c.slug for c in content.COURSES])
+        for page in CoursePage.objects.filter(
+            slug__in=[c.slug for c in content.COURSES], locale=Locale.get_default()
+        )
     }
     employees = {
         e.user.username: e

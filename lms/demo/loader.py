@@ -1,5 +1,8 @@
-"""Load the demo city: the page tree with the sample courses, departments, people and roles,
-and the training requirements that assign the courses to them.
+"""Load the demo city: the page tree with the sample courses (read from their content files in
+lms/demo/courses/ by lms.demo.content; docs/demo-content.md), departments, people and roles, and
+the training requirements that assign the courses to them. Where content translation is on, each
+course and lesson also gets its Spanish translation, approved through the City Attorney approval
+workflow by the demo legal reviewer.
 
 Idempotent: every object is looked up by a stable key (a page's slug under its parent, a
 department's code, a username, an employee number, a requirement's name) and created only if
@@ -48,6 +51,8 @@ from lms.compliance.services import assignments_sync
 from lms.demo import content
 from lms.demo.history import demo_history_load
 from lms.demo.people import (
+    DEMO_EDITOR,
+    DEMO_LEGAL_REVIEWER,
     DEMO_PASSWORD,
     DEPARTMENTS,
     LIAISONS_DESIGNATED_ON,
@@ -56,7 +61,7 @@ from lms.demo.people import (
     DemoPerson,
 )
 from lms.demo.stories import KINDS as STORY_KINDS
-from lms.demo.stories import demo_assignments_in_the_past, demo_stories_load
+from lms.demo.stories import demo_assignments_in_the_past, demo_stories_load, review_emails_held
 from lms.models import HomePage
 from lms.organisation.models import Department, Employee, Liaison
 from lms.organisation.roles import LIAISON, roles_sync
@@ -164,6 +169,8 @@ def demo_load() -> DemoStats:
         _employee_ensure(person=person, user=user, department=department, stats=stats)
         if LIAISON in person.roles:
             _liaison_ensure(user=user, department=department, stats=stats)
+
+    _translations_ensure(course_pages=course_pages, clauses=clauses, stats=stats)
 
     youth_serving = [
         department for department in departments.values() if department.serves_children
@@ -382,8 +389,114 @@ def _lesson_page_build(lesson: content.LessonContent, clauses: dict[str, Clause]
     body = stream_block.to_python(copy.deepcopy(list(lesson.body)))
     stream_block.clean(body)  # raises ValidationError if the sample content is malformed
     page = LessonPage(title=lesson.title, summary=lesson.summary, body=body)
-    page.clauses = [clauses[label] for label in content.LESSON_CLAUSES.get(lesson.slug, ())]
+    page.clauses = [clauses[label] for label in lesson.clauses]
     return page
+
+
+# --- The Spanish translations -------------------------------------------------------------------
+
+
+def _translations_ensure(
+    *, course_pages: dict[str, CoursePage], clauses: dict[str, Clause], stats: DemoStats
+) -> None:
+    """Each demo course and lesson in Spanish, as a Wagtail translation of its English page
+    (same translation key, locale ``es``), approved through the City Attorney approval workflow
+    by the demo legal reviewer after the demo content editor submitted it.
+
+    Only where content translation is switched on (``WAGTAIL_I18N_ENABLED``): without it, the
+    Spanish pages would be listed beside the English ones as courses of their own. A
+    translation that exists is left as it is, like every other demo page."""
+    if not settings.WAGTAIL_I18N_ENABLED:
+        return
+    User = get_user_model()
+    editor = User.objects.get(username=DEMO_EDITOR)
+    legal = User.objects.get(username=DEMO_LEGAL_REVIEWER)
+    for language in content.TRANSLATION_LANGUAGES:
+        locale, _created = Locale.objects.get_or_create(language_code=language)
+        for course in content.COURSES:
+            source = course_pages[course.slug]
+            _translation_ensure(
+                source=source,
+                locale=locale,
+                fill_in=lambda page, course=course, language=language: _course_translate(
+                    page, course, language, clauses
+                ),
+                editor=editor,
+                legal=legal,
+                stats=stats,
+            )
+            for lesson in course.lessons:
+                source_lesson = LessonPage.objects.child_of(source).filter(slug=lesson.slug).first()
+                if source_lesson is None:
+                    continue
+                _translation_ensure(
+                    source=source_lesson,
+                    locale=locale,
+                    fill_in=lambda page, lesson=lesson, language=language: _lesson_translate(
+                        page, lesson, language
+                    ),
+                    editor=editor,
+                    legal=legal,
+                    stats=stats,
+                )
+
+
+def _translation_ensure(
+    *,
+    source: Page,
+    locale: Locale,
+    fill_in: Callable[[Page], None],
+    editor: AbstractUser,
+    legal: AbstractUser,
+    stats: DemoStats,
+) -> None:
+    """``source`` translated into ``locale``: copied (its parents too, as aliases, the first
+    time), filled in from the content files, submitted by ``editor`` and approved, which
+    publishes it, by ``legal``."""
+    if source.get_translation_or_none(locale) is not None:
+        stats.record("pages", created=False)
+        return
+    pages_before = Page.objects.count()
+    translation = source.copy_for_translation(locale, copy_parents=True).specific
+    fill_in(translation)
+    translation.save_revision(user=editor)
+    workflow = translation.get_workflow()
+    with review_emails_held():
+        if workflow is None:  # no approval workflow: publish, and the log records who did
+            translation.get_latest_revision().publish(user=legal)
+        else:
+            workflow.start(translation, editor)
+            task_state = translation.current_workflow_task_state
+            task_state.task.specific.on_action(task_state, legal, "approve", comment="")
+    stats.created["pages"] += Page.objects.count() - pages_before
+
+
+def _course_translate(
+    page: CoursePage, course: content.CourseContent, language: str, clauses: dict[str, Clause]
+) -> None:
+    words = course.texts[language]
+    page.title = words.title
+    page.draft_title = words.title
+    page.summary = words.summary
+    page.audience_note = words.audience_note
+    page.content_note = words.content_note
+    stream_block = CoursePage._meta.get_field("quiz").stream_block
+    clause_ids = {label: clause.pk for label, clause in clauses.items()}
+    # The source's block ids: a question and its translation share them.
+    quiz = stream_block.to_python(course.quiz_stream_data(clause_ids, language=language))
+    stream_block.clean(quiz)
+    page.quiz = quiz
+
+
+def _lesson_translate(page: LessonPage, lesson: content.LessonContent, language: str) -> None:
+    words = lesson.texts[language]
+    stream_block = LessonPage._meta.get_field("body").stream_block
+    body = stream_block.to_python(copy.deepcopy(list(words.body)))
+    stream_block.clean(body)
+    page.title = words.title
+    page.draft_title = words.title
+    page.summary = words.summary
+    page.body = body
 
 
 # --- Departments and people ---------------------------------------------------------------------

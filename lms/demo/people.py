@@ -12,6 +12,9 @@ from lms.organisation.roles import CONTENT_EDITOR, EMPLOYEE, LEGAL_REVIEWER, LIA
 #: The password of every demo user. Development and demonstration only: it is documented in the
 #: README and must never be used on a server that holds real people's records.
 DEMO_PASSWORD = "demo-password-2025"  # noqa: S105
+#: Who submits the Spanish demo courses for approval, and who approves them (lms.demo.loader).
+DEMO_EDITOR = "editor"
+DEMO_LEGAL_REVIEWER = "legal.reviewer"
 
 EMAIL_DOMAIN = "cabq.example"
 

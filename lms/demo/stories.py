@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from wagtail.admin import signal_handlers as wagtail_notifications
-from wagtail.models import TaskState, WorkflowState
+from wagtail.models import Locale, TaskState, WorkflowState
 from wagtail.signals import task_submitted, workflow_approved, workflow_submitted
 
 from certificates.models import Certificate
@@ -44,7 +44,7 @@ from lms.organisation.selectors import employee_for
 from lms.organisation.services.roster_import import roster_import_apply
 
 COMMITMENTS = "All staff: immigrant-friendly commitments"
-AGENTS = "Front-line staff: encountering federal agents"
+AGENTS = "All staff: encountering federal agents"
 YOUTH = "Youth-serving departments: trauma-informed protocols"
 
 #: Days before the load day on which the people of each group were assigned their training
@@ -233,7 +233,7 @@ def _take(
 
 
 @contextmanager
-def _review_emails_held() -> Iterator[None]:
+def review_emails_held() -> Iterator[None]:
     """The new edition's legal review is history replayed, not a review happening now: Wagtail's
     notification emails (to the legal reviewers on submission, to the editor on approval) are
     not sent for it. Its receivers are connected again afterwards."""
@@ -323,8 +323,10 @@ def demo_stories_load(*, today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     made = dict.fromkeys(KINDS, 0)
     certificates_before = Certificate.objects.count()
-    commitments = CoursePage.objects.get(slug=content.COMMITMENTS.slug)
-    agents = CoursePage.objects.get(slug=content.ENCOUNTERS.slug)
+    # The English source pages: their Spanish translations share their slugs.
+    source = Locale.get_default()
+    commitments = CoursePage.objects.get(slug=content.COMMITMENTS.slug, locale=source)
+    agents = CoursePage.objects.get(slug=content.ENCOUNTERS.slug, locale=source)
     oei, editor, legal = _user("oei.admin"), _user("editor"), _user("legal.reviewer")
 
     made["completions"] += _takes("employee25", agents, _moment(today, 40), fail_first=True)
@@ -335,7 +337,7 @@ def demo_stories_load(*, today: date | None = None) -> dict[str, int]:
     made["completions"] += _takes("employee30", commitments, _moment(today, 30))
     made["completions"] += _takes("employee26", commitments, _moment(today, 50))
     if not CourseEdition.objects.filter(course=commitments).exists():
-        with _review_emails_held():
+        with review_emails_held():
             _edition_publish(course=commitments, editor=editor, legal=legal, today=today)
         made["editions"] += 1
         commitments.refresh_from_db()

@@ -123,6 +123,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ``manage.py load_demo`` runs only where this is true (production turns it off).
 DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=True)
 
+# --- Demo content (issue 18) ----------------------------------------------------------------
+# While the demo courses are loaded, every lesson, quiz, certificate and progress report PDF says
+# it is sample content, not the City's official training. Off by default; bin/run turns it on,
+# and so should anyone who runs ``manage.py load_demo`` (docs/demo-content.md).
+LMS_SAMPLE_CONTENT_NOTICE = env.bool("LMS_SAMPLE_CONTENT_NOTICE", default=False)
+
 # --- Task queue (django-q2) -----------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 Q_CLUSTER = {

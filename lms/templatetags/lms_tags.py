@@ -1,6 +1,7 @@
 """Template helpers for the public site (U.S. Web Design System markup)."""
 
 from django import forms, template
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -54,3 +55,11 @@ def with_style_nonce(context, markup: SafeString) -> SafeString:
     if not nonce:
         return markup
     return mark_safe(markup.replace("<style", f'<style nonce="{escape(nonce)}"'))  # noqa: S308
+
+
+@register.inclusion_tag("includes/sample_content_notice.html")
+def sample_content_notice(*, plain: bool = False) -> dict[str, bool]:
+    """The "sample content" notice, while demo content is loaded (LMS_SAMPLE_CONTENT_NOTICE).
+
+    ``plain`` is for PDFs, which have no U.S. Web Design System styles."""
+    return {"notice_on": settings.LMS_SAMPLE_CONTENT_NOTICE, "plain": plain}

@@ -87,9 +87,11 @@ def page(open_tab):
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, settings):
     """The demo city. A transactional test flushes Wagtail's root page and Site after each
-    test; load_demo puts the root, the Site, the roles and the content back."""
+    test; load_demo puts the root, the Site, the roles and the content back. As ./bin/run
+    does, the pages say the demo courses are sample content (LMS_SAMPLE_CONTENT_NOTICE)."""
+    settings.LMS_SAMPLE_CONTENT_NOTICE = True
     call_command("load_demo", verbosity=0)
 
 

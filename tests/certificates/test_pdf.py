@@ -131,3 +131,17 @@ def test_the_certificate_prints_its_logo_from_the_public_media(certificate):
     html = rendering.certificate_html(certificate=certificate)
     assert f'src="{pdf.BASE_URL}media/images/' in html
     assert len(pdf_images(rendering.certificate_pdf(certificate=certificate))) == 1
+
+
+def test_the_certificate_says_it_is_sample_content_only_while_demo_content_is_loaded(
+    settings, certificate
+):
+    notice = "Sample content: not the City's official training."
+    assert notice not in rendering.certificate_html(certificate=certificate)
+
+    settings.LMS_SAMPLE_CONTENT_NOTICE = True
+
+    assert notice in rendering.certificate_html(certificate=certificate)
+    reader = pdf_of(certificate)
+    assert len(reader.pages) == 1  # the notice fits on the certificate's one page
+    assert "Sample content" in " ".join(reader.pages[0].extract_text().split())

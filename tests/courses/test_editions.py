@@ -5,6 +5,7 @@ else's due date moves, and nothing already recorded changes. Minor edits trigger
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from courses import selectors, services
@@ -268,3 +269,28 @@ def test_a_superseded_completions_certificate_verifies_as_superseded_at_once(
     assert (status.code, status.edition) == (VerificationStatus.SUPERSEDED, 2)
     assert not Certificate.objects.current().filter(pk=certificate.pk).exists()
     assert certificate.course_edition == 1, "the certificate itself is never rewritten"
+
+
+def test_an_update_learner_taking_only_the_changed_lesson_sees_the_sample_notice(
+    settings, client, course, requirement, editor
+):
+    """Issue 18: the notice is on every page an update learner reads, not only lesson 1."""
+    settings.LMS_SAMPLE_CONTENT_NOTICE = True
+    completer = EmployeeFactory()
+    assignments_sync()
+    take(completer, course, timezone.now() - timedelta(days=10))
+    publish_edition(course, editor, [course.guidance_lesson])
+    course.refresh_from_db()
+    update = services.enrollment_start(employee=completer, course=course)
+    client.force_login(completer.user)
+
+    changed = client.get(course.guidance_lesson.url).content.decode()
+    services.lesson_complete(employee=completer, lesson=course.guidance_lesson)
+    quiz = client.get(reverse("courses:quiz", args=[course.pk])).content.decode()
+
+    assert update.is_update
+    assert list(selectors.required_lessons(course=course, enrollment=update)) == [
+        course.guidance_lesson
+    ]
+    notice = "Sample content: not the City's official training."
+    assert notice in changed and notice in quiz

@@ -226,3 +226,18 @@ def test_a_published_report_refuses_queryset_updates_and_deletes(city, oei):
         ProgressReportFigure.objects.filter(report=report).delete()
     assert ProgressReport.objects.get(pk=report.pk).narrative == "Still a draft"
     assert not ProgressReportDepartmentRow.objects.filter(compliant=999).exists()
+
+
+def test_the_pdf_says_it_is_sample_content_only_while_demo_content_is_loaded(
+    settings, city, oei, oei_client
+):
+    report = services.progress_report_draft(drafted_by=oei)
+
+    def pdf_text() -> str:
+        response = oei_client.get(reverse("reports:report_pdf", args=[report.pk]))
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+    assert "Sample content" not in pdf_text()
+    settings.LMS_SAMPLE_CONTENT_NOTICE = True
+    assert "Sample content: not the City's official training." in pdf_text()
