@@ -9,7 +9,7 @@ quizzes. ``BENCH_SITE_SLOT`` says which stage's people to use, so no two stages 
 - ``Learner`` (80%): "My training", a course, its lessons (each marked read), the quiz page, an
   attempt answered right, the result, "My certificates"; then the next course. Half of them
   read their first course's lessons on an earlier day and start at its quiz.
-- ``Liaison`` (15%): the compliance index and their department's roster.
+- ``Liaison`` (15%): their department's roster and their own My training page.
 - ``Oei`` (5%): the citywide reports dashboard, the compliance index, a department's roster.
 - ``Bare``: the bare-stack view ``/bench/bare/`` with no think time (the stack's ceiling).
 
@@ -134,8 +134,9 @@ class Liaison(SignedIn):
         self.view(f"/compliance/departments/{self.account['department']}/", "liaison_department")
 
     @task(1)
-    def index(self):
-        self.view("/compliance/", "liaison_index")
+    def my_training(self):
+        # A liaison of one department is sent from /compliance/ straight to its roster.
+        self.view("/learn/", "liaison_my_training")
 
 
 class Oei(SignedIn):

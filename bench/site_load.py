@@ -443,8 +443,9 @@ class Stack:
 # --- CPU per process group, from /proc ------------------------------------------------------------
 
 
-def _process_table() -> dict[int, tuple[int, float]]:
-    """pid -> (parent pid, CPU seconds used so far: user + system)."""
+def _process_table() -> dict[int, tuple[int, float, float]]:
+    """pid -> (parent pid, CPU seconds it used so far, CPU seconds of its children that ended
+    and that it waited for): user + system time, from /proc/<pid>/stat."""
     table = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -454,19 +455,25 @@ def _process_table() -> dict[int, tuple[int, float]]:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        table[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLK_TCK)
+        table[int(entry.name)] = (
+            int(fields[1]),
+            (int(fields[11]) + int(fields[12])) / CLK_TCK,
+            (int(fields[13]) + int(fields[14])) / CLK_TCK,
+        )
     return table
 
 
 def cpu_by_group(roots: dict[str, int]) -> dict[str, float]:
-    """CPU seconds of each root process and all its descendants, now."""
+    """CPU seconds of each root process and all its descendants, now: those running, and those
+    that ended (PostgreSQL's backends, gunicorn's or the cluster's restarted workers)."""
     table = _process_table()
     children: dict[int, list[int]] = {}
-    for pid, (parent, _cpu) in table.items():
+    for pid, (parent, _cpu, _ended) in table.items():
         children.setdefault(parent, []).append(pid)
     totals = {}
     for group, root in roots.items():
-        seen, todo = 0.0, [root]
+        seen = table[root][2] if root in table else 0.0
+        todo = [root]
         while todo:
             pid = todo.pop()
             if pid in table:
@@ -504,10 +511,12 @@ def run_locust(stack, base_url, *, classes, users, ramp, seconds, slot, datafile
         rows = list(csv.DictReader(stats))
     total = next(row for row in rows if row["Name"] == "Aggregated")
     endpoints = [row for row in rows if row["Name"] != "Aggregated"]
+    with open(f"{prefix}_failures.csv", newline="") as failed:
+        failures = list(csv.DictReader(failed))
     if int(total["Request Count"]) == 0:
         print(Path(f"{prefix}.log").read_text()[-3000:], file=sys.stderr)
         raise SystemExit(f"Locust made no request ({prefix.name})")
-    return total, endpoints, cpu, steady
+    return total, endpoints, failures, cpu, steady
 
 
 def login_stage(base_url: str, usernames: list[str], password: str) -> list[float]:
@@ -662,13 +671,14 @@ def _run(options, stages: list[int], stack: Stack) -> int:
     def stage(name, *, classes, users, slot, groups):
         print(f"stage {name}: {users} users, ramp {options.ramp} s, {options.seconds} s")
         since = datetime.now(UTC).isoformat()
-        total, endpoints, cpu, steady = run_locust(
+        total, endpoints, failures, cpu, steady = run_locust(
             stack, base_url, classes=classes, users=users, ramp=options.ramp,
             seconds=options.seconds, slot=slot, datafile=datafile, prefix=folder / name,
             groups=groups,
         )  # fmt: skip
         results[name] = {
-            "total": total, "endpoints": endpoints, "cpu": cpu, "seconds": steady, "since": since,
+            "total": total, "endpoints": endpoints, "failures": failures, "cpu": cpu,
+            "seconds": steady, "since": since,
         }  # fmt: skip
         print(
             f"  {float(total['Requests/s']):.1f} requests/s, p50 {total['50%']} ms, "
@@ -717,6 +727,11 @@ def _report(results, stages, logins, login_cpu, ready_redis, ready_orm, load_bef
                 f"{row['Failure Count']:>5} {float(row['Requests/s']):>7.1f} {row['50%']:>6} "
                 f"{row['95%']:>6} {row['99%']:>6} {float(row['Average Response Time']):>7.1f}"
             )
+    print("\nfailed requests (steady state)")
+    for name, result in results.items():
+        for row in result["failures"]:
+            print(f"{name:<14} {row['Method']:<5} {row['Name']:<22} {row['Occurrences']:>5}  "
+                  f"{row['Error'][:120]}")  # fmt: skip
     print("\nCPU per process group (cores used in the steady state: CPU seconds / seconds)")
     names = ["gunicorn", "postgres", "redis", "qcluster", "locust"]
     print(f"{'stage':<14} " + " ".join(f"{group:>9}" for group in names))
