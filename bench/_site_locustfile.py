@@ -50,7 +50,7 @@ class SignedIn(HttpUser):
     def view(self, url: str, name: str):
         with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as r:
             if r.status_code != 200:
-                r.failure(f"GET {name}: {r.status_code}")
+                r.failure(f"GET {name}: {r.status_code or r.error!r}")
         return r
 
     def submit(self, url: str, name: str, data=None) -> str:
@@ -62,7 +62,7 @@ class SignedIn(HttpUser):
             catch_response=True,
         ) as r:  # fmt: skip
             if r.status_code != 302:
-                r.failure(f"POST {name}: {r.status_code}")
+                r.failure(f"POST {name}: {r.status_code or r.error!r}")
                 return ""
         return r.headers.get("Location", "")
 

@@ -665,6 +665,12 @@ def _run(options, stages: list[int], stack: Stack) -> int:
     def stack_down() -> None:
         stack.stop("gunicorn")
         stack.stop("qcluster")
+        log = (folder / "gunicorn.log").read_text(errors="replace")
+        timeouts, tracebacks = log.count("WORKER TIMEOUT"), log.count("Traceback")
+        if timeouts or tracebacks:
+            print(f"  gunicorn log: {timeouts} worker timeouts, {tracebacks} tracebacks")
+            print("  " + "\n  ".join(log.splitlines()[-15:]))
+        (folder / "gunicorn.log").unlink()
 
     results: dict[str, dict] = {}
 
