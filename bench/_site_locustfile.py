@@ -46,6 +46,10 @@ class SignedIn(HttpUser):
         self.csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
         self.client.cookies.set("sessionid", self.account["session"])
         self.client.cookies.set("csrftoken", self.csrf)
+        # One connection per request, as nginx proxies to gunicorn by default (HTTP/1.0 to the
+        # upstream): a connection kept open through 1 to 3 s of think time races gunicorn's
+        # 2 s keep-alive and is reset under load.
+        self.client.headers["Connection"] = "close"
 
     def view(self, url: str, name: str):
         with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as r:
