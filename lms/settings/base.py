@@ -392,3 +392,9 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
     "lms.http.SessionIdleMiddleware",
 )
+
+# --- Whole-site load benchmark (issue 21) -------------------------------------------------------
+# ``generate_city --bench-password`` gives synthetic people a usable password, so that
+# bench/site_load.py can sign its simulated people in. Only where this is true; production
+# forces it off whatever the environment says (docs/capacity.md).
+SYNTHETIC_PASSWORDS_ALLOWED = env.bool("SYNTHETIC_PASSWORDS_ALLOWED", default=False)

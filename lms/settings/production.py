@@ -14,6 +14,8 @@ if not ALLOWED_HOSTS:
 
 # The demo creates accounts with a published password: never on a real site unless asked.
 DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=False)
+# Usable passwords for synthetic people are for benchmark databases only (issue 21).
+SYNTHETIC_PASSWORDS_ALLOWED = False
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
 vars().update(EMAIL_CONFIG)

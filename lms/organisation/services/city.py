@@ -4,6 +4,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -41,6 +42,10 @@ class RealEmployeesPresent(SyntheticCityRefused):
     """The database holds employees from the HR roster: real people."""
 
 
+class SyntheticPasswordRefused(SyntheticCityRefused):
+    """A usable password for synthetic people was asked for where benchmarks are not allowed."""
+
+
 #: Rows built in memory at a time; keeps 100,000 employees from needing a gigabyte.
 CITY_CHUNK = 5_000
 #: Hire dates reach back this far; tenure is exponential with a mean of about seven years.
@@ -50,7 +55,12 @@ CITY_MEAN_TENURE_DAYS = 7 * 365
 
 @transaction.atomic
 def city_generate(
-    *, employees: int, seed: int, departments: int | None = None, force: bool = False
+    *,
+    employees: int,
+    seed: int,
+    departments: int | None = None,
+    force: bool = False,
+    password: str | None = None,
 ) -> CityStats:
     """Replace the synthetic city with a new one: the same departments and people per seed.
 
@@ -59,9 +69,31 @@ def city_generate(
     :func:`_synthetic_city_clear`), so running it again replaces rather than adds. A database
     holding employees from the HR roster is refused unless ``force``: synthetic people beside
     real ones would show up in real reports.
+
+    ``password`` (benchmarks only: the whole-site load test signs its simulated people in)
+    gives every synthetic person that one usable password. It is refused unless the settings
+    allow it (``SYNTHETIC_PASSWORDS_ALLOWED``, never true in production) and in any database
+    that holds employees from the HR roster, ``force`` or not.
     """
     if employees < 1 or (departments is not None and departments < 1):
         raise SyntheticCityRefused(_("A city needs at least one employee and one department."))
+    if password is not None:
+        if not getattr(settings, "SYNTHETIC_PASSWORDS_ALLOWED", False):
+            raise SyntheticPasswordRefused(
+                _(
+                    "Usable passwords for synthetic people are for benchmark databases only: "
+                    "set SYNTHETIC_PASSWORDS_ALLOWED=true outside production to use them."
+                )
+            )
+        if Employee.objects.filter(origin=Employee.Origin.HR).exists():
+            raise SyntheticPasswordRefused(
+                _(
+                    "The database holds employees from the HR roster: synthetic people with "
+                    "usable passwords are never created beside real ones."
+                )
+            )
+        if not password:
+            raise SyntheticPasswordRefused(_("The benchmark password must not be empty."))
     real = Employee.objects.filter(origin=Employee.Origin.HR).count()
     if real and not force:
         raise RealEmployeesPresent(
@@ -93,7 +125,7 @@ def city_generate(
     # Which department each employee joins, interleaved so numbers do not run by department.
     members = [i for i, planned in enumerate(plan) for _n in range(planned.size)]
     rng.shuffle(members)
-    _synthetic_people_create(rng=rng, plan=plan, city=city, members=members)
+    _synthetic_people_create(rng=rng, plan=plan, city=city, members=members, password=password)
     return CityStats(
         departments=len(city),
         employees=employees,
@@ -108,8 +140,10 @@ def _synthetic_people_create(
     plan: list[synthetic.PlannedDepartment],
     city: list[Department],
     members: list[int],
+    password: str | None = None,
 ) -> None:
-    """Bulk-insert the people: a login that cannot sign in and an employee profile each.
+    """Bulk-insert the people: a login that cannot sign in (unless ``password``, benchmarks
+    only) and an employee profile each.
 
     Rows are not ``full_clean()``-ed one by one: that would cost a uniqueness query per row,
     and every value is well-formed by construction. The first row of each kind is checked, so
@@ -118,8 +152,9 @@ def _synthetic_people_create(
     User = get_user_model()
     Membership = User.groups.through
     employee_group = Group.objects.get(name=roles.EMPLOYEE)
-    # One unusable password for all: hashing 100,000 times would cost minutes and add nothing.
-    password = make_password(None)
+    # One password hash for all (unusable unless the benchmark asked for one): hashing 100,000
+    # times would cost minutes and add nothing.
+    password = make_password(password)
     now, today = timezone.now(), timezone.localdate()
     slugs = {name: synthetic.name_slug(name) for name in synthetic.FIRST_NAMES}
     slugs.update({name: synthetic.name_slug(name) for name in synthetic.LAST_NAMES})

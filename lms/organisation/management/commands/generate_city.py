@@ -33,16 +33,29 @@ class Command(BaseCommand):
             help="How many departments (default: the 31 departments of the catalogue).",
         )
         parser.add_argument(
+            "--bench-password",
+            default=None,
+            help=(
+                "Benchmarks only: give every synthetic person this usable password (for the "
+                "whole-site load test). Refused unless SYNTHETIC_PASSWORDS_ALLOWED is true (never "
+                "in production) and wherever employees from the HR roster exist."
+            ),
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Generate even though the database holds employees from the HR roster.",
         )
 
-    def handle(self, *args, employees, seed, departments, force, **options):
+    def handle(self, *args, employees, seed, departments, force, bench_password, **options):
         started = time.perf_counter()
         try:
             stats = city.city_generate(
-                employees=employees, seed=seed, departments=departments, force=force
+                employees=employees,
+                seed=seed,
+                departments=departments,
+                force=force,
+                password=bench_password,
             )
         except city.RealEmployeesPresent as error:
             raise CommandError(f"{error} {_('Use --force to generate it anyway.')}") from error
