@@ -130,6 +130,7 @@ _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 #: The C0 and C1 control characters and DEL (Unicode category Cc).
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _SEPARATORS = re.compile(r"[\s_-]+")
+_XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 #: Every XLSX file is a zip archive.
 _ZIP = b"PK\x03\x04"
 #: Keeps ``IN (...)`` lists under SQLite's historical limit on query parameters.
@@ -608,6 +609,10 @@ def _cell(value):
         return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str):
+        # XLSX text escapes the characters XML cannot hold (a NUL...) as _xHHHH_, which the
+        # read-only reader leaves as they are: unescaped here, so they are checked like CSV's.
+        return _XLSX_ESCAPE.sub(lambda match: chr(int(match[1], 16)), value)
     return str(value)
 
 

@@ -134,9 +134,7 @@ def snapshot() -> list[tuple]:
         pytest.param(
             roster_csv(line("E1", hired="13/01/2024")), 2, "not a date", id="no-13th-month"
         ),
-        pytest.param(
-            roster_csv(line("E1", hired="01.05.2024")), 2, "not a date", id="dotted-date"
-        ),
+        pytest.param(roster_csv(line("E1", hired="01.05.2024")), 2, "not a date", id="dotted-date"),
         pytest.param(
             roster_csv(line("E1", email="not-an-email")),
             2,

@@ -18,7 +18,8 @@ class Command(BaseCommand):
         + ", ".join(roster.COLUMNS)
         + " and optionally "
         + ", ".join(roster.OPTIONAL_COLUMNS)
-        + " (see docs/roster-import.md for the header aliases). Employees are matched by employee number: new ones are created with a login, "
+        + " (see docs/roster-import.md for the header aliases). Employees are matched by "
+        "employee number: new ones are created with a login, "
         "changed ones updated or transferred, those marked inactive deactivated (never "
         "deleted). The whole file is checked first; if any line has an error, nothing is "
         "applied and the command fails listing every error."
