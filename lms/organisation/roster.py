@@ -1032,6 +1032,28 @@ def _supervisor_chain(rows: list[RosterRow]) -> dict[str, tuple[str, bool]]:
     return chain
 
 
+def plan_lines(plan: RosterPlan) -> list[str]:
+    """Every change of a plan, one line of text each (the command's listing, the feed's
+    preview)."""
+    lines = [
+        _("line %(line)d: new %(number)s %(name)s (%(department)s)")
+        % {
+            "line": row.line,
+            "number": row.employee_number,
+            "name": row.full_name,
+            "department": row.department_code,
+        }
+        for row in plan.creates
+    ]
+    for change in plan.changes:
+        fields = "; ".join(f"{c.label}: {c.old or '—'} → {c.new or '—'}" for c in change.changes)
+        lines.append(
+            _("line %(line)d: %(number)s %(fields)s")
+            % {"line": change.row.line, "number": change.row.employee_number, "fields": fields}
+        )
+    return lines
+
+
 def roster_validate(*, content: bytes) -> RosterPlan:
     """Read, check and plan a whole roster file; nothing is written."""
     reading = roster_read(content)

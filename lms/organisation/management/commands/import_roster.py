@@ -70,19 +70,5 @@ class Command(BaseCommand):
         )
 
     def _write_changes(self, plan: roster.RosterPlan) -> None:
-        for row in plan.creates:
-            self.stdout.write(
-                _("line %(line)d: new %(number)s %(name)s (%(department)s)")
-                % {
-                    "line": row.line,
-                    "number": row.employee_number,
-                    "name": row.full_name,
-                    "department": row.department_code,
-                }
-            )
-        for change in plan.changes:
-            fields = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in change.changes)
-            self.stdout.write(
-                _("line %(line)d: %(number)s %(fields)s")
-                % {"line": change.row.line, "number": change.row.employee_number, "fields": fields}
-            )
+        for text in roster.plan_lines(plan):
+            self.stdout.write(text)
