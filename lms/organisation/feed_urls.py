@@ -8,5 +8,5 @@ app_name = "organisation_roster_feed"
 
 urlpatterns = [
     path("", feed_views.RosterFeedIndexView.as_view(), name="index"),
-    path("<int:pk>/", feed_views.RosterFeedFileView.as_view(), name="file"),
+    path("<id:pk>/", feed_views.RosterFeedFileView.as_view(), name="file"),
 ]
