@@ -571,21 +571,16 @@ def _xlsx_records(content: bytes, errors: list[RosterError]):
         )
         sheet = workbook.worksheets[0]
     except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged file
-        errors.append(
-            RosterError(
-                1,
-                _(
-                    "The file is not a readable Excel workbook (XLSX). Open it in a spreadsheet "
-                    "and save it again as “Excel Workbook (.xlsx)” or as CSV."
-                ),
-            )
-        )
+        errors.append(RosterError(1, _unreadable_workbook_reason()))
         return RosterSource(FORMAT_XLSX, ""), None
     source = RosterSource(FORMAT_XLSX, "", sheet=sheet.title)
-    return source, _xlsx_rows(workbook, sheet)
+    return source, _xlsx_rows(workbook, sheet, errors)
 
 
-def _xlsx_rows(workbook, sheet) -> Iterator[tuple[int, list]]:
+def _xlsx_rows(workbook, sheet, errors: list[RosterError]) -> Iterator[tuple[int, list]]:
+    """The sheet's non-blank rows; the sheet is parsed as it is read, so damage found on the
+    way ends the reading with an error on the line it was found."""
+    line = 0
     try:
         for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             values = [_cell(value) for value in cells]
@@ -593,8 +588,17 @@ def _xlsx_rows(workbook, sheet) -> Iterator[tuple[int, list]]:
                 values.pop()
             if any(value != "" for value in values):
                 yield line, values
+    except Exception:  # a damaged sheet: XML, zip or value errors, whichever openpyxl meets
+        errors.append(RosterError(line + 1, _unreadable_workbook_reason()))
     finally:
         workbook.close()
+
+
+def _unreadable_workbook_reason() -> str:
+    return _(
+        "The file is not a readable Excel workbook (XLSX). Open it in a spreadsheet "
+        "and save it again as “Excel Workbook (.xlsx)” or as CSV."
+    )
 
 
 def _cell(value):

@@ -2,6 +2,7 @@
 dates, control characters refused, and the optional supervisor and language columns."""
 
 import io
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -156,6 +157,24 @@ def test_a_damaged_xlsx_is_refused_with_a_message():
     assert [(e.line, "not a readable Excel workbook" in e.reason) for e in plan.errors] == [
         (1, True)
     ]
+
+
+def test_a_workbook_whose_sheet_is_damaged_is_refused_not_a_500(oei_client, parks, transit):
+    source = zipfile.ZipFile(SAMPLES / "roster_xlsxwriter.xlsx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as damaged:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut in the middle of the rows
+            damaged.writestr(item, data)
+    plan = roster.roster_validate(content=buffer.getvalue())
+    assert any("not a readable Excel workbook" in e.reason for e in plan.errors), plan.errors
+    upload = SimpleUploadedFile("roster.xlsx", buffer.getvalue())
+    response = oei_client.post(reverse("organisation_roster:upload"), {"file": upload})
+    assert response.status_code == 200
+    assert "not a readable Excel workbook" in response.content.decode()
+    assert not Employee.objects.exists()
 
 
 # --- Control characters ---------------------------------------------------------------------
