@@ -143,7 +143,8 @@ def as_xlsx(content: bytes) -> bytes:
     """The CSV roster as a workbook: text cells, the hire date a date cell."""
     rows = list(csv.reader(io.StringIO(content.decode("utf-8"), newline="")))
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False})
+    # Shared strings, as Excel writes them (constant_memory would write slower inline strings).
+    book = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False})
     sheet = book.add_worksheet("Roster")
     dated = book.add_format({"num_format": "m/d/yyyy"})
     sheet.write_row(0, 0, rows[0])
