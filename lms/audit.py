@@ -37,6 +37,9 @@ ACTIONS = {
         _("Local password sign-in changed"),
     ),
     "lms.account.sso_link": (_("Link a City account"), _("City account linked")),
+    # issue 19: the HR roster feed
+    "lms.roster.feed.applied": (_("Apply an HR feed file"), _("HR feed file applied")),
+    "lms.roster.feed.refused": (_("Refuse an HR feed file"), _("HR feed file refused")),
 }
 
 

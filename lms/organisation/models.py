@@ -4,7 +4,10 @@ Only employment data lives here. By design (executive order §1) the LMS never a
 stores immigration status, nationality, citizenship or anything like them.
 """
 
+from pathlib import Path
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -12,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class Department(ClusterableModel):
@@ -204,3 +208,80 @@ class AccountSignIn(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+# --- The HR roster feed (issue 19, docs/roster-import.md) ----------------------------------
+
+
+@register_setting(icon="folder-open-inverse")
+class RosterFeedSettings(BaseGenericSetting):
+    """Where the daily HR feed looks for new roster files; only OEI edits it."""
+
+    directory = models.CharField(
+        _("drop folder"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The folder on the server where HR drops roster files (XLSX or CSV), for example a "
+            "mounted SFTP share. Checked once a day; each new file is applied when it has no "
+            "errors. Empty: the server's default (ROSTER_FEED_DIR), if any."
+        ),
+    )
+
+    panels = [FieldPanel("directory")]
+
+    class Meta:
+        verbose_name = _("HR roster feed")
+
+    def clean(self):
+        super().clean()
+        if not self.directory:
+            return
+        path = Path(self.directory)
+        root = settings.ROSTER_FEED_ROOT
+        if not path.is_absolute() or ".." in path.parts:
+            raise ValidationError(
+                {"directory": _("Give the full path of the folder, starting with /.")}
+            )
+        if not root or not path.is_relative_to(Path(root)):
+            raise ValidationError(
+                {
+                    "directory": _(
+                        "The folder must be inside %(root)s, the folder the server allows "
+                        "for the HR feed (ROSTER_FEED_ROOT)."
+                    )
+                    % {"root": root or _("(none is set)")}
+                }
+            )
+
+    def feed_directory(self) -> str:
+        return self.directory or settings.ROSTER_FEED_DIR
+
+
+class RosterFeedFile(models.Model):
+    """One file the HR feed found, read once (by its SHA-256) and never again: the record of
+    what it did, with the preview OEI reads. Written once, never changed."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", _("Refused: errors, nothing applied")
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
+    file_name = models.CharField(_("file name"), max_length=255, editable=False)
+    received_at = models.DateTimeField(_("read at"), default=timezone.now, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, editable=False)
+    #: How the file was read (format, encoding, date forms).
+    source = models.CharField(_("read as"), max_length=300, blank=True, editable=False)
+    summary = models.TextField(_("summary"), editable=False)
+    #: The changes as the preview lists them, one line each (applied files).
+    preview = models.JSONField(_("preview"), default=list, editable=False)
+    #: [line, reason] of every error (refused files).
+    errors = models.JSONField(_("errors"), default=list, editable=False)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("HR feed file")
+        verbose_name_plural = _("HR feed files")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -77,6 +77,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "certificates.archive_certificates",
         "certificates.change_certificatesettings",
         "lms.change_organisationsettings",
+        # issue 19: the HR roster feed's folder and the files it read
+        "organisation.change_rosterfeedsettings",
+        "organisation.view_rosterfeedfile",
     ],
     CONTENT_EDITOR: [
         "wagtailadmin.access_admin",

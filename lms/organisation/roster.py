@@ -15,13 +15,16 @@ a plan.
 
 import codecs
 import csv
+import dataclasses
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
+import openpyxl
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
@@ -43,12 +46,93 @@ COLUMNS = (
     "hire_date",
     "active",
 )
-ACTIVE_VALUES = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+#: Optional columns (issue 19): a file without them leaves those fields as they are.
+OPTIONAL_COLUMNS = ("supervisor_employee_number", "preferred_language")
+ALL_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
+#: Headers of common HR exports read as one of the columns, after the header is lower-cased
+#: and its runs of spaces, hyphens and underscores made one underscore (docs/roster-import.md).
+COLUMN_ALIASES = {
+    **dict.fromkeys(
+        [
+            "employee_id",
+            "employee_no",
+            "employee_#",
+            "emp_id",
+            "emp_no",
+            "emp_number",
+            "emp_#",
+            "empl_id",
+            "employee_num",
+        ],
+        "employee_number",
+    ),
+    **dict.fromkeys(["first", "firstname", "given_name", "legal_first_name"], "first_name"),
+    **dict.fromkeys(["last", "lastname", "surname", "family_name", "legal_last_name"], "last_name"),
+    **dict.fromkeys(["email_address", "e_mail", "work_email", "business_email"], "email"),
+    **dict.fromkeys(
+        ["department", "dept", "dept_code", "dept_id", "department_id", "dept_no"],
+        "department_code",
+    ),
+    **dict.fromkeys(["title", "job", "position", "position_title", "job_code_title"], "job_title"),
+    **dict.fromkeys(
+        ["hired", "date_hired", "date_of_hire", "hire_dt", "start_date", "original_hire_date"],
+        "hire_date",
+    ),
+    **dict.fromkeys(["is_active", "active_status", "employee_status", "status"], "active"),
+    **dict.fromkeys(
+        [
+            "supervisor",
+            "supervisor_id",
+            "supervisor_number",
+            "supervisor_employee_id",
+            "supervisor_emp_id",
+            "supervisor_#",
+            "manager_id",
+            "manager_employee_number",
+            "reports_to",
+        ],
+        "supervisor_employee_number",
+    ),
+    **dict.fromkeys(["language", "preferred_lang", "lang"], "preferred_language"),
+}
+ACTIVE_VALUES = {
+    "true": True,
+    "yes": True,
+    "y": True,
+    "1": True,
+    "active": True,
+    "false": False,
+    "no": False,
+    "n": False,
+    "0": False,
+    "inactive": False,
+}
+#: Names of the site's languages a ``preferred_language`` cell may hold besides the codes.
+LANGUAGE_NAMES = {"english": "en", "inglés": "en", "ingles": "en"} | dict.fromkeys(
+    ["spanish", "español", "espanol"], "es"
+)
+
+FORMAT_CSV, FORMAT_XLSX = "csv", "xlsx"
+ENCODING_UTF8, ENCODING_UTF8_BOM, ENCODING_CP1252, ENCODING_UTF16 = (
+    "utf-8",
+    "utf-8-bom",
+    "windows-1252",
+    "utf-16",
+)
+DATE_ISO, DATE_US, DATE_CELLS = "iso", "us", "cells"
+DATE_FORMS = (DATE_ISO, DATE_US, DATE_CELLS)
 #: Largest file the admin accepts; a city of 100,000 people is about 10 MB, so large cities
 #: import from the command line.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+#: The C0 and C1 control characters and DEL (Unicode category Cc).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SEPARATORS = re.compile(r"[\s_-]+")
+_XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+#: Every XLSX file is a zip archive.
+_ZIP = b"PK\x03\x04"
 #: Keeps ``IN (...)`` lists under SQLite's historical limit on query parameters.
 _CHUNK = 900
 
@@ -61,7 +145,46 @@ COLUMN_LABELS = {
     "job_title": gettext_lazy("job title"),
     "hire_date": gettext_lazy("hire date"),
     "active": gettext_lazy("active"),
+    "supervisor_employee_number": gettext_lazy("supervisor"),
+    "preferred_language": gettext_lazy("preferred language"),
 }
+
+ENCODING_LABELS = {
+    ENCODING_UTF8: gettext_lazy("UTF-8"),
+    ENCODING_UTF8_BOM: gettext_lazy("UTF-8 with a byte order mark (Excel’s “CSV UTF-8”)"),
+    ENCODING_CP1252: gettext_lazy("Windows-1252 (a spreadsheet’s plain “CSV”)"),
+    ENCODING_UTF16: gettext_lazy("UTF-16"),
+}
+DATE_FORM_LABELS = {
+    DATE_ISO: gettext_lazy("YYYY-MM-DD"),
+    DATE_US: gettext_lazy("MM/DD/YYYY (month first, the US form)"),
+    DATE_CELLS: gettext_lazy("date cells of the spreadsheet"),
+}
+
+
+@dataclass(frozen=True)
+class RosterSource:
+    """How a file was read: its format, its encoding (CSV) or sheet (XLSX), its date forms."""
+
+    format: str
+    encoding: str = ""
+    sheet: str = ""
+    date_forms: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """One sentence for the preview, e.g. "CSV file, UTF-8; dates read as YYYY-MM-DD"."""
+        if self.format == FORMAT_XLSX:
+            read = _("Excel workbook (XLSX), first sheet “%(sheet)s”") % {"sheet": self.sheet}
+        elif self.encoding in ENCODING_LABELS:
+            read = _("CSV file, %(encoding)s") % {"encoding": ENCODING_LABELS[self.encoding]}
+        else:
+            read = _("CSV file")
+        if not self.date_forms:
+            return read
+        return _("%(read)s; dates read as %(forms)s.") % {
+            "read": read,
+            "forms": _(" and ").join(str(DATE_FORM_LABELS[form]) for form in self.date_forms),
+        }
 
 
 @dataclass(frozen=True)
@@ -88,6 +211,10 @@ class RosterRow:
     job_title: str
     hire_date: date
     active: bool
+    #: ``None`` when the file has no such column (the field is left as it is); for the
+    #: supervisor, "" when the column is there but empty (no supervisor).
+    supervisor_employee_number: str | None = None
+    preferred_language: str | None = None
 
     @property
     def full_name(self) -> str:
@@ -102,6 +229,12 @@ class RosterReading:
     errors: list[RosterError]
     #: Data lines in the file (blank lines aside), well-formed or not.
     records: int = 0
+    source: RosterSource = RosterSource(FORMAT_CSV)
+    #: The optional columns the file has.
+    optional_columns: tuple[str, ...] = ()
+    #: Line -> the department code written on it, for every data line (to tell each liaison
+    #: the errors of their department's lines only).
+    line_departments: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -118,6 +251,9 @@ class KnownEmployee:
     job_title: str
     hire_date: date
     active: bool
+    #: The supervisor's employee number, "" when none.
+    supervisor_number: str = ""
+    preferred_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +275,9 @@ class RosterDirectory:
     usernames: set[str] = field(default_factory=set)
     #: Users of employees in the file whose accounts only a superuser changes (staff roles).
     staff_user_ids: set[int] = field(default_factory=set)
+    #: Employees not in the file that the file's supervisors lead to, up their chains:
+    #: employee number -> (their supervisor's number or "", active).
+    chain: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -196,6 +335,8 @@ class RosterPlan:
     errors: tuple[RosterError, ...]
     #: Department code -> primary key, for every code the plan uses.
     department_ids: dict[str, int]
+    source: RosterSource = RosterSource(FORMAT_CSV)
+    line_departments: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:
@@ -256,51 +397,49 @@ class RosterPlan:
 def roster_read(content: bytes) -> RosterReading:
     """The file's well-formed rows and every format error, each with its line number.
 
-    Errors that need the database (an unknown department, an email another account uses) are
-    found by :func:`roster_plan`.
+    The file is an XLSX workbook (its first sheet) or a CSV file in UTF-8, with or without a
+    byte order mark, or in Windows-1252 (only when its bytes are not valid UTF-8). Errors that
+    need the database (an unknown department, an email another account uses) are found by
+    :func:`roster_plan`.
     """
-    errors: list[RosterError] = []
     if not content.strip():
         return RosterReading(rows=[], errors=[RosterError(1, _("The file is empty."))])
-    if content.startswith(codecs.BOM_UTF8):
-        errors.append(
-            RosterError(
-                1,
-                _(
-                    "The file starts with a byte order mark (BOM). Save it as UTF-8 without "
-                    "a BOM (in a spreadsheet, choose plain “CSV”, not “CSV UTF-8”)."
-                ),
-            )
-        )
-        content = content[len(codecs.BOM_UTF8) :]
-    # Bytes that are not UTF-8 become lone surrogates, which UTF-8 text cannot contain: the
-    # lines holding them are reported, and the rest of the file is still checked.
-    text = content.decode("utf-8", errors="surrogateescape")
-    records = _records(text, errors)
+    errors: list[RosterError] = []
+    if content.startswith(_ZIP):
+        source, records = _xlsx_records(content, errors)
+    else:
+        source, records = _csv_records(content, errors)
+    if records is None:
+        return RosterReading(rows=[], errors=errors, source=source)
+    forms: set[str] = set()
 
     header = next(records, None)
     if header is None:
         errors.append(RosterError(1, _("The file is empty.")))
-        return RosterReading(rows=[], errors=errors)
-    header_line, names = header
-    if _not_utf8(names):
-        errors.append(RosterError(header_line, _not_utf8_reason()))
-        return RosterReading(rows=[], errors=errors)
-    names = [name.strip().lower() for name in names]
-    header_errors = _header_errors(names)
+        return RosterReading(rows=[], errors=errors, source=source)
+    header_line, raw_names = header
+    raw_names = [_text(value) for value in raw_names]
+    control = _control_errors(header_line, raw_names, raw_names)
+    if control:
+        errors.extend(control)
+        return RosterReading(rows=[], errors=errors, source=source)
+    names = [column_name(name) for name in raw_names]
+    header_errors = _header_errors(names, raw_names)
     if header_errors:
         errors.extend(RosterError(header_line, reason) for reason in header_errors)
-        return RosterReading(rows=[], errors=errors)
+        return RosterReading(rows=[], errors=errors, source=source)
+    optional = tuple(column for column in OPTIONAL_COLUMNS if column in names)
 
     rows: list[RosterRow] = []
     numbers: dict[str, int] = {}
     emails: dict[str, int] = {}
+    line_departments: dict[int, str] = {}
+    department_at = names.index("department_code")
     count = 0
     for line, values in records:
         count += 1
-        if _not_utf8(values):
-            errors.append(RosterError(line, _not_utf8_reason()))
-            continue
+        if len(values) > department_at and isinstance(values[department_at], str):
+            line_departments[line] = values[department_at].strip().upper()
         if len(values) != len(names):
             errors.append(
                 RosterError(
@@ -310,7 +449,12 @@ def roster_read(content: bytes) -> RosterReading:
                 )
             )
             continue
-        row, reasons = _row(line, dict(zip(names, (v.strip() for v in values), strict=True)))
+        control = _control_errors(line, values, raw_names)
+        if control:
+            errors.extend(control)
+            continue
+        cleaned = (value.strip() if isinstance(value, str) else value for value in values)
+        row, reasons = _row(dict(zip(names, cleaned, strict=True)), optional, forms)
         # Duplicates are checked on every row with a value, well-formed or not.
         number = row.get("employee_number", "").lower()
         if number:
@@ -336,10 +480,67 @@ def roster_read(content: bytes) -> RosterReading:
             rows.append(RosterRow(line=line, **row))
     if not count:
         errors.append(RosterError(header_line, _("The file has a header but no employees.")))
-    return RosterReading(rows=rows, errors=errors, records=count)
+    source = dataclasses.replace(source, date_forms=tuple(f for f in DATE_FORMS if f in forms))
+    return RosterReading(
+        rows=rows,
+        errors=errors,
+        records=count,
+        source=source,
+        optional_columns=optional,
+        line_departments=line_departments,
+    )
 
 
-def _records(text: str, errors: list[RosterError]) -> Iterator[tuple[int, list[str]]]:
+def column_name(header: str) -> str:
+    """The column a header names: case, spaces, hyphens and underscores aside, and the
+    aliases of common HR exports (docs/roster-import.md) read as the column they stand for."""
+    key = _SEPARATORS.sub("_", header.strip().lower()).strip("_")
+    return COLUMN_ALIASES.get(key, key)
+
+
+def _csv_records(content: bytes, errors: list[RosterError]):
+    """The CSV's encoding and its records, or ``None`` records when it cannot be decoded."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        errors.append(
+            RosterError(
+                1,
+                _(
+                    "The file is UTF-16 text (a spreadsheet's “Unicode Text”). Save it as "
+                    "“CSV UTF-8”, as plain CSV or as an Excel workbook (XLSX)."
+                ),
+            )
+        )
+        return RosterSource(FORMAT_CSV, ENCODING_UTF16), None
+    bom = content.startswith(codecs.BOM_UTF8)
+    body = content[len(codecs.BOM_UTF8) :] if bom else content
+    try:
+        text = body.decode("utf-8")
+        encoding = ENCODING_UTF8_BOM if bom else ENCODING_UTF8
+    except UnicodeDecodeError as not_utf8:
+        if bom:  # the mark promises UTF-8: do not guess another encoding behind it
+            errors.append(RosterError(_line_at(body, not_utf8.start), _undecodable_reason()))
+            return RosterSource(FORMAT_CSV, ENCODING_UTF8_BOM), None
+        try:
+            text = body.decode("cp1252")
+            encoding = ENCODING_CP1252
+        except UnicodeDecodeError as not_cp1252:
+            errors.append(RosterError(_line_at(body, not_cp1252.start), _undecodable_reason()))
+            return RosterSource(FORMAT_CSV, ""), None
+    return RosterSource(FORMAT_CSV, encoding), _csv_rows(text, errors)
+
+
+def _line_at(content: bytes, offset: int) -> int:
+    return content.count(b"\n", 0, offset) + 1
+
+
+def _undecodable_reason() -> str:
+    return _(
+        "This line is neither UTF-8 nor Windows-1252 text. Save the file as “CSV UTF-8”, as "
+        "plain CSV or as an Excel workbook (XLSX)."
+    )
+
+
+def _csv_rows(text: str, errors: list[RosterError]) -> Iterator[tuple[int, list[str]]]:
     """Non-blank CSV records with the line each starts on; unreadable ones become errors."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     last_line = 0
@@ -362,26 +563,101 @@ def _records(text: str, errors: list[RosterError]) -> Iterator[tuple[int, list[s
             yield line, values
 
 
-def _not_utf8(values: Iterable[str]) -> bool:
-    return any(any("\udc80" <= char <= "\udcff" for char in value) for value in values)
+def _xlsx_records(content: bytes, errors: list[RosterError]):
+    """The first sheet of an XLSX workbook, read only, its rows as text (dates kept as dates)."""
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(content), read_only=True, data_only=True, keep_links=False
+        )
+        sheet = workbook.worksheets[0]
+    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged file
+        errors.append(RosterError(1, _unreadable_workbook_reason()))
+        return RosterSource(FORMAT_XLSX, ""), None
+    source = RosterSource(FORMAT_XLSX, "", sheet=sheet.title)
+    return source, _xlsx_rows(workbook, sheet, errors)
 
 
-def _not_utf8_reason() -> str:
-    return _("This line is not valid UTF-8 text. Save the file with the UTF-8 encoding.")
+def _xlsx_rows(workbook, sheet, errors: list[RosterError]) -> Iterator[tuple[int, list]]:
+    """The sheet's non-blank rows; the sheet is parsed as it is read, so damage found on the
+    way ends the reading with an error on the line it was found."""
+    line = 0
+    try:
+        for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            values = [_cell(value) for value in cells]
+            while values and values[-1] == "":  # cells formatted but left empty at the end
+                values.pop()
+            if any(value != "" for value in values):
+                yield line, values
+    except Exception:  # a damaged sheet: XML, zip or value errors, whichever openpyxl meets
+        errors.append(RosterError(line + 1, _unreadable_workbook_reason()))
+    finally:
+        workbook.close()
 
 
-def _header_errors(names: list[str]) -> list[str]:
+def _unreadable_workbook_reason() -> str:
+    return _(
+        "The file is not a readable Excel workbook (XLSX). Open it in a spreadsheet "
+        "and save it again as “Excel Workbook (.xlsx)” or as CSV."
+    )
+
+
+def _cell(value):
+    """A spreadsheet cell as the text a CSV would hold, except dates, which stay dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        # XLSX text escapes the characters XML cannot hold (a NUL...) as _xHHHH_, which the
+        # read-only reader leaves as they are: unescaped here, so they are checked like CSV's.
+        return _XLSX_ESCAPE.sub(lambda match: chr(int(match[1], 16)), value)
+    return str(value)
+
+
+def _control_errors(line: int, values: list, names: list[str]) -> list[RosterError]:
+    """A control character (NUL, a tab, a line break inside a field...) in any field."""
+    found = []
+    for index, value in enumerate(values):
+        if not isinstance(value, str):
+            continue
+        match = _CONTROL.search(value)
+        if match:
+            name = _CONTROL.sub("", names[index]).strip() if index < len(names) else ""
+            found.append(
+                RosterError(
+                    line,
+                    _(
+                        "Column %(column)d (%(name)s) holds a control character (U+%(code)04X), "
+                        "which no name, code or date contains. Remove it and save the file again."
+                    )
+                    % {"column": index + 1, "name": name or _("(blank)"), "code": ord(match[0])},
+                )
+            )
+    return found
+
+
+def _header_errors(names: list[str], raw_names: list[str]) -> list[str]:
     reasons = []
     missing = [column for column in COLUMNS if column not in names]
     if missing:
         reasons.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    unknown = [name or _("(blank)") for name in names if name not in COLUMNS]
+    unknown = [
+        raw.strip() or _("(blank)")
+        for name, raw in zip(names, raw_names, strict=True)
+        if name not in ALL_COLUMNS
+    ]
     if unknown:
         reasons.append(
             _("Unknown columns: %(columns)s. The columns are: %(expected)s.")
-            % {"columns": ", ".join(unknown), "expected": ", ".join(COLUMNS)}
+            % {"columns": ", ".join(unknown), "expected": ", ".join(ALL_COLUMNS)}
         )
-    repeated = sorted({name for name in names if name in COLUMNS and names.count(name) > 1})
+    repeated = sorted({name for name in names if name in ALL_COLUMNS and names.count(name) > 1})
     if repeated:
         reasons.append(
             _("Columns appearing more than once: %(columns)s.") % {"columns": ", ".join(repeated)}
@@ -389,23 +665,24 @@ def _header_errors(names: list[str]) -> list[str]:
     return reasons
 
 
-def _row(line: int, values: dict[str, str]) -> tuple[dict, list[str]]:
+def _row(values: dict, optional: tuple[str, ...], forms: set[str]) -> tuple[dict, list[str]]:
     """The normalised values of a row and the reasons it is not well-formed."""
     User = get_user_model()
     reasons: list[str] = []
-    empty = [column for column in COLUMNS if not values[column]]
+    empty = [column for column in COLUMNS if values[column] == ""]
     if empty:
         reasons.append(
             _("Required values are empty: %(columns)s.")
             % {"columns": ", ".join(str(COLUMN_LABELS[column]) for column in empty)}
         )
+    text = {column: _text(values[column]) for column in COLUMNS if column != "hire_date"}
     row: dict = {
-        "employee_number": values["employee_number"],
-        "first_name": values["first_name"],
-        "last_name": values["last_name"],
-        "email": values["email"].lower(),
-        "department_code": values["department_code"].upper(),
-        "job_title": values["job_title"],
+        "employee_number": text["employee_number"],
+        "first_name": text["first_name"],
+        "last_name": text["last_name"],
+        "email": text["email"].lower(),
+        "department_code": text["department_code"].upper(),
+        "job_title": text["job_title"],
     }
     # The models' own validators (lengths, the employee number's pattern, the email's form),
     # so the file is held to exactly the rules the admin forms apply.
@@ -416,6 +693,9 @@ def _row(line: int, values: dict[str, str]) -> tuple[dict, list[str]]:
         ("email", User, "email"),
         ("job_title", Employee, "job_title"),
     ]
+    if "supervisor_employee_number" in optional:
+        row["supervisor_employee_number"] = _text(values["supervisor_employee_number"])
+        checks.append(("supervisor_employee_number", Employee, "employee_number"))
     for column, model, name in checks:
         if not row[column]:
             continue
@@ -432,25 +712,79 @@ def _row(line: int, values: dict[str, str]) -> tuple[dict, list[str]]:
             )
 
     hired = values["hire_date"]
-    if hired:
-        try:
-            if not _DATE.match(hired):
-                raise ValueError(hired)
-            row["hire_date"] = date.fromisoformat(hired)
-        except ValueError:
+    if isinstance(hired, date):
+        row["hire_date"] = hired
+        forms.add(DATE_CELLS)
+    elif hired:
+        parsed = _date(hired)
+        if parsed is None:
             reasons.append(
-                _("Hire date “%(value)s” is not a date written YYYY-MM-DD.") % {"value": hired}
+                _("Hire date “%(value)s” is not a date written YYYY-MM-DD or MM/DD/YYYY.")
+                % {"value": hired}
             )
-    active = values["active"]
+        else:
+            row["hire_date"], form = parsed
+            forms.add(form)
+    active = text["active"]
     if active:
         if active.lower() in ACTIVE_VALUES:
             row["active"] = ACTIVE_VALUES[active.lower()]
         else:
             reasons.append(
-                _("Active “%(value)s” must be one of true, false, yes, no, 1 or 0.")
+                _(
+                    "Active “%(value)s” must be one of true, false, yes, no, 1 or 0 (or active, "
+                    "inactive)."
+                )
                 % {"value": active}
             )
+    if "preferred_language" in optional:
+        language = _text(values["preferred_language"])
+        if language:
+            code = language_code(language)
+            if code is None:
+                reasons.append(
+                    _("Preferred language “%(value)s” must be one of %(languages)s.")
+                    % {"value": language, "languages": ", ".join(language_words())}
+                )
+            else:
+                row["preferred_language"] = code
     return row, reasons
+
+
+def _text(value) -> str:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _date(value: str) -> tuple[date, str] | None:
+    """A date written YYYY-MM-DD or the US way, M/D/YYYY (as Excel writes it), and its form."""
+    try:
+        if _DATE.match(value):
+            return date.fromisoformat(value), DATE_ISO
+        us = _US_DATE.match(value)
+        if us:
+            month, day, year = (int(part) for part in us.groups())
+            return date(year, month, day), DATE_US
+    except ValueError:
+        return None
+    return None
+
+
+def language_code(value: str) -> str | None:
+    """The site language a roster's ``preferred_language`` names: a code of
+    ``settings.LANGUAGES`` (en, es) or the language's name in English or Spanish, any case."""
+    key = value.strip().lower()
+    codes = {code.lower(): code for code, _name in settings.LANGUAGES}
+    if key in codes:
+        return codes[key]
+    code = LANGUAGE_NAMES.get(key)
+    return code if code in codes.values() else None
+
+
+def language_words() -> list[str]:
+    """What a ``preferred_language`` cell may hold, for the error message."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    names = [name for name, code in LANGUAGE_NAMES.items() if code in codes]
+    return codes + [capfirst(name) for name in names]
 
 
 # --- Comparing with the database (pure) -----------------------------------------------------
@@ -515,6 +849,8 @@ def roster_plan(*, reading: RosterReading, directory: RosterDirectory) -> Roster
             changes.append(RosterChange(row=row, employee=known, changes=diff))
         else:
             unchanged += 1
+    if "supervisor_employee_number" in reading.optional_columns:
+        errors.extend(_supervisor_errors(reading.rows, directory))
     errors.sort(key=lambda error: error.line)
     return RosterPlan(
         rows=reading.records,
@@ -523,7 +859,76 @@ def roster_plan(*, reading: RosterReading, directory: RosterDirectory) -> Roster
         unchanged=unchanged,
         errors=tuple(errors),
         department_ids=department_ids,
+        source=reading.source,
+        line_departments=reading.line_departments,
     )
+
+
+def _supervisor_errors(rows: list[RosterRow], directory: RosterDirectory) -> list[RosterError]:
+    """Each supervisor must be an active employee of the file or already active here, and no
+    one may end up above themselves, counting the supervisors of people not in the file."""
+    errors = []
+    in_file = {row.employee_number: row for row in rows}
+    for row in rows:
+        number = row.supervisor_employee_number
+        if not number:
+            continue
+        if number in in_file:
+            if not in_file[number].active:
+                errors.append(
+                    RosterError(
+                        row.line,
+                        _("Supervisor %(number)s is marked inactive on line %(other)d.")
+                        % {"number": number, "other": in_file[number].line},
+                    )
+                )
+        elif not directory.chain.get(number, ("", False))[1]:
+            errors.append(
+                RosterError(
+                    row.line,
+                    _(
+                        "Supervisor %(number)s is neither in the file nor an active employee "
+                        "of the LMS."
+                    )
+                    % {"number": number},
+                )
+            )
+
+    def supervisor_of(number: str) -> str:
+        if number in in_file:
+            return in_file[number].supervisor_employee_number or ""
+        return directory.chain.get(number, ("", False))[0]
+
+    done: set[str] = set()
+    for row in rows:
+        path: list[str] = []
+        on_path: set[str] = set()
+        number = row.employee_number
+        while number and number not in done and number not in on_path:
+            path.append(number)
+            on_path.add(number)
+            number = supervisor_of(number)
+        done.update(path)
+        if not number or number not in on_path:
+            continue
+        cycle = path[path.index(number) :]
+
+        def where(member: str) -> str:
+            if member in in_file:
+                return _("%(number)s (line %(line)d)") % {
+                    "number": member,
+                    "line": in_file[member].line,
+                }
+            return _("%(number)s (already in the LMS)") % {"number": member}
+
+        reason = _("Supervisors form a cycle: %(cycle)s → %(first)s.") % {
+            "cycle": " → ".join(where(member) for member in cycle),
+            "first": cycle[0],
+        }
+        errors.extend(
+            RosterError(in_file[member].line, reason) for member in cycle if member in in_file
+        )
+    return errors
 
 
 #: The columns that change the login itself rather than the employment record.
@@ -539,6 +944,12 @@ def _differences(known: KnownEmployee, row: RosterRow) -> tuple[FieldChange, ...
         ("hire_date", known.hire_date.isoformat(), row.hire_date.isoformat()),
         ("active", _yes_no(known.active), _yes_no(row.active)),
     ]
+    if row.supervisor_employee_number is not None:
+        pairs.append(
+            ("supervisor_employee_number", known.supervisor_number, row.supervisor_employee_number)
+        )
+    if row.preferred_language is not None:
+        pairs.append(("preferred_language", known.preferred_language, row.preferred_language))
     changes = [FieldChange(name, old, new) for name, old, new in pairs if old != new]
     # Emails are compared without case: an address typed in capitals once is the same address.
     if known.email.lower() != row.email:
@@ -573,8 +984,10 @@ def roster_directory(*, rows: list[RosterRow]) -> RosterDirectory:
             "job_title",
             "hire_date",
             "is_active",
+            "supervisor__employee_number",
+            "preferred_language",
         ):
-            known = KnownEmployee(*values)
+            known = KnownEmployee(*values[:-2], values[-2] or "", values[-1])
             employees[known.employee_number] = known
     emails: dict[str, set[int]] = {}
     for chunk in _chunks([row.email for row in rows]):
@@ -596,7 +1009,53 @@ def roster_directory(*, rows: list[RosterRow]) -> RosterDirectory:
         emails=emails,
         usernames=usernames,
         staff_user_ids=access.accounts_privileged(known.user_id for known in employees.values()),
+        chain=_supervisor_chain(rows),
     )
+
+
+def _supervisor_chain(rows: list[RosterRow]) -> dict[str, tuple[str, bool]]:
+    """The employees outside the file that the file's supervisors lead to, up to the top of
+    each chain: one query per level of the hierarchy."""
+    in_file = {row.employee_number for row in rows}
+    chain: dict[str, tuple[str, bool]] = {}
+    wanted = {
+        row.supervisor_employee_number
+        for row in rows
+        if row.supervisor_employee_number and row.supervisor_employee_number not in in_file
+    }
+    while wanted:
+        found: set[str] = set()
+        for chunk in _chunks(sorted(wanted)):
+            for number, supervisor, active in Employee.objects.filter(
+                employee_number__in=chunk
+            ).values_list("employee_number", "supervisor__employee_number", "is_active"):
+                chain[number] = (supervisor or "", active)
+                if supervisor:
+                    found.add(supervisor)
+        wanted = found - in_file - chain.keys()
+    return chain
+
+
+def plan_lines(plan: RosterPlan) -> list[str]:
+    """Every change of a plan, one line of text each (the command's listing, the feed's
+    preview)."""
+    lines = [
+        _("line %(line)d: new %(number)s %(name)s (%(department)s)")
+        % {
+            "line": row.line,
+            "number": row.employee_number,
+            "name": row.full_name,
+            "department": row.department_code,
+        }
+        for row in plan.creates
+    ]
+    for change in plan.changes:
+        fields = "; ".join(f"{c.label}: {c.old or '—'} → {c.new or '—'}" for c in change.changes)
+        lines.append(
+            _("line %(line)d: %(number)s %(fields)s")
+            % {"line": change.row.line, "number": change.row.employee_number, "fields": fields}
+        )
+    return lines
 
 
 def roster_validate(*, content: bytes) -> RosterPlan:

@@ -9,7 +9,13 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from lms.organisation import sso
-from lms.organisation.models import AccountSignIn, Department, Employee
+from lms.organisation.models import (
+    AccountSignIn,
+    Department,
+    Employee,
+    RosterFeedFile,
+    RosterFeedSettings,
+)
 
 
 def employee_for(*, user: AbstractBaseUser | AnonymousUser) -> Employee | None:
@@ -84,3 +90,13 @@ def password_login_allowed(*, user) -> bool:
         return True
     sign_in = account_sign_in_for(user=user)
     return bool(sign_in and sign_in.local_password)
+
+
+def roster_feed_files() -> QuerySet[RosterFeedFile]:
+    """The files the HR feed read, newest first (OEI only: the views check the permission)."""
+    return RosterFeedFile.objects.all()
+
+
+def roster_feed_directory() -> str:
+    """The folder the HR feed reads: OEI's setting, else the server's default."""
+    return RosterFeedSettings.load().feed_directory()

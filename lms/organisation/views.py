@@ -5,6 +5,8 @@ under a random token and with its SHA-256: the apply checks both, reads the file
 the database as it is then, and refuses if the changes are no longer the ones previewed.
 """
 
+import base64
+import binascii
 import hashlib
 import secrets
 from datetime import timedelta
@@ -36,10 +38,11 @@ PREVIEW_ROWS = 200
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Roster file (CSV)"),
+        label=gettext_lazy("Roster file (XLSX or CSV)"),
         help_text=gettext_lazy(
-            "The HR export, UTF-8 without BOM, at most 5 MB. Nothing changes until you have "
-            "seen the preview and chosen Apply."
+            "The HR export: an Excel workbook (its first sheet) or a CSV file saved as “CSV "
+            "UTF-8” or plain CSV, at most 5 MB. Nothing changes until you have seen the preview "
+            "and chosen Apply."
         ),
     )
 
@@ -62,6 +65,14 @@ class RosterUploadForm(forms.Form):
                 )
             )
         return upload
+
+
+def upload_content(upload: dict) -> bytes:
+    """The bytes of the file waiting in the session (kept in base64: XLSX files are binary)."""
+    try:
+        return base64.b64decode(upload["content"], validate=True)
+    except (KeyError, TypeError, binascii.Error) as error:
+        raise UploadRefused(400, _("This upload is damaged. Upload the file again.")) from error
 
 
 class RosterApplyForm(forms.Form):
@@ -178,7 +189,7 @@ class RosterUploadView(RosterImportViewMixin, FormView):
         self.request.session[SESSION_KEY] = {
             "token": token,
             "name": upload.name,
-            "content": content.decode("utf-8"),  # a valid plan means valid UTF-8
+            "content": base64.b64encode(content).decode("ascii"),
             "sha256": hashlib.sha256(content).hexdigest(),
             "uploaded_at": timezone.now().isoformat(),
             "invite": form.cleaned_data["invite"],
@@ -191,7 +202,7 @@ class RosterPreviewView(RosterImportViewMixin, View):
 
     def get(self, request, token):
         upload = self.pending_upload(token)
-        plan = roster.roster_validate(content=upload["content"].encode("utf-8"))
+        plan = roster.roster_validate(content=upload_content(upload))
         return self.preview(plan=plan, upload=upload, file_name=upload["name"])
 
 
@@ -200,7 +211,7 @@ class RosterApplyView(RosterImportViewMixin, View):
 
     def post(self, request, token):
         upload = self.pending_upload(token)
-        content = upload["content"].encode("utf-8")
+        content = upload_content(upload)
         form = RosterApplyForm(request.POST)
         if not (
             form.is_valid()

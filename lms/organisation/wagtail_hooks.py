@@ -11,7 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from lms.organisation import access, admin_users
+from lms.organisation import access, admin_users, feed_urls, feed_views
 from lms.organisation import urls as roster_urls
 from lms.organisation import views as roster_views
 from lms.organisation.forms import EmployeeAdminForm
@@ -120,7 +120,10 @@ class RosterImportMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_roster_import_urls():
-    return [path("organisation/roster-import/", include(roster_urls))]
+    return [
+        path("organisation/roster-import/", include(roster_urls)),
+        path("organisation/roster-feed/", include(feed_urls)),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
@@ -131,6 +134,22 @@ def register_roster_import_menu_item():
         name="roster-import",
         icon_name="upload",
         order=9010,
+    )
+
+
+class RosterFeedMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(feed_views.PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_roster_feed_menu_item():
+    return RosterFeedMenuItem(
+        _("HR roster feed"),
+        reverse_lazy("organisation_roster_feed:index"),
+        name="roster-feed",
+        icon_name="folder-open-inverse",
+        order=9011,
     )
 
 

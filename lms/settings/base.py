@@ -398,3 +398,14 @@ MIDDLEWARE.insert(
 # bench/site_load.py can sign its simulated people in. Only where this is true; production
 # forces it off whatever the environment says (docs/capacity.md).
 SYNTHETIC_PASSWORDS_ALLOWED = env.bool("SYNTHETIC_PASSWORDS_ALLOWED", default=False)
+
+# --- HR roster feed (issue 19, docs/roster-import.md) ---------------------------------------
+# The folder a daily django-q2 schedule reads new roster files from (a mounted SFTP share,
+# say); empty: no feed unless OEI names one in Settings > HR roster feed. OEI may only name a
+# folder inside ROSTER_FEED_ROOT (by default the default folder itself).
+ROSTER_FEED_DIR = env("ROSTER_FEED_DIR", default="")
+ROSTER_FEED_ROOT = env("ROSTER_FEED_ROOT", default=ROSTER_FEED_DIR)
+# A file modified less than this many seconds ago may still be arriving: it waits a day.
+ROSTER_FEED_SETTLE_SECONDS = env.int("ROSTER_FEED_SETTLE_SECONDS", default=300)
+# Larger files are left for the command line (manage.py import_roster reads any size).
+ROSTER_FEED_MAX_BYTES = env.int("ROSTER_FEED_MAX_BYTES", default=50 * 1024 * 1024)

@@ -95,15 +95,23 @@ def snapshot() -> list[tuple]:
             id="unknown-column",
         ),
         pytest.param(
-            b"\xef\xbb\xbf" + roster_csv(line("E1")), 1, "byte order mark (BOM)", id="bom"
+            roster_csv(line("E1"), line("E2", last="Pe@@a")).replace(b"@@", b"\x81"),
+            3,
+            "neither UTF-8 nor Windows-1252",
+            id="byte-of-no-encoding",
         ),
         pytest.param(
-            roster_csv(line("E1"), line("E2", last="Pe\xf1a").replace("\xf1", "@@")).replace(
-                b"@@", b"\xf1"
-            ),
+            b"\xef\xbb\xbf"
+            + roster_csv(line("E1"), line("E2", last="Pe@@a")).replace(b"@@", b"\xf1"),
             3,
-            "not valid UTF-8",
-            id="latin-1-byte",
+            "neither UTF-8 nor Windows-1252",
+            id="bom-then-not-utf8",
+        ),
+        pytest.param(
+            "\ufeff".encode("utf-16-le") + roster_csv(line("E1")).decode().encode("utf-16-le"),
+            1,
+            "UTF-16",
+            id="utf-16",
         ),
         pytest.param(
             roster_csv(line("E1", department="NOPE")),
@@ -124,8 +132,9 @@ def snapshot() -> list[tuple]:
             id="impossible-date",
         ),
         pytest.param(
-            roster_csv(line("E1", hired="05/01/2024")), 2, "not a date", id="us-date-format"
+            roster_csv(line("E1", hired="13/01/2024")), 2, "not a date", id="no-13th-month"
         ),
+        pytest.param(roster_csv(line("E1", hired="01.05.2024")), 2, "not a date", id="dotted-date"),
         pytest.param(
             roster_csv(line("E1", email="not-an-email")),
             2,

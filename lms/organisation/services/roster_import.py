@@ -94,6 +94,7 @@ def roster_import_apply(
     now = timezone.now()
     created, new_user_ids = _roster_employees_create(plan=plan, now=now)
     changed, leaver_user_ids = _roster_employees_update(plan=plan, now=now)
+    _supervisors_write(plan)
     rosters_changed(department_ids=_departments_touched(plan), now=now)
     accounts.sessions_end(user_ids=leaver_user_ids)
     if invite:
@@ -172,6 +173,7 @@ def _roster_employees_create(*, plan: roster.RosterPlan, now) -> tuple[list[int]
             hire_date=row.hire_date,
             is_active=row.active,
             origin=Employee.Origin.HR,
+            **({"preferred_language": row.preferred_language} if row.preferred_language else {}),
         )
         for user, row in zip(users, plan.creates, strict=True)
     ]
@@ -205,7 +207,7 @@ def _roster_employees_update(*, plan: roster.RosterPlan, now) -> tuple[list[int]
                 case "department_code":
                     department = plan.department_ids[row.department_code]
                     people.setdefault("department_id", {})[known.pk] = department
-                case "job_title" | "hire_date":
+                case "job_title" | "hire_date" | "preferred_language":
                     value = getattr(row, field_change.field)
                     people.setdefault(field_change.field, {})[known.pk] = value
                 case "active":
@@ -220,6 +222,29 @@ def _roster_employees_update(*, plan: roster.RosterPlan, now) -> tuple[list[int]
         Employee.objects.filter(pk__in=chunk).update(updated_at=now)  # bulk_update skips auto_now
     leavers = [pk for pk, active in users.get("is_active", {}).items() if not active]
     return ids, leavers
+
+
+def _supervisors_write(plan: roster.RosterPlan) -> None:
+    """Point the new and changed employees at the supervisors the file names (the plan has
+    checked each exists and that no cycle forms); after the creates, as a new employee's
+    supervisor may be new too."""
+    wanted: dict[str, str] = {}  # employee number -> supervisor's number ("" for none)
+    for row in plan.creates:
+        if row.supervisor_employee_number:
+            wanted[row.employee_number] = row.supervisor_employee_number
+    for change in plan.changes:
+        if any(c.field == "supervisor_employee_number" for c in change.changes):
+            wanted[change.row.employee_number] = change.row.supervisor_employee_number or ""
+    if not wanted:
+        return
+    numbers = sorted(set(wanted) | {number for number in wanted.values() if number})
+    ids: dict[str, int] = {}
+    for chunk in chunks(numbers):
+        ids.update(
+            Employee.objects.filter(employee_number__in=chunk).values_list("employee_number", "pk")
+        )
+    values = {ids[number]: ids.get(supervisor) for number, supervisor in wanted.items()}
+    _column_write(Employee, "supervisor_id", values)
 
 
 def _column_write(model, name: str, values: dict[int, object]) -> None:

@@ -1,4 +1,5 @@
-"""``manage.py import_roster FILE [--dry-run]``: import the HR roster CSV from the command line."""
+"""``manage.py import_roster FILE [--dry-run]``: import the HR roster (XLSX or CSV) from the
+command line."""
 
 from pathlib import Path
 
@@ -12,16 +13,20 @@ from lms.organisation.services import roster_import
 
 class Command(BaseCommand):
     help = (
-        "Import the HR roster: a UTF-8 CSV (without BOM) with the columns "
+        "Import the HR roster: an XLSX workbook (first sheet) or a CSV file (UTF-8, with or "
+        "without BOM, or Windows-1252) with the columns "
         + ", ".join(roster.COLUMNS)
-        + ". Employees are matched by employee number: new ones are created with a login, "
+        + " and optionally "
+        + ", ".join(roster.OPTIONAL_COLUMNS)
+        + " (see docs/roster-import.md for the header aliases). Employees are matched by "
+        "employee number: new ones are created with a login, "
         "changed ones updated or transferred, those marked inactive deactivated (never "
         "deleted). The whole file is checked first; if any line has an error, nothing is "
         "applied and the command fails listing every error."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The roster CSV file.")
+        parser.add_argument("file", help="The roster file (XLSX or CSV).")
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -41,6 +46,7 @@ class Command(BaseCommand):
                 _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
             ) from error
         plan = roster.roster_validate(content=content)
+        self.stdout.write(plan.source.describe())
         self.stdout.write(plan.summary())
         if options["verbosity"] >= 2:
             self._write_changes(plan)
@@ -64,19 +70,5 @@ class Command(BaseCommand):
         )
 
     def _write_changes(self, plan: roster.RosterPlan) -> None:
-        for row in plan.creates:
-            self.stdout.write(
-                _("line %(line)d: new %(number)s %(name)s (%(department)s)")
-                % {
-                    "line": row.line,
-                    "number": row.employee_number,
-                    "name": row.full_name,
-                    "department": row.department_code,
-                }
-            )
-        for change in plan.changes:
-            fields = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in change.changes)
-            self.stdout.write(
-                _("line %(line)d: %(number)s %(fields)s")
-                % {"line": change.row.line, "number": change.row.employee_number, "fields": fields}
-            )
+        for text in roster.plan_lines(plan):
+            self.stdout.write(text)
