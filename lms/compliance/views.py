@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -176,6 +176,7 @@ def export(request, code: str):
         _("Requirement"),
         _("Status"),
         _("Due date"),
+        _("Due date set by"),
         _("Extended"),
         _("Last completed"),
         _("Edition completed"),
@@ -184,11 +185,18 @@ def export(request, code: str):
     ]
     labels = {status: str(label) for status, label in selectors.Status.LABELS.items()}
     yes = _("Yes")
+    language = translation.get_language()
 
     def lines():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow(header)  # the BOM lets spreadsheets read UTF-8
-        for (
+        for row in rows:
+            with translation.override(language):  # the due-date rule's words
+                text = line(writer, *row)
+            yield text
+
+    def line(writer, *row):
+        (
             number,
             last,
             first,
@@ -196,13 +204,16 @@ def export(request, code: str):
             requirement,
             status,
             due,
+            rule,
+            rule_days,
+            assigned_due,
             extended,
             completed,
             completed_edition,
             acknowledged,
             acknowledged_edition,
-        ) in rows:
-            yield writer.writerow(
+        ) = row
+        return writer.writerow(
                 [
                     spreadsheet_safe(number),
                     spreadsheet_safe(last),
@@ -211,6 +222,9 @@ def export(request, code: str):
                     spreadsheet_safe(requirement),
                     labels.get(status, status),
                     due.isoformat() if due else "",
+                    selectors.due_rule_label(
+                        rule=rule, days=rule_days, due_on=assigned_due, iso=True
+                    ),
                     yes if extended else "",
                     timezone.localtime(completed).date().isoformat() if completed else "",
                     completed_edition or "",
@@ -318,6 +332,9 @@ def _assignment_page(
         {
             "assignment": assignment,
             "status_label": selectors.Status.LABELS.get(assignment.status, assignment.status),
+            "due_rule_label": selectors.due_rule_label(
+                rule=assignment.due_rule, days=assignment.due_rule_days, due_on=assignment.due_on
+            ),
             "is_own": _is_own(request, assignment),
             "extension_form": extension_form or ExtensionForm(prefix="extension"),
             "exemption_form": exemption_form or _exemption_form(request),
