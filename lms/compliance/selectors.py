@@ -50,6 +50,7 @@ from lms.organisation.selectors import (
     departments_for,
     employee_for,
     employees_for,
+    team_for,
 )
 
 #: How close a deadline must be to count as "due soon".
@@ -706,3 +707,43 @@ def exemption_rows(*, assignment: Assignment, user, today: date | None = None) -
             exemption=exemption, user=user
         )
     return rows
+
+
+# --- Supervisors' "My team" (issue 19) ---------------------------------------------------------
+
+
+def team_assignments(
+    *, user, everyone: bool = False, today: date | None = None
+) -> QuerySet[Assignment]:
+    """The active assignments of the signed-in supervisor's team (direct reports, or with
+    ``everyone`` all below them), with ``with_status``'s status: nobody outside their chain,
+    and none at all for someone who supervises no one."""
+    requirements = list(TrainingRequirement.objects.filter(recertify_months__isnull=False))
+    return with_status(
+        Assignment.objects.filter(
+            is_active=True,
+            employee__in=team_for(user=user, everyone=everyone).values("pk"),
+        ),
+        requirements=requirements,
+        today=today,
+    )
+
+
+def team_rows(assignments: QuerySet[Assignment], *, pks: list[int]) -> list[Assignment]:
+    """One page of a team's assignments, as :func:`roster_rows`, each with its supervisor's
+    name (``reports_to``: the team may be several levels deep) and its due date's rule."""
+    page = roster_rows(assignments, pks=pks)
+    supervisors = dict(
+        Employee.objects.filter(pk__in={row.employee_id for row in page}).values_list(
+            "pk", "supervisor_id"
+        )
+    )
+    names = {
+        employee.pk: employee.full_name
+        for employee in Employee.objects.filter(pk__in=set(supervisors.values())).select_related(
+            "user"
+        )
+    }
+    for row in page:
+        row.reports_to = names.get(supervisors.get(row.employee_id), "")
+    return page

@@ -5,6 +5,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from lms.http import request_nonce
+from lms.organisation.selectors import is_supervisor
 
 register = template.Library()
 
@@ -54,3 +55,15 @@ def with_style_nonce(context, markup: SafeString) -> SafeString:
     if not nonce:
         return markup
     return mark_safe(markup.replace("<style", f'<style nonce="{escape(nonce)}"'))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def supervises_someone(context) -> bool:
+    """Whether the signed-in user supervises someone (issue 19): the navigation links "My
+    team" only for them. One query, once per request."""
+    request = context.get("request")
+    if request is None:
+        return False
+    if not hasattr(request, "_lms_supervises"):
+        request._lms_supervises = is_supervisor(user=request.user)
+    return request._lms_supervises

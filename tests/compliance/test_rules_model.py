@@ -585,13 +585,16 @@ class ComplianceMachine(RuleBasedStateMachine):
     def _statuses_agree(self):
         cycles = list(TrainingRequirement.objects.filter(recertify_months__isnull=False))
         real = {
-            (number, name): (status, active)
-            for number, name, status, active in with_status(
+            (number, name): (status, active, due_on)
+            for number, name, status, active, due_on in with_status(
                 Assignment.objects.all(), requirements=cycles
-            ).values_list("employee__employee_number", "requirement__name", "status", "is_active")
+            ).values_list(
+                "employee__employee_number", "requirement__name", "status", "is_active", "due_on"
+            )
         }
         expected = {
-            key: (self.city.status(a), a.is_active) for key, a in self.city.assignments.items()
+            key: (self.city.status(a), a.is_active, a.due_on)
+            for key, a in self.city.assignments.items()
         }
         assert real == expected
 
