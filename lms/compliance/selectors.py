@@ -27,8 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -279,9 +278,9 @@ def due_rule_label(
             text = formats.date_format(due_on, "DATE_FORMAT")
         return gettext("by %(date)s") % {"date": text}
     if rule == DueRule.ASSIGNMENT and days is not None:
-        return ngettext(
-            "%(days)d day after assignment", "%(days)d days after assignment", days
-        ) % {"days": days}
+        return ngettext("%(days)d day after assignment", "%(days)d days after assignment", days) % {
+            "days": days
+        }
     if rule == DueRule.HIRE_DATE and days is not None:
         return ngettext(
             "%(days)d day after the hire date", "%(days)d days after the hire date", days

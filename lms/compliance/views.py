@@ -216,24 +216,22 @@ def export(request, code: str):
             acknowledged_edition,
         ) = row
         return writer.writerow(
-                [
-                    spreadsheet_safe(number),
-                    spreadsheet_safe(last),
-                    spreadsheet_safe(first),
-                    spreadsheet_safe(title),
-                    spreadsheet_safe(requirement),
-                    labels.get(status, status),
-                    due.isoformat() if due else "",
-                    selectors.due_rule_label(
-                        rule=rule, days=rule_days, due_on=assigned_due, iso=True
-                    ),
-                    yes if extended else "",
-                    timezone.localtime(completed).date().isoformat() if completed else "",
-                    completed_edition or "",
-                    timezone.localtime(acknowledged).isoformat() if acknowledged else "",
-                    acknowledged_edition or "",
-                ]
-            )
+            [
+                spreadsheet_safe(number),
+                spreadsheet_safe(last),
+                spreadsheet_safe(first),
+                spreadsheet_safe(title),
+                spreadsheet_safe(requirement),
+                labels.get(status, status),
+                due.isoformat() if due else "",
+                selectors.due_rule_label(rule=rule, days=rule_days, due_on=assigned_due, iso=True),
+                yes if extended else "",
+                timezone.localtime(completed).date().isoformat() if completed else "",
+                completed_edition or "",
+                timezone.localtime(acknowledged).isoformat() if acknowledged else "",
+                acknowledged_edition or "",
+            ]
+        )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"compliance-{department.code}-{timezone.localdate().isoformat()}.csv"

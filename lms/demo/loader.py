@@ -51,8 +51,8 @@ from lms.demo.people import (
     DEMO_PASSWORD,
     DEPARTMENTS,
     LIAISONS_DESIGNATED_ON,
-    SUPERVISORS,
     PEOPLE,
+    SUPERVISORS,
     DemoDepartment,
     DemoPerson,
 )
@@ -472,9 +472,9 @@ def _supervisors_ensure(*, stats: DemoStats) -> None:
         ).values_list("employee_number", "pk")
     )
     for report, supervisor in SUPERVISORS.items():
-        updated = Employee.objects.filter(
-            pk=ids.get(report), supervisor__isnull=True
-        ).update(supervisor_id=ids.get(supervisor))
+        updated = Employee.objects.filter(pk=ids.get(report), supervisor__isnull=True).update(
+            supervisor_id=ids.get(supervisor)
+        )
         stats.record("supervisors", created=bool(updated))
 
 

@@ -112,7 +112,9 @@ def team_of(*, supervisor: Employee, everyone: bool = False) -> QuerySet[Employe
     ``everyone`` all those below them (reports of reports, at any depth, in one query). Never
     the supervisor themselves, even when the roster's data loops back to them."""
     if everyone:
-        below = Employee.objects.filter(pk__in=RawSQL(_chain_sql(), [supervisor.pk]))
+        # Names from the model, the id a parameter.
+        chain = RawSQL(_chain_sql(), [supervisor.pk])  # noqa: S611
+        below = Employee.objects.filter(pk__in=chain)
     else:
         below = Employee.objects.filter(supervisor=supervisor)
     return below.filter(is_active=True).exclude(pk=supervisor.pk)

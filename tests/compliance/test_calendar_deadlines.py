@@ -34,11 +34,14 @@ def test_fixed_date_applies_up_to_the_date_then_days_after_assignment(
     course, assigned_on, expected, rule, days
 ):
     requirement = TrainingRequirementFactory.build(course=course, due_days=30, due_by=FIXED)
-    due = due_date_rule(requirement=requirement, hire_date=date(2010, 1, 1), assigned_on=assigned_on)
-    assert (due.on, due.rule, due.days) == (expected, rule, days)
-    assert due_date(
+    due = due_date_rule(
         requirement=requirement, hire_date=date(2010, 1, 1), assigned_on=assigned_on
-    ) == expected
+    )
+    assert (due.on, due.rule, due.days) == (expected, rule, days)
+    assert (
+        due_date(requirement=requirement, hire_date=date(2010, 1, 1), assigned_on=assigned_on)
+        == expected
+    )
 
 
 def test_after_the_fixed_date_a_new_hire_counts_from_the_hire_date(course):

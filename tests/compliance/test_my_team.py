@@ -150,9 +150,10 @@ def test_send_reminder_queues_through_the_liaisons_path(client, chain):
     client.force_login(chain["boss"].user)
     response = client.post(REMIND, {"employees": [chain["a"].pk, chain["c"].pk]})
     assert response.status_code == 302
-    assert set(
-        ReminderRequest.objects.values_list("employee_id", "requested_by_id")
-    ) == {(chain["a"].pk, chain["boss"].user_id), (chain["c"].pk, chain["boss"].user_id)}
+    assert set(ReminderRequest.objects.values_list("employee_id", "requested_by_id")) == {
+        (chain["a"].pk, chain["boss"].user_id),
+        (chain["c"].pk, chain["boss"].user_id),
+    }
     # at most one a day
     client.post(REMIND, {"employees": [chain["a"].pk]})
     assert ReminderRequest.objects.count() == 2
