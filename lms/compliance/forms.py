@@ -206,3 +206,32 @@ class ExemptionEndForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example: back at work. At most 1,000 characters."),
     )
+
+
+class TeamFilterForm(RosterFilterForm):
+    """ "My team" (issue 19): the roster's filters, and whether to show the direct reports
+    only or everyone below the supervisor."""
+
+    team = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("direct", _("My direct reports")),
+            ("all", _("Everyone below me (reports of my reports too)")),
+        ],
+        error_messages={"invalid_choice": _("“%(value)s” is not a part of your team to show.")},
+    )
+
+    def __init__(self, data, *, requirements, **kwargs):
+        super().__init__(data, requirements=requirements, **kwargs)
+        self.fields["requirement"].error_messages["invalid_choice"] = _(
+            "“%(value)s” is not a requirement assigned to your team."
+        )
+
+    @property
+    def filter_fields(self):
+        return [self["team"], self["status"], self["requirement"], self["q"]]
+
+    @property
+    def everyone(self) -> bool:
+        return self.cleaned_data.get("team") == "all"

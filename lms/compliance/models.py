@@ -57,6 +57,17 @@ class TrainingRequirement(ClusterableModel):
     due_basis = models.CharField(
         _("counted from"), max_length=20, choices=DueBasis.choices, default=DueBasis.ASSIGNMENT
     )
+    # Issue 19: a calendar deadline. Everyone assigned on or before it is due by this date;
+    # people assigned after it are due by the relative rule above (``due_days``, ``due_basis``).
+    due_by = models.DateField(
+        _("due by (fixed date)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. Everyone assigned on or before this date must complete it by then; "
+            "people assigned later have the number of days above."
+        ),
+    )
     recertify_months = models.PositiveSmallIntegerField(
         _("recertify every (months)"),
         null=True,
@@ -80,6 +91,7 @@ class TrainingRequirement(ClusterableModel):
         ),
         MultiFieldPanel(
             [
+                FieldPanel("due_by"),
                 FieldRowPanel([FieldPanel("due_days"), FieldPanel("due_basis")]),
                 FieldRowPanel([FieldPanel("recertify_months"), FieldPanel("window_days")]),
             ],
@@ -102,10 +114,23 @@ class TrainingRequirement(ClusterableModel):
             validate_date_in_range(self.active_from)
         except ValidationError as error:
             raise ValidationError({"active_from": error.messages}) from None
+        if self.due_by is not None:
+            try:
+                validate_date_in_range(self.due_by)
+            except ValidationError as error:
+                raise ValidationError({"due_by": error.messages}) from None
 
     @property
     def job_title_list(self) -> list[str]:
         return [line.strip() for line in self.job_titles.splitlines() if line.strip()]
+
+
+class DueRule(models.TextChoices):
+    """Which of the requirement's rules set an assignment's due date (issue 19)."""
+
+    FIXED_DATE = "fixed_date", _("By a fixed date")
+    ASSIGNMENT = "assignment", _("Days after assignment")
+    HIRE_DATE = "hire_date", _("Days after the hire date")
 
 
 class Assignment(models.Model):
@@ -122,6 +147,14 @@ class Assignment(models.Model):
     )
     assigned_on = models.DateField(_("assigned on"))
     due_on = models.DateField(_("due on"))
+    # Which rule set ``due_on`` when the assignment was made, and its number of days (None for
+    # a fixed date), kept so that later changes to the requirement do not relabel it.
+    due_rule = models.CharField(
+        _("due date rule"), max_length=12, choices=DueRule.choices, blank=True, editable=False
+    )
+    due_rule_days = models.PositiveSmallIntegerField(
+        _("due date rule (days)"), null=True, blank=True, editable=False
+    )
     # Set when a new edition of the course superseded this person's completion: they owe the
     # update by this date instead of ``due_on`` (written by courses' edition publishing).
     update_due_on = models.DateField(_("update due on"), null=True, blank=True)

@@ -27,13 +27,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from courses.models import Acknowledgment, Enrollment
 from lms.compliance.models import (
     Assignment,
+    DueRule,
     Exemption,
     Extension,
     ReminderRequest,
@@ -48,6 +49,7 @@ from lms.organisation.selectors import (
     departments_for,
     employee_for,
     employees_for,
+    team_for,
 )
 
 #: How close a deadline must be to count as "due soon".
@@ -258,6 +260,32 @@ def my_assignments(*, user, today: date | None = None) -> list[Assignment]:
     if employee is None:
         return []
     return my_assignments_of(employee=employee, today=today)
+
+
+def due_rule_label(
+    *, rule: str, days: int | None, due_on: date | str | None, iso: bool = False
+) -> str:
+    """Which rule set an assignment's due date, in words (issue 19): "by 31 March 2027" for a
+    fixed date, "30 days after assignment" or "30 days after the hire date" for the relative
+    rules; "" when not recorded. ``iso`` writes the date as YYYY-MM-DD, for exports (which may
+    pass it as that text already)."""
+    if rule == DueRule.FIXED_DATE and due_on:
+        if isinstance(due_on, str):
+            text = due_on[:10]
+        elif iso:
+            text = due_on.isoformat()
+        else:
+            text = formats.date_format(due_on, "DATE_FORMAT")
+        return gettext("by %(date)s") % {"date": text}
+    if rule == DueRule.ASSIGNMENT and days is not None:
+        return ngettext("%(days)d day after assignment", "%(days)d days after assignment", days) % {
+            "days": days
+        }
+    if rule == DueRule.HIRE_DATE and days is not None:
+        return ngettext(
+            "%(days)d day after the hire date", "%(days)d days after the hire date", days
+        ) % {"days": days}
+    return ""
 
 
 # --- The liaison dashboard (EO §5) -----------------------------------------------------------
@@ -554,12 +582,16 @@ def roster_rows(
     page = [by_pk[pk] for pk in pks if pk in by_pk]
     for row in page:
         row.status_label = Status.LABELS.get(row.status, row.status)
+        row.due_rule_label = due_rule_label(
+            rule=row.due_rule, days=row.due_rule_days, due_on=row.due_on
+        )
     return page
 
 
 def roster_export_rows(assignments: QuerySet[Assignment]) -> Iterator[tuple]:
     """A roster's rows as plain tuples, streamed from the database in chunks: (employee
-    number, last name, first name, job title, requirement, status, effective due date,
+    number, last name, first name, job title, requirement, status, effective due date, the
+    rule that set the due date (``due_rule``, ``due_rule_days``, the assigned ``due_on``),
     whether extended, last completed at and its edition (the latest completion of any edition:
     a superseded one too), acknowledged at, acknowledged edition)."""
     return (
@@ -572,6 +604,9 @@ def roster_export_rows(assignments: QuerySet[Assignment]) -> Iterator[tuple]:
             "requirement__name",
             "status",
             "effective_due_on",
+            "due_rule",
+            "due_rule_days",
+            "due_on",
             "extended_due_on",
             "latest_completed_at",
             "latest_completion_edition",
@@ -671,3 +706,43 @@ def exemption_rows(*, assignment: Assignment, user, today: date | None = None) -
             exemption=exemption, user=user
         )
     return rows
+
+
+# --- Supervisors' "My team" (issue 19) ---------------------------------------------------------
+
+
+def team_assignments(
+    *, user, everyone: bool = False, today: date | None = None
+) -> QuerySet[Assignment]:
+    """The active assignments of the signed-in supervisor's team (direct reports, or with
+    ``everyone`` all below them), with ``with_status``'s status: nobody outside their chain,
+    and none at all for someone who supervises no one."""
+    requirements = list(TrainingRequirement.objects.filter(recertify_months__isnull=False))
+    return with_status(
+        Assignment.objects.filter(
+            is_active=True,
+            employee__in=team_for(user=user, everyone=everyone).values("pk"),
+        ),
+        requirements=requirements,
+        today=today,
+    )
+
+
+def team_rows(assignments: QuerySet[Assignment], *, pks: list[int]) -> list[Assignment]:
+    """One page of a team's assignments, as :func:`roster_rows`, each with its supervisor's
+    name (``reports_to``: the team may be several levels deep) and its due date's rule."""
+    page = roster_rows(assignments, pks=pks)
+    supervisors = dict(
+        Employee.objects.filter(pk__in={row.employee_id for row in page}).values_list(
+            "pk", "supervisor_id"
+        )
+    )
+    names = {
+        employee.pk: employee.full_name
+        for employee in Employee.objects.filter(pk__in=set(supervisors.values())).select_related(
+            "user"
+        )
+    }
+    for row in page:
+        row.reports_to = names.get(supervisors.get(row.employee_id), "")
+    return page

@@ -4,6 +4,7 @@ extensions, exemptions, roster confirmations and reminder requests."""
 import functools
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connections, router, transaction
@@ -16,6 +17,7 @@ from courses.models import Completion, CompletionRevocation, CourseEdition
 from lms.audit import audit_record
 from lms.compliance.models import (
     Assignment,
+    DueRule,
     Exemption,
     Extension,
     ReminderRequest,
@@ -43,14 +45,51 @@ def audience_for(requirement: TrainingRequirement) -> QuerySet[Employee]:
     return employees
 
 
-def due_date(*, requirement: TrainingRequirement, hire_date: date, assigned_on: date) -> date:
-    """New hires count from their hire date; everyone else from the day it was assigned."""
-    from_assignment = assigned_on + timedelta(days=requirement.due_days)
+class DueDate(NamedTuple):
+    """A new assignment's due date and the rule that set it (``DueRule``, and its days)."""
+
+    on: date
+    rule: str
+    days: int | None
+
+
+def due_date_rule(
+    *, requirement: TrainingRequirement, hire_date: date, assigned_on: date
+) -> DueDate:
+    """The one home of the due-date rule (docs/compliance-rules.md §2).
+
+    A requirement with a fixed date (``due_by``): everyone assigned on or before it is due on
+    that date. Otherwise, and for people assigned after it, the relative rule: new hires count
+    from their hire date (when the requirement says so and it is not already past), everyone
+    else from the day it was assigned.
+    """
+    if requirement.due_by is not None and assigned_on <= requirement.due_by:
+        return DueDate(requirement.due_by, DueRule.FIXED_DATE, None)
+    days = requirement.due_days
     if requirement.due_basis == TrainingRequirement.DueBasis.HIRE_DATE:
-        from_hire = hire_date + timedelta(days=requirement.due_days)
+        from_hire = hire_date + timedelta(days=days)
         if from_hire >= assigned_on:
-            return from_hire
-    return from_assignment
+            return DueDate(from_hire, DueRule.HIRE_DATE, days)
+    return DueDate(assigned_on + timedelta(days=days), DueRule.ASSIGNMENT, days)
+
+
+def due_date(*, requirement: TrainingRequirement, hire_date: date, assigned_on: date) -> date:
+    """The due date of :func:`due_date_rule`, alone."""
+    return due_date_rule(requirement=requirement, hire_date=hire_date, assigned_on=assigned_on).on
+
+
+def _assignment_new(
+    *, requirement: TrainingRequirement, employee_id: int, hired: date, today: date
+) -> Assignment:
+    due = due_date_rule(requirement=requirement, hire_date=hired, assigned_on=today)
+    return Assignment(
+        employee_id=employee_id,
+        requirement=requirement,
+        assigned_on=today,
+        due_on=due.on,
+        due_rule=due.rule,
+        due_rule_days=due.days,
+    )
 
 
 @transaction.atomic
@@ -95,12 +134,7 @@ def assignments_sync(
         )
         created = Assignment.objects.bulk_create(
             [
-                Assignment(
-                    employee_id=pk,
-                    requirement=requirement,
-                    assigned_on=today,
-                    due_on=due_date(requirement=requirement, hire_date=hired, assigned_on=today),
-                )
+                _assignment_new(requirement=requirement, employee_id=pk, hired=hired, today=today)
                 for pk, hired in missing.iterator(chunk_size=5000)
             ],
             batch_size=2000,

@@ -6,6 +6,8 @@ app_name = "compliance"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("team/", views.team, name="team"),
+    path("team/reminders/", views.team_reminders, name="team_reminders"),
     path("departments/<str:code>/", views.department, name="department"),
     path("departments/<str:code>/export.csv", views.export, name="export"),
     path("departments/<str:code>/reminders/", views.reminders, name="reminders"),

@@ -5,6 +5,7 @@ it*: one that is not theirs is a 404, exactly like one that does not exist.
 """
 
 import csv
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -14,7 +15,7 @@ from django.db.models import Max
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -28,9 +29,10 @@ from lms.compliance.forms import (
     ExtensionForm,
     ReminderForm,
     RosterFilterForm,
+    TeamFilterForm,
 )
 from lms.errors import ApplicationError
-from lms.organisation.selectors import can_see_citywide
+from lms.organisation.selectors import can_see_citywide, is_supervisor, team_for
 from lms.spreadsheets import spreadsheet_safe
 
 PERMISSION = "organisation.view_department_compliance"
@@ -176,6 +178,7 @@ def export(request, code: str):
         _("Requirement"),
         _("Status"),
         _("Due date"),
+        _("Due date set by"),
         _("Extended"),
         _("Last completed"),
         _("Edition completed"),
@@ -184,11 +187,18 @@ def export(request, code: str):
     ]
     labels = {status: str(label) for status, label in selectors.Status.LABELS.items()}
     yes = _("Yes")
+    language = translation.get_language()
 
     def lines():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow(header)  # the BOM lets spreadsheets read UTF-8
-        for (
+        for row in rows:
+            with translation.override(language):  # the due-date rule's words
+                text = line(writer, *row)
+            yield text
+
+    def line(writer, *row):
+        (
             number,
             last,
             first,
@@ -196,28 +206,32 @@ def export(request, code: str):
             requirement,
             status,
             due,
+            rule,
+            rule_days,
+            assigned_due,
             extended,
             completed,
             completed_edition,
             acknowledged,
             acknowledged_edition,
-        ) in rows:
-            yield writer.writerow(
-                [
-                    spreadsheet_safe(number),
-                    spreadsheet_safe(last),
-                    spreadsheet_safe(first),
-                    spreadsheet_safe(title),
-                    spreadsheet_safe(requirement),
-                    labels.get(status, status),
-                    due.isoformat() if due else "",
-                    yes if extended else "",
-                    timezone.localtime(completed).date().isoformat() if completed else "",
-                    completed_edition or "",
-                    timezone.localtime(acknowledged).isoformat() if acknowledged else "",
-                    acknowledged_edition or "",
-                ]
-            )
+        ) = row
+        return writer.writerow(
+            [
+                spreadsheet_safe(number),
+                spreadsheet_safe(last),
+                spreadsheet_safe(first),
+                spreadsheet_safe(title),
+                spreadsheet_safe(requirement),
+                labels.get(status, status),
+                due.isoformat() if due else "",
+                selectors.due_rule_label(rule=rule, days=rule_days, due_on=assigned_due, iso=True),
+                yes if extended else "",
+                timezone.localtime(completed).date().isoformat() if completed else "",
+                completed_edition or "",
+                timezone.localtime(acknowledged).isoformat() if acknowledged else "",
+                acknowledged_edition or "",
+            ]
+        )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"compliance-{department.code}-{timezone.localdate().isoformat()}.csv"
@@ -318,6 +332,9 @@ def _assignment_page(
         {
             "assignment": assignment,
             "status_label": selectors.Status.LABELS.get(assignment.status, assignment.status),
+            "due_rule_label": selectors.due_rule_label(
+                rule=assignment.due_rule, days=assignment.due_rule_days, due_on=assignment.due_on
+            ),
             "is_own": _is_own(request, assignment),
             "extension_form": extension_form or ExtensionForm(prefix="extension"),
             "exemption_form": exemption_form or _exemption_form(request),
@@ -419,3 +436,96 @@ def exemption_end(request, pk: int, exemption: int):
     return _assignment_page(
         request, assignment, end_form=form, end_form_for=target.pk, status=status
     )
+
+
+# --- Supervisors' "My team" (issue 19) ---------------------------------------------------------
+
+
+def supervisor_view(view):
+    """Signed in (else the login page) and supervising someone (else 403): the page is a
+    supervisor's, and shows nobody outside their chain (``selectors.team_assignments``)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_supervisor(user=request.user):
+            return render(request, "compliance/team_none.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def _team_url(query: str = "") -> str:
+    url = reverse("compliance:team")
+    return f"{url}?{query}" if query else url
+
+
+@supervisor_view
+@require_GET
+def team(request):
+    """Direct reports (or, with ``team=all``, everyone below), each requirement's status and
+    due date, filtered, with "send reminder"."""
+    # The requirements of the whole chain: the choice stays valid whichever part is shown.
+    requirements = selectors.department_requirements(
+        selectors.team_assignments(user=request.user, everyone=True)
+    )
+    form = TeamFilterForm(request.GET, requirements=requirements)
+    context = {"form": form, "page": None}
+    if not form.is_valid():
+        return render(request, "compliance/team.html", context, status=400)
+    assignments = selectors.team_assignments(user=request.user, everyone=form.everyone)
+    roster = selectors.roster_order(
+        selectors.roster_filter(assignments, **form.filters()), sort="name"
+    )
+    paginator = Paginator(list(roster.values_list("pk", flat=True)), PER_PAGE)
+    try:
+        page = paginator.page(form.page_number)
+    except EmptyPage:
+        return render(
+            request,
+            "compliance/team.html",
+            {**context, "page_error": _("There is no such page of your team.")},
+            status=404,
+        )
+    context.update(
+        page=page,
+        page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        rows=selectors.team_rows(assignments, pks=list(page.object_list)),
+        everyone=form.everyone,
+    )
+    return render(request, "compliance/team.html", context)
+
+
+@supervisor_view
+@require_POST
+def team_reminders(request):
+    """ "Send reminder" to people of the supervisor's chain, through the same path as the
+    liaison's (``services.reminders_request``, carried out by the reminders outbox). Anyone
+    outside the chain makes the whole request a 400, with nothing queued."""
+    form = ReminderForm(request.POST, employees=team_for(user=request.user, everyone=True))
+    if not form.is_valid():
+        if form.has_error("employees", "required"):
+            messages.error(request, form.errors["employees"][0])
+            return redirect(_team_url(form.return_query_string()))
+        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        return render(
+            request,
+            "compliance/team.html",
+            {"form": None, "page": None, "page_error": " ".join(errors)},
+            status=400,
+        )
+    selected = [employee.pk for employee in form.cleaned_data["employees"]]
+    queued = len(services.reminders_request(employee_ids=selected, requested_by=request.user))
+    skipped = len(selected) - queued
+    messages.success(
+        request,
+        _("%(queued)s; %(skipped)s.")
+        % {
+            "queued": ngettext("%(count)d reminder queued", "%(count)d reminders queued", queued)
+            % {"count": queued},
+            "skipped": ngettext(
+                "%(count)d already reminded today", "%(count)d already reminded today", skipped
+            )
+            % {"count": skipped},
+        },
+    )
+    return redirect(_team_url(form.return_query_string()))

@@ -57,6 +57,7 @@ from lms.demo.people import (
     DEPARTMENTS,
     LIAISONS_DESIGNATED_ON,
     PEOPLE,
+    SUPERVISORS,
     DemoDepartment,
     DemoPerson,
 )
@@ -169,6 +170,7 @@ def demo_load() -> DemoStats:
         _employee_ensure(person=person, user=user, department=department, stats=stats)
         if LIAISON in person.roles:
             _liaison_ensure(user=user, department=department, stats=stats)
+    _supervisors_ensure(stats=stats)
 
     _translations_ensure(course_pages=course_pages, clauses=clauses, stats=stats)
 
@@ -573,6 +575,20 @@ def _employee_ensure(
     employee.save()
     stats.record("employees", created=True)
     return employee
+
+
+def _supervisors_ensure(*, stats: DemoStats) -> None:
+    """Give the demo people their supervisors (``SUPERVISORS``), where none is set yet."""
+    ids = dict(
+        Employee.objects.filter(
+            employee_number__in={*SUPERVISORS, *SUPERVISORS.values()}
+        ).values_list("employee_number", "pk")
+    )
+    for report, supervisor in SUPERVISORS.items():
+        updated = Employee.objects.filter(pk=ids.get(report), supervisor__isnull=True).update(
+            supervisor_id=ids.get(supervisor)
+        )
+        stats.record("supervisors", created=bool(updated))
 
 
 def _liaison_ensure(*, user: AbstractUser, department: Department, stats: DemoStats) -> Liaison:

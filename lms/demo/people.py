@@ -159,3 +159,19 @@ EMPLOYEES: tuple[DemoPerson, ...] = tuple(
 )
 
 PEOPLE: tuple[DemoPerson, ...] = (*LIAISONS, *STAFF, *EMPLOYEES)
+
+#: Who reports to whom (issue 19: "My team"), by employee number: report -> supervisor.
+#: ``employee18`` (APD, Police Sergeant) supervises five officers and staff, among them the
+#: overdue ``employee17``; ``employee04`` (Parks, Community Center Director) supervises three,
+#: and ``employee03`` (Aquatics Supervisor), one of them, supervises ``employee08`` in turn.
+SUPERVISORS: dict[str, str] = {
+    "E10017": "E10018",
+    "E10019": "E10018",
+    "E10020": "E10018",
+    "E10021": "E10018",
+    "E10022": "E10018",
+    "E10003": "E10004",
+    "E10005": "E10004",
+    "E10007": "E10004",
+    "E10008": "E10003",
+}

@@ -6,7 +6,9 @@ reports all ask here, so the rule has one home.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from lms.organisation import sso
 from lms.organisation.models import (
@@ -100,3 +102,54 @@ def roster_feed_files() -> QuerySet[RosterFeedFile]:
 def roster_feed_directory() -> str:
     """The folder the HR feed reads: OEI's setting, else the server's default."""
     return RosterFeedSettings.load().feed_directory()
+
+
+# --- Supervisors' "My team" (issue 19) ---------------------------------------------------------
+
+
+def _chain_sql() -> str:
+    """Everyone below one supervisor, at any depth, as one recursive query (SQLite and
+    PostgreSQL alike). ``UNION`` (not ``UNION ALL``) drops the rows already found, so a cycle
+    in the roster's data ends the recursion instead of looping."""
+    meta = Employee._meta
+    table = connection.ops.quote_name(meta.db_table)
+    pk = connection.ops.quote_name(meta.pk.column)
+    supervisor = connection.ops.quote_name(meta.get_field("supervisor").column)
+    return (
+        f"WITH RECURSIVE chain(id) AS ("  # noqa: S608 - names from the model
+        f"SELECT {pk} FROM {table} WHERE {supervisor} = %s "
+        f"UNION SELECT e.{pk} FROM {table} e JOIN chain ON e.{supervisor} = chain.id"
+        f") SELECT id FROM chain"
+    )
+
+
+def team_of(*, supervisor: Employee, everyone: bool = False) -> QuerySet[Employee]:
+    """The active employees a supervisor supervises: their direct reports, or with
+    ``everyone`` all those below them (reports of reports, at any depth, in one query). Never
+    the supervisor themselves, even when the roster's data loops back to them."""
+    if everyone:
+        # Names from the model, the id a parameter.
+        chain = RawSQL(_chain_sql(), [supervisor.pk])  # noqa: S611
+        below = Employee.objects.filter(pk__in=chain)
+    else:
+        below = Employee.objects.filter(supervisor=supervisor)
+    return below.filter(is_active=True).exclude(pk=supervisor.pk)
+
+
+def team_for(*, user, everyone: bool = False) -> QuerySet[Employee]:
+    """The team of the signed-in user as :func:`team_of` (none for someone who supervises no
+    one, or is no employee): a supervisor sees nobody outside their chain."""
+    employee = employee_for(user=user)
+    if employee is None or not employee.is_active:
+        return Employee.objects.none()
+    return team_of(supervisor=employee, everyone=everyone)
+
+
+def is_supervisor(*, user) -> bool:
+    """Whether the user, an active employee, has at least one active direct report (one
+    query: the navigation asks on every page)."""
+    if not user.is_authenticated:
+        return False
+    return Employee.objects.filter(
+        supervisor__user=user, supervisor__is_active=True, is_active=True
+    ).exists()

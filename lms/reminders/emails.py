@@ -53,6 +53,10 @@ class Links:
     def department(self, code: str) -> str:
         return self.absolute(reverse("compliance:department", kwargs={"code": code}))
 
+    @property
+    def my_team(self) -> str:
+        return self.absolute(reverse("compliance:team"))
+
 
 def reminder_sentence(*, kind: str, title: str, due_on: date, milestone: int, today=None) -> str:
     """What one reminder says, in the active language (emails and notices alike)."""
@@ -217,11 +221,22 @@ def _entries(digest: Digest, left_out=()) -> list[ReminderLog]:
     )
 
 
+def _asked_by_supervisor(digest: Digest, employee: Employee) -> bool:
+    """Whether a reminder request (a NUDGE digest) was made by the employee's supervisor, from
+    "My team" (issue 19), rather than by their liaison."""
+    if digest.kind != Digest.Kind.NUDGE or digest.request_id is None:
+        return False
+    return Employee.objects.filter(
+        pk=employee.supervisor_id, user_id=digest.request.requested_by_id
+    ).exists()
+
+
 def digest_message(digest: Digest, *, connection, links: Links, left_out=()) -> TextEmail:
     user = digest.recipient
     if not user.is_active or not user.email:
         raise NotSendable(_("Not sent: the recipient is inactive or has no email address."))
     entries = _entries(digest, left_out)
+    from_supervisor = False
     if digest.kind in (Digest.Kind.WEEKLY, Digest.Kind.NUDGE):
         employee = entries[0].employee if entries else employee_for(user=user)
         if employee is None:
@@ -229,6 +244,7 @@ def digest_message(digest: Digest, *, connection, links: Links, left_out=()) -> 
         _check_employee(employee)
         entries = [e for e in entries if e.assignment.is_active]
         language = employee.preferred_language
+        from_supervisor = _asked_by_supervisor(digest, employee)
     else:
         language = language_of(user)
     if not entries:
@@ -258,6 +274,7 @@ def digest_message(digest: Digest, *, connection, links: Links, left_out=()) -> 
             "items": items,
             "departments": list(departments.values()),
             "links": links,
+            "from_supervisor": from_supervisor,
         },
         language=language,
         connection=connection,

@@ -70,6 +70,15 @@ class ReminderPolicy(BaseGenericSetting):
     refresher_reminders = models.BooleanField(
         _("remind when a completion enters its recertification window"), default=True
     )
+    # Issue 19: the supervisor (from the HR roster) hears of their reports' escalations too.
+    copy_supervisors = models.BooleanField(
+        _("copy supervisors on their reports' escalations"),
+        default=False,
+        help_text=_(
+            "When a reminder is escalated to the liaisons, the employee's supervisor (from the "
+            "HR roster) receives it too, in one digest a day."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -82,7 +91,11 @@ class ReminderPolicy(BaseGenericSetting):
             heading=_("Employees"),
         ),
         MultiFieldPanel(
-            [FieldPanel("liaison_after_days"), FieldPanel("oei_after_days")],
+            [
+                FieldPanel("liaison_after_days"),
+                FieldPanel("copy_supervisors"),
+                FieldPanel("oei_after_days"),
+            ],
             heading=_("Escalation"),
         ),
     ]
@@ -285,6 +298,7 @@ class Digest(Outbox):
         LIAISON = "liaison", _("Liaison digest")
         OEI = "oei", _("OEI citywide digest")
         NUDGE = "nudge", _("Reminder sent by the liaison")
+        SUPERVISOR = "supervisor", _("Supervisor digest")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 import xlsxwriter
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lms.compliance.selectors import Status
+from lms.compliance.selectors import Status, due_rule_label
 from lms.reports import selectors
 from lms.reports.privacy import Publication, Suppression, suppress
 from lms.reports.selectors import ReportFilters
@@ -291,10 +291,12 @@ def _assignments(*, user, filters: ReportFilters, threshold: int) -> Table:
         _("Requirement"),
         _("Status"),
         _("Due date"),
+        _("Due date set by"),
         _("Last completed"),
         _("Edition completed"),
     ]
     local_day = _local_day(timezone.get_current_timezone())
+    rule_label = _due_rule_label(translation.get_language())
 
     def rows():
         # The database gives the dates as ISO text (see assignment_export_rows): a million rows
@@ -307,6 +309,9 @@ def _assignments(*, user, filters: ReportFilters, threshold: int) -> Table:
             requirement,
             status,
             due,
+            rule,
+            rule_days,
+            assigned_due,
             completed,
             edition,
         ) in selectors.assignment_export_rows(assignments):
@@ -318,11 +323,24 @@ def _assignments(*, user, filters: ReportFilters, threshold: int) -> Table:
                 requirement,
                 labels.get(status, status),
                 due or "",
+                rule_label(rule, rule_days, assigned_due),
                 local_day(completed[:16]) if completed else "",
                 edition or "",
             ]
 
     return Table(header=header, rows=rows(), count=None, text_columns=(0, 1, 2, 3, 4))
+
+
+def _due_rule_label(language: str) -> Callable[[str, int | None, str], str]:
+    """Which rule set the due date, in words in ``language`` (the request's: the rows are
+    written after the view returns); cached, as few (rule, days, date) occur."""
+
+    @lru_cache(maxsize=2**12)
+    def label(rule: str, days: int | None, due_text: str) -> str:
+        with translation.override(language):
+            return due_rule_label(rule=rule, days=days, due_on=due_text, iso=True)
+
+    return label
 
 
 def _local_day(zone) -> Callable[[str], str]:

@@ -6,6 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from lms.http import request_nonce
+from lms.organisation.selectors import is_supervisor
 
 register = template.Library()
 
@@ -63,3 +64,15 @@ def sample_content_notice(*, plain: bool = False) -> dict[str, bool]:
 
     ``plain`` is for PDFs, which have no U.S. Web Design System styles."""
     return {"notice_on": settings.LMS_SAMPLE_CONTENT_NOTICE, "plain": plain}
+
+
+@register.simple_tag(takes_context=True)
+def supervises_someone(context) -> bool:
+    """Whether the signed-in user supervises someone (issue 19): the navigation links "My
+    team" only for them. One query, once per request."""
+    request = context.get("request")
+    if request is None:
+        return False
+    if not hasattr(request, "_lms_supervises"):
+        request._lms_supervises = is_supervisor(user=request.user)
+    return request._lms_supervises

@@ -76,6 +76,8 @@ class Requirement:
     window_days: int
     active_from: date
     is_active: bool = True
+    #: Issue 19: a calendar deadline (None: only the relative rule).
+    due_by: date | None = None
 
     def applies_to(self, employee: Employee) -> bool:
         return employee.is_active and (
@@ -196,7 +198,10 @@ class City:
     # --- §2 assignments: who has which requirement, and due when ------------------------------
 
     def due_date(self, requirement: Requirement, employee: Employee) -> date:
-        """§2: new hires count from their hire date, everyone else from the assignment."""
+        """§2: assigned on or before a fixed date (``due_by``): due on it. Else new hires count
+        from their hire date, everyone else from the assignment."""
+        if requirement.due_by is not None and self.today <= requirement.due_by:
+            return requirement.due_by
         from_assignment = self.today + timedelta(days=requirement.due_days)
         if requirement.hire_basis:
             from_hire = employee.hire_date + timedelta(days=requirement.due_days)

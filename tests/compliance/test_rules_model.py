@@ -80,6 +80,9 @@ AUDIENCES = st.sampled_from(
     [None, ("PARKS",), ("TRANSIT",), ("PARKS", "TRANSIT"), ("TRANSIT", "LIBRARY")]
 )
 CYCLES = st.sampled_from([None, 1, 3, 12])
+#: Issue 19: a calendar deadline, in days from the model's today (None: relative rule only);
+#: time moves on in the machine, so people are assigned before, on and after it.
+FIXED_DATES = st.sampled_from([None, None, 0, 3, 20])
 
 # The model spells the statuses as the application does.
 assert {
@@ -201,12 +204,21 @@ class ComplianceMachine(RuleBasedStateMachine):
         recertify_months=CYCLES,
         window_days=st.sampled_from([14, 30]),
         starts_in_days=st.sampled_from([0, 0, 5]),
+        fixed_in_days=FIXED_DATES,
     )
     def requirement_add(
-        self, audience, due_days, counted_from_hire, recertify_months, window_days, starts_in_days
+        self,
+        audience,
+        due_days,
+        counted_from_hire,
+        recertify_months,
+        window_days,
+        starts_in_days,
+        fixed_in_days,
     ):
         key = REQUIREMENTS[len(self.requirements)]
         active_from = self.city.today + timedelta(days=starts_in_days)
+        due_by = None if fixed_in_days is None else self.city.today + timedelta(days=fixed_in_days)
         requirement = TrainingRequirement.objects.create(
             name=key,
             course=self._course(),
@@ -224,6 +236,7 @@ class ComplianceMachine(RuleBasedStateMachine):
             recertify_months=recertify_months,
             window_days=window_days,
             active_from=active_from,
+            due_by=due_by,
         )
         if audience is not None:
             # A ParentalManyToManyField: written by the next save, as the admin form does.
@@ -240,6 +253,7 @@ class ComplianceMachine(RuleBasedStateMachine):
             recertify_months=recertify_months,
             window_days=window_days,
             active_from=active_from,
+            due_by=due_by,
         )
         self.city.sync(requirements=[key])
         self._tick()
@@ -251,6 +265,7 @@ class ComplianceMachine(RuleBasedStateMachine):
             st.tuples(st.just("recertify_months"), CYCLES),
             st.tuples(st.just("is_active"), st.booleans()),
             st.tuples(st.just("due_days"), st.sampled_from([7, 30, 60])),
+            st.tuples(st.just("due_by"), FIXED_DATES),
         ),
     )
     def requirement_edit(self, requirement, change):
@@ -272,6 +287,8 @@ class ComplianceMachine(RuleBasedStateMachine):
             record.save()
             rules.departments = None if value is None else frozenset(value)
         else:
+            if name == "due_by" and value is not None:
+                value = self.city.today + timedelta(days=value)  # a calendar deadline
             setattr(record, name, value)
             record.save()
             setattr(rules, name, value)
@@ -568,13 +585,16 @@ class ComplianceMachine(RuleBasedStateMachine):
     def _statuses_agree(self):
         cycles = list(TrainingRequirement.objects.filter(recertify_months__isnull=False))
         real = {
-            (number, name): (status, active)
-            for number, name, status, active in with_status(
+            (number, name): (status, active, due_on)
+            for number, name, status, active, due_on in with_status(
                 Assignment.objects.all(), requirements=cycles
-            ).values_list("employee__employee_number", "requirement__name", "status", "is_active")
+            ).values_list(
+                "employee__employee_number", "requirement__name", "status", "is_active", "due_on"
+            )
         }
         expected = {
-            key: (self.city.status(a), a.is_active) for key, a in self.city.assignments.items()
+            key: (self.city.status(a), a.is_active, a.due_on)
+            for key, a in self.city.assignments.items()
         }
         assert real == expected
 

@@ -14,6 +14,7 @@ from lms.reminders.models import (
     Delivery,
     Digest,
     ReminderLog,
+    ReminderPolicy,
 )
 from lms.reminders.services.recheck import logs_recheck
 
@@ -105,6 +106,23 @@ def _escalations_owed(logs, *, kind: str, since: date) -> list[tuple[int, int]]:
     ]
 
 
+def _supervisor_copies(recent: QuerySet, *, today: date, since: date) -> int:
+    """Issue 19: copy each escalation to the liaisons to the employee's supervisor (from the
+    HR roster, active, with an active account), in a digest of their own; once each, as the
+    liaisons' (``_escalations_owed``: a supervisor named later is not told what another was)."""
+    escalated = recent.filter(
+        kind=Kind.LIAISON,
+        employee__supervisor__is_active=True,
+        employee__supervisor__user__is_active=True,
+    ).values_list("pk", "scan_date", "employee__supervisor__user_id")
+    pairs = _escalations_owed(
+        [(log_id, day, [(user_id, None)]) for log_id, day, user_id in escalated],
+        kind=Digest.Kind.SUPERVISOR,
+        since=since,
+    )
+    return _attach(Digest.Kind.SUPERVISOR, today, pairs)
+
+
 def _digests_build(*, today: date) -> int:
     """Gather outbox rows meant for digests into them: last week's reminders of employees who
     chose a weekly digest, and escalations for the liaisons and OEI.
@@ -160,6 +178,8 @@ def _digests_build(*, today: date) -> int:
         since=since,
     )
     created += _attach(Digest.Kind.LIAISON, today, pairs)
+    if ReminderPolicy.load().copy_supervisors:
+        created += _supervisor_copies(recent, today=today, since=since)
 
     # OEI's role has no date of its own: an administrator's first OEI digest is when they
     # started hearing of escalations (a later log is owed to them; an earlier one only if
