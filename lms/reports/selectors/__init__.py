@@ -5,7 +5,9 @@ reports get anything here.
 - ``figures``: the counts by status, by department, by course and of certificates;
 - ``trends``: completions week by week and the trend's text summary;
 - ``items``: item analysis of the quizzes, grouped by guidance document;
-- ``export_rows``: every assignment as text tuples, streamed for the exports.
+- ``export_rows``: every assignment as text tuples, streamed for the exports;
+- ``aggregated``: the standing aggregates (docs/aggregates.md), which the figures and the trend
+  read when they can say exactly, so their cost does not grow with the city.
 
 Every figure comes from a few set-based ``GROUP BY`` queries over
 :func:`lms.compliance.selectors.with_status`, the one SQL ``CASE`` that says what an
@@ -28,8 +30,10 @@ from .figures import (
     DepartmentRow,
     Figures,
     RequirementColumn,
+    cells_of_aggregates,
     certificate_counts,
     citywide_figures,
+    figures_from_cells,
     figures_from_rows,
     figures_query,
 )
@@ -81,6 +85,8 @@ __all__ = [
     "RequirementColumn",
     "Figures",
     "figures_from_rows",
+    "figures_from_cells",
+    "cells_of_aggregates",
     "citywide_figures",
     "certificate_counts",
     "Week",
