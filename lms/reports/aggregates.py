@@ -59,10 +59,13 @@ def standing_recompute(
     department_ids: Iterable[int] | None = None,
     requirement_ids: Iterable[int] | None = None,
     now: datetime | None = None,
+    refresh: bool = False,
 ) -> int:
     """Recompute the aggregates of the pairs ``department_ids`` x ``requirement_ids`` (None:
-    every one) as they stand at ``now``; return how many pairs hold assignments. With neither
-    given, record the refresh that lets readers use the aggregates today."""
+    every one) as they stand at ``now``; return how many pairs hold assignments.
+
+    ``refresh`` (every pair: the daily schedule, ``recompute_aggregates``) records the refresh
+    that lets readers use the aggregates until the end of the day."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     later = day_end(today)
@@ -121,7 +124,10 @@ def standing_recompute(
             )
     old.delete()
     StandingAggregate.objects.bulk_create(aggregates, batch_size=500)
-    if department_ids is None and len(requirement_ids) == TrainingRequirement.objects.count():
+    if refresh:
+        every = TrainingRequirement.objects.count()
+        if department_ids is not None or len(requirement_ids) != every:
+            raise ValueError("Only a recomputation of every pair is a refresh.")
         StandingRefresh.objects.update_or_create(
             pk=1, defaults={"finished_at": now, "valid_on": today}
         )

@@ -117,6 +117,6 @@ def standing_refresh_daily() -> str:
     """Recompute every standing aggregate for the new day (the daily schedule, just after
     midnight): the date-driven transitions (due soon, overdue, expired, an update's due date
     passing) and the new day's assignments whose standing moves by the clock."""
-    pairs = aggregates.standing_recompute()
+    pairs = aggregates.standing_recompute(refresh=True)
     logger.info("Recomputed the standing aggregates of %d pairs", pairs)
     return f"{pairs} pairs"

@@ -18,6 +18,10 @@ The public names are re-exported here, as ``courses.models`` does for its module
 read ``selectors.citywide_figures`` whichever module holds it.
 """
 
+from .aggregated import (
+    aggregated_cells,
+    aggregated_weeks,
+)
 from .export_rows import (
     assignment_export_rows,
 )
@@ -30,6 +34,7 @@ from .figures import (
     DepartmentRow,
     Figures,
     RequirementColumn,
+    cells_add_rows,
     cells_of_aggregates,
     certificate_counts,
     citywide_figures,
@@ -87,6 +92,9 @@ __all__ = [
     "figures_from_rows",
     "figures_from_cells",
     "cells_of_aggregates",
+    "cells_add_rows",
+    "aggregated_cells",
+    "aggregated_weeks",
     "citywide_figures",
     "certificate_counts",
     "Week",

@@ -35,7 +35,7 @@ class Command(BaseCommand):
                     _("No department with the code %(codes)s.") % {"codes": ", ".join(unknown)}
                 )
             department_ids = list(found.values())
-        pairs = standing_recompute(department_ids=department_ids)
+        pairs = standing_recompute(department_ids=department_ids, refresh=department_ids is None)
         self.stdout.write(
             ngettext(
                 "%(count)d department and requirement recomputed.",
