@@ -18,7 +18,7 @@ from django.test import TestCase
 from django.utils import timezone
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
 from lms.reports import selectors, tasks
 from lms.reports.selectors import ReportFilters
@@ -88,6 +88,24 @@ class AggregateMachine(rules.ComplianceMachine):
         self._commit()
         # The daily schedule, just after midnight (here: when the day is reached).
         tasks.standing_refresh_daily()
+
+    @initialize(
+        audience=rules.AUDIENCES,
+        recertify_months=rules.CYCLES,
+        first_done=st.sampled_from(rules.STAFF),
+    )
+    def everyone_assigned(self, audience, recertify_months, first_done):
+        """Every example starts with a requirement and a completion, so each event has
+        assignments to move."""
+        self.requirement_add(
+            audience=audience,
+            due_days=30,
+            counted_from_hire=False,
+            recertify_months=recertify_months,
+            window_days=14,
+            starts_in_days=0,
+        )
+        self.complete(first_done)
 
     @rule(hours=st.integers(min_value=1, max_value=11))
     def later_today(self, hours):
