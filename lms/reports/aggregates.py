@@ -103,7 +103,8 @@ def standing_recompute(
             else:
                 volatile[department_id].append(pk)
         history: dict[int, list[dict]] = defaultdict(list)
-        for row in history_query(assignments, by=("employee__department_id",)):
+        replayed = with_status(assignments, requirements=cycles, today=today, now=now)
+        for row in history_query(replayed, by=("employee__department_id",)):
             history[row["employee__department_id"]].append(row)
         for department_id in set(counts) | set(volatile):
             cell = counts[department_id]
