@@ -11,7 +11,15 @@ weeks of assignments and completions of every age (``bench/_city.py``), then pri
 - ``csv_export_rate`` (SQLite): rows per second of the full assignment export streamed through
   the view (budget: >= 50,000 rows/s), with its peak Python memory growth (tracemalloc) beside
   it (budget: <= 100 MB, printed as ``csv_export_memory_growth``);
-- ``progress_report_pdf`` (SQLite): seconds to render the progress report PDF (budget: <= 10 s).
+- ``progress_report_pdf`` (SQLite): seconds to render the progress report PDF (budget: <= 10 s);
+- ``oei_dashboard_scaling_sqlite`` / ``oei_dashboard_scaling_postgres`` (issue 21): the median
+  time of the whole dashboard page (``GET /reports/`` through the test client, OEI signed in)
+  at 100,000 employees against the same page at 10,000 (a second child process with a city
+  a tenth the size, ``BENCH_SCALING_EMPLOYEES``); budget: <= 2x. Both read the standing
+  aggregates (docs/aggregates.md), recomputed once after the city is built, as after a restore.
+
+The city is built with the aggregates' receiver disconnected (bulk writes, then one
+recomputation), as ``manage.py recompute_aggregates`` would after loading data.
 
 The PostgreSQL run starts a throwaway server (initdb in a temporary folder, 127.0.0.1, a free
 port from 54339) in a child process, as ``bin/test`` does, and removes it afterwards. It runs
@@ -33,6 +41,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 EMPLOYEES = int(os.environ.get("BENCH_EMPLOYEES", 100_000))
+#: The smaller city the page's scaling is compared with.
+SCALING_EMPLOYEES = int(os.environ.get("BENCH_SCALING_EMPLOYEES", 10_000))
 SEED = 7
 REPEATS = int(os.environ.get("BENCH_REPEATS", 3))
 MB = 1024 * 1024
@@ -83,26 +93,53 @@ def child(database: str) -> None:
 
     from bench._city import build_city
     from bench._common import ratio_result_line, stopwatch
+    from lms.compliance import events
     from lms.compliance.models import Assignment
     from lms.organisation.roles import OEI_ADMIN
-    from lms.reports import selectors, services
+    from lms.reports import aggregates, receivers, selectors, services
     from lms.reports.pdf import progress_report_pdf
 
+    employees = int(os.environ.get("BENCH_CHILD_EMPLOYEES", EMPLOYEES))
+    page_only = os.environ.get("BENCH_PAGE_ONLY") == "1"
     today = timezone.localdate()
     with stopwatch() as lap:
-        completions = build_city(employees=EMPLOYEES, seed=SEED)
+        # Bulk writes first, then one recomputation of the aggregates (as after a restore).
+        events.standing_changed.disconnect(dispatch_uid="reports.aggregates_on_standing")
+        completions = build_city(employees=employees, seed=SEED)
+        events.standing_changed.connect(
+            receivers.aggregates_on_standing, dispatch_uid="reports.aggregates_on_standing"
+        )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
     total = Assignment.objects.count()
     print(
-        f"[{database}] city: {EMPLOYEES:,} employees, {total:,} assignments, "
+        f"[{database}] city: {employees:,} employees, {total:,} assignments, "
         f"{completions:,} completions, built in {lap.seconds:.1f} s",
         flush=True,
     )
+    with stopwatch() as lap:
+        pairs = aggregates.standing_recompute(refresh=True)
+    print(f"[{database}] aggregates of {pairs:,} pairs recomputed in {lap.seconds:.1f} s")
     oei = get_user_model().objects.create_user(username="bench.oei", first_name="Bench")
     oei.groups.add(Group.objects.get(name=OEI_ADMIN))
     oei = get_user_model().objects.get(pk=oei.pk)  # fresh permission cache
+
+    # --- the whole dashboard page, for oei_dashboard_scaling ---------------------------------
+    page_client = Client()
+    page_client.force_login(oei)
+    dashboard_url = reverse("reports:dashboard")
+
+    def page():
+        response = page_client.get(dashboard_url)
+        assert response.status_code == 200, response.status_code
+
+    page()  # warm-up
+    page_ms = _median(page, REPEATS)
+    print(f"[{database}] dashboard page at {employees:,} employees: median {page_ms:.0f} ms")
+    print(f"PAGE_MS {page_ms:.3f}", flush=True)
+    if page_only:
+        return
 
     # --- figures: the selectors against the bare GROUP BY queries ---------------------------
     filters = selectors.ReportFilters()
@@ -140,8 +177,7 @@ def child(database: str) -> None:
         return
 
     # --- the full CSV export, streamed through the view -------------------------------------
-    client = Client()
-    client.force_login(oei)
+    client = page_client
     url = reverse("reports:export", kwargs={"table": "assignments", "kind": "csv"})
 
     def export() -> int:
@@ -233,8 +269,53 @@ def _as_postgres(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
+def _child_output(database: str, env: dict) -> tuple[int, float | None]:
+    """Run a child, echoing what it prints; its status and the page's median (PAGE_MS)."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--child", database],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    page_ms = None
+    for line in process.stdout:
+        if line.startswith("PAGE_MS "):
+            page_ms = float(line.split()[1])
+            continue
+        print(line, end="", flush=True)
+    return process.wait(), page_ms
+
+
 def _run_child(database: str, env: dict) -> int:
-    return subprocess.call([sys.executable, __file__, "--child", database], env=env)
+    """The full run at EMPLOYEES, then the page alone at SCALING_EMPLOYEES (a fresh database
+    each: SQLite's is a new file; PostgreSQL's a new database on the same server)."""
+    from bench._common import ratio_result_line
+
+    status, large_ms = _child_output(database, env)
+    small_env = {**env, "BENCH_CHILD_EMPLOYEES": str(SCALING_EMPLOYEES), "BENCH_PAGE_ONLY": "1"}
+    if database == "postgres":
+        small_env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/lms_small"
+    small_status, small_ms = _child_output(database, small_env)
+    status |= small_status
+    if large_ms is None or small_ms is None:
+        print(f"RESULT name=oei_dashboard_scaling_{database} value=0 unit=ms baseline=- "
+              "ratio=- budget=<=2x pass=no  # a page was not measured")  # fmt: skip
+        return status | 1
+    print(
+        f"[{database}] dashboard page: {large_ms:.0f} ms at {EMPLOYEES:,} employees, "
+        f"{small_ms:.0f} ms at {SCALING_EMPLOYEES:,}"
+    )
+    print(
+        ratio_result_line(
+            name=f"oei_dashboard_scaling_{database}",
+            value=large_ms,
+            unit="ms",
+            baseline=small_ms,
+            max_ratio=2,
+        ),
+        flush=True,
+    )
+    return status
 
 
 def _postgres_run() -> int:
@@ -267,10 +348,12 @@ def _postgres_run() -> int:
                           "-c shared_buffers=256MB -c work_mem=64MB -c jit=off", "start"]),
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        subprocess.run(
-            [str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "lms"],
-            check=True,
-        )
+        for name in ("lms", "lms_small"):  # the city, and the smaller one of the scaling
+            subprocess.run(
+                [str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+                 name],
+                check=True,
+            )  # fmt: skip
         env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/lms"}
         return _run_child("postgres", env)
     finally:

@@ -101,8 +101,12 @@ def with_status(
     *,
     requirements: list[TrainingRequirement],
     today: date | None = None,
+    now: datetime | None = None,
 ) -> QuerySet[Assignment]:
     """Annotate ``status`` (and the facts behind it) on assignments, in SQL.
+
+    ``now`` (default: the current instant) is the moment instants are compared with; the
+    aggregates (``lms.reports.aggregates``) ask for the status at two moments of one day.
 
     The rule, first match wins, on ``today`` (``now`` for instants):
 
@@ -127,8 +131,8 @@ def with_status(
     into a constant date threshold, which keeps the whole status a single CASE expression on
     SQLite and PostgreSQL alike, so it can be filtered, sorted and counted by the database.
     """
-    today = today or timezone.localdate()
-    now = timezone.now()
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     # Each requirement's recertification cycle as two date thresholds, chosen by requirement in
     # one CASE each, so the latest completion is compared once per threshold rather than once
     # per requirement.

@@ -15,6 +15,7 @@ from django_q.tasks import async_task
 
 from courses.models import Completion, CompletionRevocation, CourseEdition
 from lms.audit import audit_record
+from lms.compliance.events import standing_changed_send
 from lms.compliance.models import (
     Assignment,
     DueRule,
@@ -108,6 +109,7 @@ def assignments_sync(
     today = today or timezone.localdate()
     if requirements is None:
         requirements = TrainingRequirement.objects.all()
+    requirements = list(requirements)
     ids = None if employee_ids is None else list(employee_ids)
     total = SyncStats()
     for requirement in requirements:
@@ -148,6 +150,8 @@ def assignments_sync(
             )
             _superseded_update_due(requirement)
         total += SyncStats(len(created), reactivated, deactivated)
+    # A transfer's former department is not known here: every department of the requirements.
+    standing_changed_send(requirement_ids=[requirement.pk for requirement in requirements])
     return total
 
 
@@ -180,7 +184,21 @@ def assignment_completion_record(*, completion: Completion) -> int:
                 expires_at=completion.expires_at,
             ),
         )
-        return cursor.rowcount
+        updated = cursor.rowcount
+    _standing_of_holder_changed(employee_id=completion.employee_id, course_id=completion.course_id)
+    return updated
+
+
+def _standing_of_holder_changed(*, employee_id: int, course_id: int) -> None:
+    """The standing of one employee's assignments of a course may have changed."""
+    standing_changed_send(
+        department_ids=Employee.objects.filter(pk=employee_id).values_list(
+            "department_id", flat=True
+        ),
+        requirement_ids=TrainingRequirement.objects.filter(course_id=course_id).values_list(
+            "pk", flat=True
+        ),
+    )
 
 
 def _completion_record_params(
@@ -210,11 +228,13 @@ def completion_revocation_record(*, completion: Completion) -> int:
     statement (the next latest completion must be found), so the few assignments concerned
     are recomputed by :func:`assignment_facts_refresh`, the one replay of the records.
     """
-    return assignment_facts_refresh(
+    updated = assignment_facts_refresh(
         assignments=Assignment.objects.filter(
             employee_id=completion.employee_id, requirement__course_id=completion.course_id
         )
     )
+    _standing_of_holder_changed(employee_id=completion.employee_id, course_id=completion.course_id)
+    return updated
 
 
 def superseded_assignments_reassign(*, course_id: int, edition) -> int:
@@ -227,9 +247,16 @@ def superseded_assignments_reassign(*, course_id: int, edition) -> int:
     holders = Completion.objects.filter(
         course_id=course_id, course_edition__lt=edition.number, revocation__isnull=True
     ).values("employee_id")
-    return Assignment.objects.filter(
+    updated = Assignment.objects.filter(
         requirement__course_id=course_id, employee_id__in=holders
     ).update(update_due_on=edition.due_on)
+    # The course's current edition changed: every holder's standing, in every department.
+    standing_changed_send(
+        requirement_ids=TrainingRequirement.objects.filter(course_id=course_id).values_list(
+            "pk", flat=True
+        )
+    )
+    return updated
 
 
 def _superseded_update_due(requirement: TrainingRequirement) -> int:
@@ -377,6 +404,10 @@ def assignment_facts_refresh(*, assignments: QuerySet[Assignment] | None = None)
             .values("new_due_on")[:1]
         )
     )
+    standing_changed_send(
+        department_ids=assignments.values_list("employee__department_id", flat=True).distinct(),
+        requirement_ids=assignments.values_list("requirement_id", flat=True).distinct(),
+    )
     return updated
 
 
@@ -385,6 +416,15 @@ def _refuse_self_grant(*, assignment: Assignment, granted_by) -> None:
         raise ApplicationError(
             _("You cannot grant yourself an extension or an exemption."), status=403
         )
+
+
+def _standing_of_assignment_changed(assignment: Assignment) -> None:
+    standing_changed_send(
+        department_ids=Employee.objects.filter(pk=assignment.employee_id).values_list(
+            "department_id", flat=True
+        ),
+        requirement_ids=[assignment.requirement_id],
+    )
 
 
 @transaction.atomic
@@ -422,6 +462,7 @@ def extension_grant(
     # The latest extension is the one that counts: a column of the assignment (see its model).
     Assignment.objects.filter(pk=assignment.pk).update(extended_due_on=new_due_on)
     assignment.extended_due_on = new_due_on
+    _standing_of_assignment_changed(assignment)
     audit_record(
         instance=assignment,
         action="lms.extension.grant",
@@ -458,6 +499,7 @@ def exemption_grant(
     )
     exemption.full_clean()
     exemption.save()
+    _standing_of_assignment_changed(assignment)
     audit_record(
         instance=assignment,
         action="lms.exemption.grant",
@@ -499,6 +541,7 @@ def exemption_end(
     locked.ended_at = timezone.now()
     locked.end_reason = reason
     locked.save(update_fields=["ended_on", "ended_by", "ended_at", "end_reason"])
+    _standing_of_assignment_changed(locked.assignment)
     audit_record(
         instance=locked.assignment,
         action="lms.exemption.end",

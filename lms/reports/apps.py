@@ -8,3 +8,7 @@ class ReportsConfig(AppConfig):
     name = "lms.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        # Connects the aggregates to compliance's standing_changed event.
+        from lms.reports import receivers  # noqa: F401

@@ -304,3 +304,67 @@ class ProgressReportWeekRow(ReportRow):
     @property
     def percent_compliant(self) -> int | None:
         return percent(self.compliant, self.assigned)
+
+
+class StandingAggregate(models.Model):
+    """How one requirement stands in one department: the OEI dashboard's and the progress
+    report's counts, kept current so that reading them does not grow with the city.
+
+    Written only by ``lms.reports.aggregates`` (from ``with_status``, the one rule), when a
+    service changes an assignment's facts and by the daily schedule; see docs/aggregates.md.
+    Assignments whose standing changes by the clock before the end of ``valid_on`` (a
+    completion expiring this afternoon) are left out of the counts and listed in ``volatile``:
+    readers count those few live.
+    """
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    requirement = models.ForeignKey(
+        "compliance.TrainingRequirement", on_delete=models.CASCADE, related_name="+"
+    )
+    computed_at = models.DateTimeField()
+    #: The local day the counts hold for (until its end).
+    valid_on = models.DateField()
+    assigned = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    compliant = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    expiring = models.PositiveIntegerField(default=0)
+    expired = models.PositiveIntegerField(default=0)
+    exempt = models.PositiveIntegerField(default=0)
+    updates_due = models.PositiveIntegerField(default=0)
+    #: Ids of the assignments whose standing changes before ``valid_on`` ends.
+    volatile = models.JSONField(default=list)
+    #: The trend's weeks: ``{"YYYY-MM-DD" (a Monday): [assigned, compliant]}``.
+    weeks = models.JSONField(default=dict)
+
+    COUNTS = (
+        "assigned",
+        "completed",
+        "compliant",
+        "overdue",
+        "expiring",
+        "expired",
+        "exempt",
+        "updates_due",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "requirement"], name="one_standing_per_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department_id}/{self.requirement_id} on {self.valid_on}"
+
+
+class StandingRefresh(models.Model):
+    """When every aggregate was last recomputed together (one row): readers use the aggregates
+    only on the day of that refresh, and count live otherwise."""
+
+    finished_at = models.DateTimeField()
+    valid_on = models.DateField()
+
+    def __str__(self):
+        return f"{self.valid_on}"

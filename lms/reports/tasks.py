@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from lms.compliance.models import TrainingRequirement
 from lms.organisation.models import Department
-from lms.reports import exports, selectors, services
+from lms.reports import aggregates, exports, selectors, services
 from lms.reports.models import ProgressReport, ReportExport
 from lms.reports.pdf import progress_report_pdf, progress_report_pdf_name
 from lms.reports.selectors import ReportFilters
@@ -111,3 +111,12 @@ def progress_report_draft_monthly() -> int | None:
     except IntegrityError:  # a concurrent run drafted it first
         return None
     return report.pk
+
+
+def standing_refresh_daily() -> str:
+    """Recompute every standing aggregate for the new day (the daily schedule, just after
+    midnight): the date-driven transitions (due soon, overdue, expired, an update's due date
+    passing) and the new day's assignments whose standing moves by the clock."""
+    pairs = aggregates.standing_recompute(refresh=True)
+    logger.info("Recomputed the standing aggregates of %d pairs", pairs)
+    return f"{pairs} pairs"

@@ -636,6 +636,13 @@ BUDGET = settings(
 def test_compliance_follows_the_rules(training_index):
     """Random sequences of life events leave every status, dashboard and figure as the rules
     of docs/compliance-rules.md say."""
+    ComplianceMachine.world = small_city(training_index)
+    run_state_machine_as_test(ComplianceMachine, settings=BUDGET)
+
+
+def small_city(training_index) -> dict:
+    """What every example shares: the course, the departments, the liaison, OEI, an editor
+    (tests/reports/test_aggregates.py runs its machine on the same)."""
     roles.roles_sync()
     course = CoursePageFactory(
         parent=training_index,
@@ -649,10 +656,9 @@ def test_compliance_follows_the_rules(training_index):
     liaison = LiaisonFactory(department=parks, user__username="liaison").user
     for department in (transit, library):
         LiaisonFactory(department=department, user=liaison)
-    ComplianceMachine.world = {
+    return {
         "course": course,
         "liaison": liaison,
         "oei": UserFactory(username="oei", roles=[roles.EMPLOYEE, roles.OEI_ADMIN]),
         "editor": UserFactory(username="editor", is_superuser=True, is_staff=True),
     }
-    run_state_machine_as_test(ComplianceMachine, settings=BUDGET)

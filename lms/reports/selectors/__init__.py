@@ -5,7 +5,9 @@ reports get anything here.
 - ``figures``: the counts by status, by department, by course and of certificates;
 - ``trends``: completions week by week and the trend's text summary;
 - ``items``: item analysis of the quizzes, grouped by guidance document;
-- ``export_rows``: every assignment as text tuples, streamed for the exports.
+- ``export_rows``: every assignment as text tuples, streamed for the exports;
+- ``aggregated``: the standing aggregates (docs/aggregates.md), which the figures and the trend
+  read when they can say exactly, so their cost does not grow with the city.
 
 Every figure comes from a few set-based ``GROUP BY`` queries over
 :func:`lms.compliance.selectors.with_status`, the one SQL ``CASE`` that says what an
@@ -16,6 +18,10 @@ The public names are re-exported here, as ``courses.models`` does for its module
 read ``selectors.citywide_figures`` whichever module holds it.
 """
 
+from .aggregated import (
+    aggregated_cells,
+    aggregated_weeks,
+)
 from .export_rows import (
     assignment_export_rows,
 )
@@ -28,8 +34,11 @@ from .figures import (
     DepartmentRow,
     Figures,
     RequirementColumn,
+    cells_add_rows,
+    cells_of_aggregates,
     certificate_counts,
     citywide_figures,
+    figures_from_cells,
     figures_from_rows,
     figures_query,
 )
@@ -81,6 +90,11 @@ __all__ = [
     "RequirementColumn",
     "Figures",
     "figures_from_rows",
+    "figures_from_cells",
+    "cells_of_aggregates",
+    "cells_add_rows",
+    "aggregated_cells",
+    "aggregated_weeks",
     "citywide_figures",
     "certificate_counts",
     "Week",

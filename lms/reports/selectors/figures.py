@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from courses.models import CoursePage
 from lms.compliance.models import Assignment, TrainingRequirement
-from lms.compliance.selectors import Status
+from lms.compliance.selectors import Status, with_status
 from lms.figures import percent
 from lms.organisation import dates
 from lms.organisation.models import Department, Liaison
+from lms.reports.selectors.aggregated import aggregated_cells
 from lms.reports.selectors.scope import (
     EXPIRING_DAYS,
     ReportFilters,
@@ -63,13 +64,20 @@ def _completion_column(requirements: list[TrainingRequirement], now: datetime) -
     )
 
 
+def with_completion(
+    assignments: QuerySet[Assignment], *, now: datetime | None = None
+) -> QuerySet[Assignment]:
+    """Annotate the completion column (:data:`NO_COMPLETION`, :data:`COMPLETION` or
+    :data:`EXPIRING`) on assignments annotated by ``with_status``."""
+    now = now or timezone.now()
+    return assignments.annotate(completion=_completion_column(requirements_with_cycles(), now))
+
+
 def figures_query(assignments: QuerySet[Assignment], *, now: datetime | None = None) -> QuerySet:
     """The one aggregate behind every figure: counts by department, requirement, status and
     completion column. (The benchmark times it alone as the baseline.)"""
-    now = now or timezone.now()
     return (
-        assignments.order_by()
-        .annotate(completion=_completion_column(requirements_with_cycles(), now))
+        with_completion(assignments.order_by(), now=now)
         .values("employee__department_id", "requirement_id", "status", "completion")
         .annotate(count=Count("pk"))
     )
@@ -168,17 +176,59 @@ class Figures:
     certificates_valid: int = 0
 
 
+def cells_add_rows(by_cell: dict[tuple[int, int], Counts], rows: Iterable[dict]) -> None:
+    """Add the grouped rows of :func:`figures_query` to the counts by (department,
+    requirement)."""
+    for row in rows:
+        key = (row["employee__department_id"], row["requirement_id"])
+        cell = by_cell.get(key)
+        if cell is None:
+            cell = by_cell[key] = Counts()
+        cell.add(status=row["status"], completion=row["completion"], count=row["count"])
+
+
 def figures_from_rows(rows: Iterable[dict]) -> Figures:
     """Add up the grouped rows of :func:`figures_query` into the dashboard's tables."""
+    by_cell: dict[tuple[int, int], Counts] = {}
+    cells_add_rows(by_cell, rows)
+    return figures_from_cells(by_cell)
+
+
+def cells_of_aggregates(
+    filters: ReportFilters | None = None, *, now: datetime | None = None
+) -> dict[tuple[int, int], Counts] | None:
+    """The counts by (department, requirement) as :func:`figures_query` would give them at
+    ``now``, read from the aggregates, with the few assignments whose standing moves today
+    counted live by the same rule; None when the aggregates cannot say."""
+    now = now or timezone.now()
+    aggregated = aggregated_cells(filters, now=now)
+    if aggregated is None:
+        return None
+    cells = {}
+    for key, values in aggregated.cells.items():
+        if values["assigned"]:
+            cells[key] = Counts(**values)
+    if aggregated.volatile:
+        live = with_status(
+            Assignment.objects.filter(
+                pk__in=aggregated.volatile, is_active=True, employee__is_active=True
+            ),
+            requirements=requirements_with_cycles(),
+            today=timezone.localdate(now),
+            now=now,
+        )
+        cells_add_rows(cells, figures_query(live, now=now))
+    return cells
+
+
+def figures_from_cells(by_cell: dict[tuple[int, int], Counts]) -> Figures:
+    """The dashboard's tables from the counts by (department, requirement): computed live by
+    :func:`figures_from_rows`, or read from the aggregates."""
     total = Counts()
     by_department: dict[int, Counts] = defaultdict(Counts)
-    by_cell: dict[tuple[int, int], Counts] = defaultdict(Counts)
     by_requirement: dict[int, Counts] = defaultdict(Counts)
-    for row in rows:
-        cell = by_cell[(row["employee__department_id"], row["requirement_id"])]
-        for counts in (total, cell):
-            counts.add(status=row["status"], completion=row["completion"], count=row["count"])
     for (department_id, requirement_id), cell in by_cell.items():
+        total.merge(cell)
         by_department[department_id].merge(cell)
         by_requirement[requirement_id].merge(cell)
 
@@ -249,10 +299,16 @@ def figures_from_rows(rows: Iterable[dict]) -> Figures:
 def citywide_figures(
     *, user, filters: ReportFilters | None = None, today: date | None = None
 ) -> Figures:
-    """Citywide figures, by department and by course, with certificate counts, for OEI."""
-    figures = figures_from_rows(
-        figures_query(citywide_assignments(user=user, filters=filters, today=today))
-    )
+    """Citywide figures, by department and by course, with certificate counts, for OEI:
+    from the aggregates when they can say (today), else computed live."""
+    assignments = citywide_assignments(user=user, filters=filters, today=today)
+    cells = None
+    if today is None or today == timezone.localdate():
+        cells = cells_of_aggregates(filters)
+    if cells is None:
+        figures = figures_from_rows(figures_query(assignments))
+    else:
+        figures = figures_from_cells(cells)
     figures.certificates_issued, figures.certificates_valid = certificate_counts(filters)
     return figures
 

@@ -19,6 +19,7 @@ from courses.models import Completion
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.figures import percent
 from lms.organisation.dates import add_months
+from lms.reports.selectors.aggregated import aggregated_weeks
 from lms.reports.selectors.scope import (
     DEFAULT_WEEKS,
     MAX_WEEKS,
@@ -86,10 +87,11 @@ def completions_query(filters: ReportFilters, *, weeks: list[date]) -> QuerySet:
     )
 
 
-def history_query(assignments: QuerySet[Assignment]) -> QuerySet:
+def history_query(assignments: QuerySet[Assignment], *, by: tuple[str, ...] = ()) -> QuerySet:
     """When each assignment was made, first became compliant (its first completion) and last
     completed (any edition), and, for a holder of a superseded edition, the update's due date
-    (``updates_by``), grouped: enough to replay % compliant at the end of any week."""
+    (``updates_by``), grouped (also ``by`` these fields): enough to replay % compliant at the end
+    of any week."""
     return (
         assignments.order_by()
         .annotate(
@@ -104,7 +106,7 @@ def history_query(assignments: QuerySet[Assignment]) -> QuerySet:
                 output_field=DateField(),
             ),
         )
-        .values("requirement_id", "assigned_on", "since", "last", "lapses", "updates_by")
+        .values(*by, "requirement_id", "assigned_on", "since", "last", "lapses", "updates_by")
         .annotate(count=Count("pk"))
     )
 
@@ -158,7 +160,19 @@ def citywide_trend(
 
 
 def trend_of(assignments, filters: ReportFilters, *, today: date | None = None) -> list[Week]:
+    """The trend of ``assignments`` (those of the filters' department and requirement): the
+    replay from the aggregates when they keep the weeks shown (today), else live."""
     weeks = trend_weeks(filters, today=today)
+    kept = None
+    if today is None or today == timezone.localdate():
+        kept = aggregated_weeks(filters, weeks=weeks)
+    if kept is not None:
+        result = weeks_from_rows(
+            weeks, completion_rows=completions_query(filters, weeks=weeks), history_rows=[]
+        )
+        for week, (assigned, compliant) in zip(result, kept, strict=True):
+            week.assigned, week.compliant = assigned, compliant
+        return result
     return weeks_from_rows(
         weeks,
         completion_rows=completions_query(filters, weeks=weeks),

@@ -1,0 +1,28 @@
+"""What compliance tells the layers above it (reports): explicit domain events, sent by its
+services when the facts an assignment's status is computed from change.
+
+Compliance never imports reports (docs/architecture.md). The reports layer connects its
+aggregates (``lms/reports/receivers.py``) and recomputes, when the transaction commits, the
+counts of the (department, requirement) pairs that changed.
+"""
+
+from collections.abc import Iterable
+
+from django.dispatch import Signal
+
+#: The standing of some assignments may have changed: those of the departments
+#: ``department_ids`` under the requirements ``requirement_ids`` (None: every one).
+standing_changed = Signal()
+
+
+def standing_changed_send(
+    *,
+    department_ids: Iterable[int] | None = None,
+    requirement_ids: Iterable[int] | None = None,
+) -> None:
+    """Send :data:`standing_changed` for the pairs ``department_ids`` x ``requirement_ids``."""
+    standing_changed.send(
+        sender=None,
+        department_ids=None if department_ids is None else frozenset(department_ids),
+        requirement_ids=None if requirement_ids is None else frozenset(requirement_ids),
+    )

@@ -1,0 +1,78 @@
+"""Reading the standing aggregates (written by ``lms.reports.aggregates``): the dashboard's
+counts by (department, requirement) and the trend's weeks, at a cost that does not grow with
+the number of assignments. Each reader returns None when the aggregates cannot answer exactly
+(not refreshed today, a period filter on the assignment date, weeks not kept), and the caller
+(``figures.citywide_figures``, ``trends.trend_of``) computes live: never a stale figure."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from lms.reports.models import StandingAggregate, StandingRefresh
+from lms.reports.selectors.scope import ReportFilters
+
+
+def _aggregates(filters: ReportFilters, *, now: datetime) -> list[StandingAggregate] | None:
+    if filters.date_from is not None or filters.date_to is not None:
+        return None  # counted by assignment date: live
+    today = timezone.localdate(now)
+    if not StandingRefresh.objects.filter(valid_on=today, finished_at__lte=now).exists():
+        return None
+    aggregates = StandingAggregate.objects.filter(department__is_active=True)
+    if filters.department is not None:
+        aggregates = aggregates.filter(department=filters.department)
+    if filters.requirement is not None:
+        aggregates = aggregates.filter(requirement=filters.requirement)
+    rows = list(aggregates)
+    if any(row.valid_on != today or row.computed_at > now for row in rows):
+        return None
+    return rows
+
+
+@dataclass
+class AggregatedCells:
+    #: ``{(department id, requirement id): {count name: value}}``, the volatile left out.
+    cells: dict[tuple[int, int], dict[str, int]]
+    #: The assignments to count live (their standing moves today by the clock).
+    volatile: list[int]
+
+
+def aggregated_cells(
+    filters: ReportFilters | None = None, *, now: datetime | None = None
+) -> AggregatedCells | None:
+    """The aggregates of the pairs the filters cover, or None when they cannot say at
+    ``now``."""
+    now = now or timezone.now()
+    rows = _aggregates(filters or ReportFilters(), now=now)
+    if rows is None:
+        return None
+    cells, volatile = {}, []
+    for row in rows:
+        cells[(row.department_id, row.requirement_id)] = {
+            name: getattr(row, name) for name in StandingAggregate.COUNTS
+        }
+        volatile += row.volatile
+    return AggregatedCells(cells=cells, volatile=volatile)
+
+
+def aggregated_weeks(
+    filters: ReportFilters, *, weeks: list[date], now: datetime | None = None
+) -> list[tuple[int, int]] | None:
+    """(assigned, compliant) at the end of each of ``weeks``, as ``trends.weeks_from_rows``
+    replays them; None when the aggregates cannot say (weeks not kept among them)."""
+    now = now or timezone.now()
+    undated = ReportFilters(department=filters.department, requirement=filters.requirement)
+    rows = _aggregates(undated, now=now)
+    if rows is None:
+        return None
+    keys = [monday.isoformat() for monday in weeks]
+    totals = [[0, 0] for _ in weeks]
+    for row in rows:
+        for total, key in zip(totals, keys, strict=True):
+            if key not in row.weeks:
+                return None
+            assigned, compliant = row.weeks[key]
+            total[0] += assigned
+            total[1] += compliant
+    return [(assigned, compliant) for assigned, compliant in totals]

@@ -1,0 +1,249 @@
+"""Issue 21, item 3: the OEI dashboard's figures, its trend and the progress report draft read
+aggregates kept current per department and requirement (lms/reports/aggregates.py,
+docs/aggregates.md). They must always say what the live computation says.
+
+The stateful test drives every kind of change through the real services, with the machine of
+tests/compliance/test_rules_model.py (requirements, learning, certificates and revocations,
+extensions, exemptions, the roster import, editions, the clock), lets the transaction's
+``on_commit`` callbacks run as a commit would, and after every event compares the aggregates
+with the live computation from ``with_status``. The clock also moves within a day, without the
+daily schedule, so completions that lapse at an instant of the afternoon are checked too.
+"""
+
+import os
+from datetime import datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+from django.utils import timezone
+from django_q.models import Schedule
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
+
+from lms.compliance.models import Assignment
+from lms.compliance.services import exemption_grant
+from lms.reports import aggregates, selectors, services, tasks
+from lms.reports.models import ProgressReportFigure, StandingAggregate, StandingRefresh
+from lms.reports.selectors import ReportFilters
+from tests.compliance import test_rules_model as rules
+from tests.compliance.reference_model import CITY_TZ
+
+pytestmark = pytest.mark.django_db
+
+
+def live_cells(filters=None, *, now=None):
+    """The counts by (department, requirement) computed live, as the dashboard did before."""
+    now = now or timezone.now()
+    cells = {}
+    selectors.cells_add_rows(
+        cells,
+        selectors.figures_query(
+            selectors.all_assignments(filters, today=timezone.localdate(now)), now=now
+        ),
+    )
+    return cells
+
+
+def live_weeks(filters=None):
+    filters = filters or ReportFilters()
+    weeks = selectors.trend_weeks(filters)
+    return [
+        (week.assigned, week.compliant)
+        for week in selectors.weeks_from_rows(
+            weeks,
+            completion_rows=[],
+            history_rows=selectors.history_query(selectors.all_assignments(filters)),
+        )
+    ]
+
+
+def aggregated_weeks(filters=None):
+    filters = filters or ReportFilters()
+    weeks = selectors.aggregated_weeks(filters, weeks=selectors.trend_weeks(filters))
+    assert weeks is not None, "the aggregates keep the default weeks"
+    return weeks
+
+
+class AggregateMachine(rules.ComplianceMachine):
+    """The rules' machine, with the commits' callbacks run and the aggregates checked."""
+
+    def __init__(self):
+        super().__init__()
+        self._capture = None
+        self._capture_start()
+        tasks.standing_refresh_daily()
+
+    def _capture_start(self):
+        self._capture = TestCase.captureOnCommitCallbacks(execute=True)
+        self._capture.__enter__()
+
+    def _commit(self):
+        """Run what the services left for the commit (the aggregates' recomputation)."""
+        self._capture.__exit__(None, None, None)
+        self._capture_start()
+
+    def teardown(self):
+        self._capture.__exit__(None, None, None)
+        super().teardown()
+
+    def _move_to(self, day):
+        super()._move_to(day)
+        self._commit()
+        # The daily schedule, just after midnight (here: when the day is reached).
+        tasks.standing_refresh_daily()
+
+    @initialize(
+        audience=rules.AUDIENCES,
+        recertify_months=rules.CYCLES,
+        first_done=st.sampled_from(rules.STAFF),
+    )
+    def everyone_assigned(self, audience, recertify_months, first_done):
+        """Every example starts with a requirement and a completion, so each event has
+        assignments to move."""
+        self.requirement_add(
+            audience=audience,
+            due_days=30,
+            counted_from_hire=False,
+            recertify_months=recertify_months,
+            window_days=14,
+            starts_in_days=0,
+        )
+        self.complete(first_done)
+
+    @rule(hours=st.integers(min_value=1, max_value=11))
+    def later_today(self, hours):
+        """The clock moves within the day, without the daily schedule."""
+        now = timezone.localtime()
+        moment = min(
+            now + timedelta(hours=hours),
+            datetime.combine(now.date(), time(23, 59), tzinfo=CITY_TZ),
+        )
+        self._clock.move_to(moment)
+        self.city.now = moment.astimezone(rules.UTC)
+
+    @invariant()
+    def agrees_with_the_rules(self):
+        self._commit()
+        super().agrees_with_the_rules()
+        self._aggregates_agree()
+
+    def _aggregates_agree(self):
+        cells = selectors.cells_of_aggregates()
+        assert cells is not None, "refreshed today: the aggregates answer"
+        assert cells == live_cells()
+        assert aggregated_weeks() == live_weeks()
+        for department in self.departments.values():
+            filters = ReportFilters(department=department)
+            assert selectors.cells_of_aggregates(filters) == live_cells(filters)
+            assert aggregated_weeks(filters) == live_weeks(filters)
+
+
+BUDGET = settings(rules.BUDGET, max_examples=int(os.environ.get("AGGREGATES_EXAMPLES", 10)))
+
+
+def test_aggregates_equal_the_live_computation_after_every_kind_of_change(training_index):
+    """Random sequences of events leave the aggregates equal to the live computation."""
+    AggregateMachine.world = rules.small_city(training_index)
+    run_state_machine_as_test(AggregateMachine, settings=BUDGET)
+
+
+# --- One behaviour at a time ---------------------------------------------------------------
+
+
+def refresh(now=None):
+    return aggregates.standing_recompute(refresh=True, now=now)
+
+
+def test_the_dashboard_reads_the_aggregates_once_refreshed_today(city):
+    assert selectors.cells_of_aggregates() is None, "nothing refreshed yet: live"
+    assert refresh() == 2  # Parks and Transit, one requirement
+    cells = selectors.cells_of_aggregates()
+    assert cells == live_cells()
+    parks = cells[(city["parks"].pk, city["requirement"].pk)]
+    assert (parks.assigned, parks.compliant, parks.overdue) == (6, 2, 2)
+    # What the page shows comes from the aggregates (a row changed by hand shows).
+    StandingAggregate.objects.filter(department=city["parks"]).update(assigned=600)
+    figures = selectors.citywide_figures(user=city["oei"])
+    assert figures.total.assigned == 602
+
+
+def test_the_aggregates_are_not_used_on_another_day_nor_for_a_period(city):
+    yesterday = timezone.now() - timedelta(days=1)
+    refresh(now=yesterday)
+    assert selectors.cells_of_aggregates() is None, "refreshed yesterday: live"
+    refresh()
+    period = ReportFilters(date_from=timezone.localdate() - timedelta(days=7))
+    assert selectors.cells_of_aggregates(period) is None
+    StandingAggregate.objects.update(assigned=600)
+    figures = selectors.citywide_figures(user=city["oei"], filters=period)
+    assert figures.total.assigned == sum(c.assigned for c in live_cells(period).values())
+
+
+def test_a_service_recomputes_its_pair_when_its_transaction_commits(
+    city, django_capture_on_commit_callbacks
+):
+    refresh()
+    overdue = city["people"]["parks"][2]
+    assignment = Assignment.objects.get(employee=overdue)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        exemption_grant(
+            assignment=assignment, reason="Medical leave", until=None, granted_by=city["oei"]
+        )
+    assert callbacks, "the recomputation waits for the commit"
+    parks = selectors.cells_of_aggregates()[(city["parks"].pk, city["requirement"].pk)]
+    assert (parks.overdue, parks.exempt, parks.compliant) == (1, 1, 3)
+    assert selectors.cells_of_aggregates() == live_cells()
+
+
+def test_a_completion_lapsing_this_afternoon_is_counted_live_by_the_same_rule(city):
+    """Refreshed in the morning, the aggregates stay exact after a completion's expiry at
+    15:00 the same day, without another recomputation."""
+    morning = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=1), time(9))
+    )
+    lapses = morning.replace(hour=15)
+    holder = city["people"]["transit"][0]
+    # The assignment's copy of its latest completion's expiry (what with_status reads).
+    Assignment.objects.filter(employee=holder).update(latest_expires_at=lapses)
+    with time_machine.travel(morning, tick=False) as clock:
+        refresh()
+        row = StandingAggregate.objects.get(department=city["transit"])
+        assert row.volatile == [Assignment.objects.get(employee=holder).pk]
+        transit = selectors.cells_of_aggregates()[(city["transit"].pk, city["requirement"].pk)]
+        assert (transit.compliant, transit.expired) == (1, 0)
+        clock.move_to(lapses + timedelta(minutes=1))
+        transit = selectors.cells_of_aggregates()[(city["transit"].pk, city["requirement"].pk)]
+        assert (transit.compliant, transit.expired) == (0, 1)
+        assert selectors.cells_of_aggregates() == live_cells()
+
+
+def test_the_progress_report_draft_is_the_same_from_the_aggregates(city):
+    def figures(report):
+        return {figure.key: figure.value for figure in ProgressReportFigure.objects.filter(
+            report=report
+        )}  # fmt: skip
+
+    live = figures(services.progress_report_draft(drafted_by=city["oei"]))
+    refresh()
+    StandingAggregate.objects.filter(department=city["transit"]).update(overdue=40)
+    from_aggregates = figures(services.progress_report_draft(drafted_by=city["oei"]))
+    assert from_aggregates == {**live, "overdue": live["overdue"] - 1 + 40}
+
+
+def test_recompute_aggregates_command(city, capsys):
+    call_command("recompute_aggregates")
+    assert "2 departments and requirements recomputed." in capsys.readouterr().out
+    assert StandingRefresh.objects.get().valid_on == timezone.localdate()
+    call_command("recompute_aggregates", department=["PARKS"])
+    assert "1 department and requirement recomputed." in capsys.readouterr().out
+    with pytest.raises(CommandError, match="NOPE"):
+        call_command("recompute_aggregates", department=["NOPE"])
+
+
+def test_the_daily_schedule_recomputes_them_after_midnight(db):
+    schedule = Schedule.objects.get(func="lms.reports.tasks.standing_refresh_daily")
+    assert schedule.schedule_type == Schedule.DAILY
+    assert timezone.localtime(schedule.next_run).time() == time(0, 5)
