@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
@@ -270,12 +271,17 @@ class CoursePage(LoginRequiredMixin, Page):
         ) % {"bank": bank, "drawn": drawn, "needed": QUIZ_BANK_RATIO * drawn}
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_approved_at, course_progress
+        from courses.selectors import course_approved_at, course_progress, course_shown
 
         context = super().get_context(request, *args, **kwargs)
-        lessons = list(self.lessons().only("id", "title", "path", "url_path"))
+        lessons = list(self.lessons().only("id", "title", "path", "url_path", "translation_key"))
+        # The learner's language chooses the text; ids, addresses and progress are the source's.
+        shown = course_shown(course=self, lessons=lessons, language=translation.get_language())
         context.update(
-            lessons=lessons,
+            page=shown.course,
+            self=shown.course,
+            shown=shown,
+            lessons=shown.lessons,
             policy_references=list(
                 self.policy_references.select_related("clause__document").order_by("sort_order")
             ),
@@ -393,7 +399,7 @@ class LessonPage(LoginRequiredMixin, Page):
             return edition.lesson_revision_hold(lesson=self, revision=revision, user=user)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_progress
+        from courses.selectors import course_progress, course_shown
 
         context = super().get_context(request, *args, **kwargs)
         course = self.get_parent().specific_deferred
@@ -402,17 +408,28 @@ class LessonPage(LoginRequiredMixin, Page):
             LessonPage.objects.sibling_of(self)
             .filter(models.Q(live=True) | models.Q(pk=self.pk))
             .order_by("path")
-            .only("id", "title", "url_path", "path")
+            .only("id", "title", "url_path", "path", "translation_key")
         )
         position = next(i for i, lesson in enumerate(siblings) if lesson.pk == self.pk)
         progress = course_progress(user=request.user, course=course, lessons=siblings)
-        context.update(
+        # The learner's language chooses the text; ids, addresses and progress are the source's.
+        shown = course_shown(
             course=course,
+            lessons=siblings,
+            language=translation.get_language(),
+            current=self,
+        )
+        lessons = shown.lessons
+        context.update(
+            page=lessons[position],
+            self=lessons[position],
+            shown=shown,
+            course=shown.course,
             progress=progress,
             is_read=self.pk in progress.completed_lesson_ids,
-            lessons=siblings,
+            lessons=lessons,
             lesson_number=position + 1,
-            previous_lesson=siblings[position - 1] if position > 0 else None,
-            next_lesson=siblings[position + 1] if position + 1 < len(siblings) else None,
+            previous_lesson=lessons[position - 1] if position > 0 else None,
+            next_lesson=lessons[position + 1] if position + 1 < len(lessons) else None,
         )
         return context

@@ -1,6 +1,7 @@
 """Template tags for pages of the layers above courses that list courses (the home page)."""
 
 from django import template
+from django.utils.html import format_html
 
 from courses import selectors
 
@@ -11,3 +12,12 @@ register = template.Library()
 def live_courses(page):
     """The live courses under ``page``, in the page tree's order."""
     return selectors.live_courses_under(page=page)
+
+
+@register.filter
+def in_lang(text, lang):
+    """``text`` marked as being in ``lang`` (``<span lang="es">…</span>``), for course content
+    inside a sentence of the interface: screen readers then pronounce it in its language."""
+    if not lang:
+        return text
+    return format_html('<span lang="{}">{}</span>', lang, text)
