@@ -725,3 +725,43 @@ def course_edition_publish(
         },
     )
     return edition
+
+
+# --- Translations (issue 18) --------------------------------------------------------------------
+
+
+def translation_edition_record(
+    *, translation: CoursePage, revision=None, user=None, now: datetime | None = None
+) -> bool:
+    """On a translation's publication (the City Attorney's approval), make it a translation
+    of its source's current edition, if it was updated since that edition was published.
+
+    A translation made for an earlier edition is *behind its source edition*: learners are
+    given the source instead (``selectors.course_translation_shown``) until a revision of the
+    translation written after the new edition's publication is approved. Approving an old
+    revision again leaves it behind. Returns whether it caught up.
+    """
+    source = selectors.course_source(translation)
+    if source.pk == translation.pk or translation.edition >= source.edition:
+        return False
+    published_at = (
+        CourseEdition.objects.filter(course=source, number=source.edition)
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    written_at = revision.created_at if revision is not None else _now(now)
+    if published_at is not None and written_at < published_at:
+        return False
+    CoursePage.objects.filter(pk=translation.pk).update(edition=source.edition)
+    translation.edition = source.edition
+    audit_record(
+        instance=translation,
+        action="lms.course.translation_updated",
+        user=user,
+        data={
+            "source": source.pk,
+            "language": translation.locale.language_code,
+            "edition": source.edition,
+        },
+    )
+    return True

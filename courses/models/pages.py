@@ -88,6 +88,32 @@ class QuizBankSizePanel(Panel):
             return bool(self.warning)
 
 
+class TranslationBehindPanel(Panel):
+    """At the top of a course's editor: on a translation made for an earlier edition of its
+    source, that it is behind (and not served); on a source, which translations are behind."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "courses/admin/translation_behind_panel.html"
+
+        def __init__(self, **kwargs):
+            from courses.selectors import course_source, translations_behind
+
+            super().__init__(**kwargs)
+            self.source = None
+            self.behind = []
+            if self.instance is None or not self.instance.pk:
+                return
+            source = course_source(self.instance)
+            if source.pk != self.instance.pk:
+                if self.instance.edition < source.edition:
+                    self.source = source
+            else:
+                self.behind = translations_behind(course=self.instance)
+
+        def is_shown(self):
+            return self.source is not None or bool(self.behind)
+
+
 class CoursePage(LoginRequiredMixin, Page):
     """A training module: an ordered set of lessons (and later a quiz) on one policy topic."""
 
@@ -180,6 +206,7 @@ class CoursePage(LoginRequiredMixin, Page):
     )
 
     content_panels = [
+        TranslationBehindPanel(),
         *Page.content_panels,
         FieldPanel("summary"),
         MultiFieldPanel(
