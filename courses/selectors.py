@@ -817,11 +817,11 @@ def course_shown(*, course: CoursePage, lessons: list, language: str, current=No
 
 
 def course_title_in(*, course: CoursePage, language: str) -> str:
-    """The course's title in ``language`` (its approved translation's), else the source title:
-    for certificates, verification pages and reminder emails."""
-    source = course_source(course)
-    translation = course_translation_shown(course=source, language=language)
-    return (translation or source).title
+    """The title of a source course (as records refer to it) in ``language``: its approved
+    translation's, else the source's. For reminder emails; no query in English."""
+    language = (language or settings.LANGUAGE_CODE).split("-")[0]
+    translation = course_translation_shown(course=course, language=language)
+    return (translation or course).title
 
 
 def translations_behind(*, course: CoursePage) -> list[CoursePage]:

@@ -13,14 +13,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale
+from wagtail_localize.models import Translation, TranslationSource
 
 from certificates.models import Certificate, CertificateSerialCounter
 from courses import selectors, services
+from courses.approval import WORKFLOW_NAME, approval_workflow_ensure
 from courses.models import Completion, CoursePage, Enrollment, LessonProgress, QuizAttempt
 from lms.compliance.models import Assignment
 from lms.compliance.services import assignments_sync
 from lms.models import OrganisationSettings
 from lms.organisation import roles
+from lms.organisation.roles import roles_sync
 from lms.reports import selectors as report_selectors
 from tests.courses.conftest import right_answers, wrong_answers
 from tests.factories import (
@@ -289,3 +292,42 @@ def test_the_lesson_page_in_spanish_uses_the_same_queries_at_any_size(
             client.get(course.url)
         counts[lessons] = (len(lesson_queries), len(course_queries))
     assert counts[3] == counts[30], counts
+
+
+def test_translations_publish_only_through_the_legal_review_beside_their_source(
+    client, quiz_course, training_index, es
+):
+    roles_sync()
+    approval_workflow_ensure()
+    editor = UserFactory(roles=[roles.CONTENT_EDITOR])
+    reviewer = UserFactory(roles=[roles.LEGAL_REVIEWER])
+    # An editor translates the course with wagtail-localize.
+    training_index.copy_for_translation(es, copy_parents=True, alias=True)
+    source, _created = TranslationSource.get_or_create_from_instance(quiz_course)
+    translation = Translation.objects.create(source=source, target_locale=es)
+    translation.save_target(user=editor, publish=False)
+    spanish = CoursePage.objects.get(translation_key=quiz_course.translation_key, locale=es)
+    assert not spanish.live
+
+    # The editor cannot publish it; the City Attorney approval workflow covers it.
+    assert not spanish.permissions_for_user(editor).can_publish()
+    workflow = spanish.get_workflow()
+    assert workflow is not None and workflow.name == WORKFLOW_NAME
+    workflow.start(spanish, editor)
+
+    # The legal reviewer opens it in wagtail-localize's editor, beside its English source.
+    client.force_login(reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[spanish.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Whose guidance do you follow when ICE agents arrive?" in page  # a source segment
+    assert spanish.permissions_for_user(reviewer).can_publish()
+
+    # Until approved, learners never get it; the approval publishes it.
+    assert selectors.course_translation_shown(course=quiz_course, language="es") is None
+    task_state = spanish.current_workflow_task_state
+    task_state.task.specific.on_action(task_state, reviewer, "approve")
+    spanish.refresh_from_db()
+    assert spanish.live
+    assert selectors.course_translation_shown(course=quiz_course, language="es") == spanish
