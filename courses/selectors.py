@@ -528,7 +528,16 @@ def live_courses_under(*, page) -> QuerySet[CoursePage]:
         CoursePage.objects.live()
         .descendant_of(page)
         .order_by("path")
-        .only("id", "title", "url_path", "path", "summary", "estimated_minutes")
+        .only(
+            "id",
+            "title",
+            "url_path",
+            "path",
+            "summary",
+            "estimated_minutes",
+            "translation_key",
+            "edition",
+        )
     )
 
 
@@ -835,3 +844,31 @@ def translations_behind(*, course: CoursePage) -> list[CoursePage]:
         .select_related("locale")
         .order_by("locale__language_code")
     )
+
+
+def courses_shown(*, courses, language: str) -> list:
+    """A list of (source) courses with their titles and summaries in ``language`` where an
+    approved translation exists (``content_lang`` says which): one query, for the catalogue."""
+    courses = list(courses)
+    language = (language or settings.LANGUAGE_CODE).split("-")[0]
+    if language == settings.LANGUAGE_CODE or not courses:
+        return [shown_as(course, None, ()) for course in courses]
+    translations = {
+        translation.translation_key: translation
+        for translation in CoursePage.objects.live()
+        .filter(
+            translation_key__in=[course.translation_key for course in courses],
+            locale__language_code=language,
+        )
+        .select_related("locale")
+        .only("id", "title", "summary", "translation_key", "edition", "locale")
+    }
+    shown = []
+    for course in courses:
+        translation = translations.get(course.translation_key)
+        if translation is not None and translation_is_behind(
+            translation=translation, source=course
+        ):
+            translation = None
+        shown.append(shown_as(course, translation, ("title", "summary")))
+    return shown

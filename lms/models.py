@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -29,7 +30,12 @@ class HomePage(Page):
         active language: a course has one address in every language, its pages choose the
         text to show (``courses.selectors.course_shown``), and a translation that is not
         approved, or behind its source edition, is never reached by its address."""
-        if self.locale.language_code != settings.LANGUAGE_CODE:
+        # Only a request in another language can reach a translated home page (Wagtail routes
+        # from the active language's translation of the site root): no query in English.
+        if (
+            translation.get_language() != settings.LANGUAGE_CODE
+            and self.locale.language_code != settings.LANGUAGE_CODE
+        ):
             source = (
                 HomePage.objects.filter(
                     translation_key=self.translation_key,

@@ -96,6 +96,8 @@ def test_a_spanish_learner_completes_the_course_in_spanish_and_it_counts(
     CertificateSerialCounter.objects.create(year=timezone.localtime().year)
     spanish = translate_course(quiz_course, es, quiz_course.lesson_list)
     client = in_spanish(employee_client)
+    home = client.get("/").content.decode()
+    assert f'lang="es">{SPANISH_TITLE}</a>' in home  # the catalogue, in Spanish
 
     first = quiz_course.lesson_list[0]
     html = client.get(first.url).content.decode()
@@ -331,3 +333,20 @@ def test_translations_publish_only_through_the_legal_review_beside_their_source(
     spanish.refresh_from_db()
     assert spanish.live
     assert selectors.course_translation_shown(course=quiz_course, language="es") == spanish
+
+
+def test_the_certificate_names_the_course_in_the_recipients_language(quiz_course, es):
+    OrganisationSettings.load()
+    translate_course(quiz_course, es, quiz_course.lesson_list)
+    titles = {}
+    for language in ("es", "en"):
+        employee = EmployeeFactory(preferred_language=language)
+        for lesson in quiz_course.lesson_list:
+            services.lesson_complete(employee=employee, lesson=lesson)
+        # Taken in English (say, on a shared computer): the certificate is still theirs to read.
+        attempt = services.quiz_attempt_start(employee=employee, course=quiz_course)
+        services.quiz_attempt_submit(
+            employee=employee, attempt_key=attempt.public_id, answers=right_answers(attempt)
+        )
+        titles[language] = Certificate.objects.get(employee=employee).course_title
+    assert titles == {"es": SPANISH_TITLE, "en": "Encountering federal immigration agents"}
