@@ -28,6 +28,7 @@ from certificates.models import (
     CertificateSerialCounter,
 )
 from certificates.rendering import certificate_pdf
+from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.models import Completion
 from lms.audit import audit_record
@@ -83,6 +84,16 @@ def _counter_increment(*, year: int, count: int) -> int | None:
     return None if row is None else row[0]
 
 
+def _course_title_for(completion: Completion, employee) -> str:
+    """The course as the certificate names it: in the recipient's language (the certificate is
+    rendered in it) when an approved translation exists, else as the completion recorded it.
+    No query for a recipient reading English."""
+    language = employee.preferred_language or settings.LANGUAGE_CODE
+    if language == settings.LANGUAGE_CODE:
+        return completion.course_title
+    return course_selectors.course_title_in(course=completion.course, language=language)
+
+
 def _certificate_build(*, completion: Completion, serial: str, now: datetime, office: str, **extra):
     employee = completion.employee
     return Certificate(
@@ -91,7 +102,7 @@ def _certificate_build(*, completion: Completion, serial: str, now: datetime, of
         employee=employee,
         course_id=completion.course_id,
         employee_name=employee.full_name,
-        course_title=completion.course_title,
+        course_title=_course_title_for(completion, employee),
         course_edition=completion.course_edition,
         completed_at=completion.completed_at,
         expires_at=completion.expires_at,

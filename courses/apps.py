@@ -7,9 +7,13 @@ def edition_on_publish(sender, instance, revision=None, **kwargs):
     edition an editor prepared for it, if any; a minor edit has none and changes nothing."""
     from courses import selectors, services
 
-    services.course_edition_publish(
-        course=instance, user=selectors.revision_approver(course=instance, revision=revision)
-    )
+    user = selectors.revision_approver(course=instance, revision=revision)
+    if selectors.is_translation(instance):
+        # A translation has no editions of its own: its approval may bring it up to date
+        # with its source's edition.
+        services.translation_edition_record(translation=instance, revision=revision, user=user)
+        return
+    services.course_edition_publish(course=instance, user=user)
 
 
 class CoursesConfig(AppConfig):

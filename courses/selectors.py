@@ -1,8 +1,10 @@
 """Reads about learners' progress, always scoped to the requesting user."""
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -387,9 +389,11 @@ def guidance_date(*, course: CoursePage):
     return timezone.localdate()
 
 
-def acknowledgment_text(*, course: CoursePage) -> str:
-    """The acknowledgment exactly as the learner sees and signs it ({date} filled in)."""
-    template = (course.acknowledgment_text or "").strip()
+def acknowledgment_text(*, course: CoursePage, shown: CoursePage | None = None) -> str:
+    """The acknowledgment exactly as the learner sees and signs it ({date} filled in), in the
+    language of ``shown`` (the translation the learner reads) when given."""
+    template = ((shown.acknowledgment_text if shown else "") or "").strip()
+    template = template or (course.acknowledgment_text or "").strip()
     if not template:
         return ""
     date = formats.date_format(guidance_date(course=course), "DATE_FORMAT")
@@ -524,7 +528,16 @@ def live_courses_under(*, page) -> QuerySet[CoursePage]:
         CoursePage.objects.live()
         .descendant_of(page)
         .order_by("path")
-        .only("id", "title", "url_path", "path", "summary", "estimated_minutes")
+        .only(
+            "id",
+            "title",
+            "url_path",
+            "path",
+            "summary",
+            "estimated_minutes",
+            "translation_key",
+            "edition",
+        )
     )
 
 
@@ -661,3 +674,201 @@ def editions_awaiting_review(*, user) -> list[EditionForReview]:
             )
         )
     return queue
+
+
+# --- Translated course content (issue 18) -------------------------------------------------------
+#
+# A course and its translations (Wagtail translations: same translation_key, another locale) are
+# one course. Every record (enrollment, lesson read, attempt, completion, certificate, assignment)
+# refers to the SOURCE page, in the default locale; the learner's language only changes the text
+# shown. ``course_source`` is the one place that maps a translation to its source.
+
+
+def course_source(page):
+    """The source (default-locale) page of a course or lesson, or of any translation of one.
+
+    The page itself when it is in the default locale (no query when its locale is loaded);
+    a translation whose source is gone is its own source.
+    """
+    if page.locale.language_code == settings.LANGUAGE_CODE:
+        return page
+    source = (
+        type(page)
+        .objects.filter(
+            translation_key=page.translation_key, locale__language_code=settings.LANGUAGE_CODE
+        )
+        .first()
+    )
+    return source or page
+
+
+def is_translation(page) -> bool:
+    return page.locale.language_code != settings.LANGUAGE_CODE
+
+
+def translation_is_behind(*, translation: CoursePage, source: CoursePage) -> bool:
+    """A translation made for an earlier edition of its source: it is not served (learners get
+    the source) until it is updated and approved again (``services.translation_edition_record``)."""
+    return translation.edition < source.edition
+
+
+def course_translation_shown(*, course: CoursePage, language: str) -> CoursePage | None:
+    """The translation of the (source) course a learner reading ``language`` is shown, or None
+    for the source. Only a live translation (published, which only the City Attorney's approval
+    does) that is not behind its source edition is ever served."""
+    if language == settings.LANGUAGE_CODE or not language:
+        return None
+    translation = (
+        CoursePage.objects.live()
+        .filter(translation_key=course.translation_key, locale__language_code=language)
+        .exclude(pk=course.pk)
+        .select_related("locale")
+        .first()
+    )
+    if translation is None or translation_is_behind(translation=translation, source=course):
+        return None
+    return translation
+
+
+def shown_as(source, translation, fields: tuple[str, ...], lang: str | None = None):
+    """A copy of ``source`` (same id, URL, everything records use) carrying the text of
+    ``translation``, and ``content_lang`` the language of that text. Never saved."""
+    shown = copy.copy(source)
+    if translation is None:
+        shown.content_lang = lang or settings.LANGUAGE_CODE
+        return shown
+    for name in fields:
+        setattr(shown, name, getattr(translation, name))
+    shown.content_lang = translation.locale.language_code
+    return shown
+
+
+COURSE_TEXT_FIELDS = (
+    "title",
+    "summary",
+    "audience_note",
+    "content_note",
+    "acknowledgment_text",
+    "quiz",
+)
+LESSON_TITLE_FIELDS = ("title",)
+LESSON_TEXT_FIELDS = ("title", "summary", "body")
+
+
+@dataclass
+class CourseShown:
+    """What a learner reading ``language`` is shown of a course: its text in that language when
+    an approved translation exists, else in the source language with ``note`` set."""
+
+    language: str
+    course: CoursePage
+    lessons: list
+    #: The learner's language has no approved translation of this course: a one-line note.
+    note: bool = False
+
+    @property
+    def content_lang(self) -> str:
+        return self.course.content_lang
+
+
+def course_shown(*, course: CoursePage, lessons: list, language: str, current=None) -> CourseShown:
+    """The course and its lessons (source pages, in order) as a learner reading ``language`` sees
+    them: two queries at most, whatever the number of lessons or locales. ``current`` (one of
+    ``lessons``, loaded in full) gets its body and summary translated too."""
+    language = (language or settings.LANGUAGE_CODE).split("-")[0]
+
+    def as_is(lessons_of, lang, note=False):
+        shown_lessons = [
+            shown_as(
+                current if current is not None and lesson.pk == current.pk else lesson,
+                None,
+                (),
+                lang,
+            )
+            for lesson in lessons_of
+        ]
+        return CourseShown(
+            language=language,
+            course=shown_as(course, None, (), lang),
+            lessons=shown_lessons,
+            note=note,
+        )
+
+    if is_translation(course):
+        # A translation itself (the editors' and the legal reviewer's preview): its own text.
+        return as_is(lessons, course.locale.language_code)
+    translation = course_translation_shown(course=course, language=language)
+    if translation is None:
+        return as_is(lessons, settings.LANGUAGE_CODE, note=language != settings.LANGUAGE_CODE)
+    translated = {
+        lesson.translation_key: lesson
+        for lesson in LessonPage.objects.live()
+        .filter(
+            translation_key__in=[lesson.translation_key for lesson in lessons],
+            locale_id=translation.locale_id,
+        )
+        .select_related("locale")
+    }
+    shown_lessons = []
+    for lesson in lessons:
+        fields = (
+            LESSON_TEXT_FIELDS
+            if current is not None and lesson.pk == current.pk
+            else (LESSON_TITLE_FIELDS)
+        )
+        source = current if current is not None and lesson.pk == current.pk else lesson
+        shown_lessons.append(shown_as(source, translated.get(lesson.translation_key), fields))
+    return CourseShown(
+        language=language,
+        course=shown_as(course, translation, COURSE_TEXT_FIELDS),
+        lessons=shown_lessons,
+    )
+
+
+def course_title_in(*, course: CoursePage, language: str) -> str:
+    """The title of a source course (as records refer to it) in ``language``: its approved
+    translation's, else the source's. For reminder emails; no query in English."""
+    language = (language or settings.LANGUAGE_CODE).split("-")[0]
+    translation = course_translation_shown(course=course, language=language)
+    return (translation or course).title
+
+
+def translations_behind(*, course: CoursePage) -> list[CoursePage]:
+    """The translations of a (source) course made for an earlier edition: shown as such to
+    editors, and not served until updated and approved."""
+    return list(
+        CoursePage.objects.filter(
+            translation_key=course.translation_key, edition__lt=course.edition
+        )
+        .exclude(pk=course.pk)
+        .select_related("locale")
+        .order_by("locale__language_code")
+    )
+
+
+def courses_shown(*, courses, language: str) -> list:
+    """A list of (source) courses with their titles and summaries in ``language`` where an
+    approved translation exists (``content_lang`` says which): one query, for the catalogue."""
+    courses = list(courses)
+    language = (language or settings.LANGUAGE_CODE).split("-")[0]
+    if language == settings.LANGUAGE_CODE or not courses:
+        return [shown_as(course, None, ()) for course in courses]
+    translations = {
+        translation.translation_key: translation
+        for translation in CoursePage.objects.live()
+        .filter(
+            translation_key__in=[course.translation_key for course in courses],
+            locale__language_code=language,
+        )
+        .select_related("locale")
+        .only("id", "title", "summary", "translation_key", "edition", "locale")
+    }
+    shown = []
+    for course in courses:
+        translation = translations.get(course.translation_key)
+        if translation is not None and translation_is_behind(
+            translation=translation, source=course
+        ):
+            translation = None
+        shown.append(shown_as(course, translation, ("title", "summary")))
+    return shown

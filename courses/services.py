@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import formats, timezone
@@ -63,6 +64,8 @@ def enrollment_start(
     """
     if not employee.is_active:
         raise ApplicationError(_("Your employee record is inactive."), status=403)
+    # A translation is the same course: records always refer to its source.
+    course = selectors.course_source(course)
     if not course.live:
         raise ApplicationError(_("This course is not published."), status=404)
     now = _now(now)
@@ -98,9 +101,19 @@ def enrollment_start(
 
 @transaction.atomic
 def lesson_complete(
-    *, employee: Employee, lesson: LessonPage, now: datetime | None = None
+    *,
+    employee: Employee,
+    lesson: LessonPage,
+    now: datetime | None = None,
+    shown: CoursePage | None = None,
 ) -> LessonProgress:
-    """Record that the learner read a lesson; completes a course without a quiz."""
+    """Record that the learner read a lesson; completes a course without a quiz.
+
+    ``lesson`` may be a translation: the source lesson is recorded. ``shown`` is the course's
+    translation the learner reads, if any: its title is the one the completion keeps."""
+    if not lesson.live:
+        raise ApplicationError(_("This lesson is not published."), status=404)
+    lesson = selectors.course_source(lesson)
     if not lesson.live:
         raise ApplicationError(_("This lesson is not published."), status=404)
     course = lesson.get_parent().specific
@@ -111,7 +124,7 @@ def lesson_complete(
         defaults={"lesson_title": lesson.title, "completed_at": _now(now)},
     )
     if not selectors.quiz_bank(course, enrollment):
-        _completion_record(enrollment=enrollment, course=course, now=now)
+        _completion_record(enrollment=enrollment, course=course, now=now, shown=shown)
     return progress
 
 
@@ -177,9 +190,18 @@ def _clause_snapshots(clause_ids: list[str]) -> list[dict]:
 
 
 def _draw_questions(
-    course: CoursePage, rng: random.Random, enrollment: Enrollment | None = None
+    course: CoursePage,
+    rng: random.Random,
+    enrollment: Enrollment | None = None,
+    shown: CoursePage | None = None,
 ) -> list[dict]:
+    """Draw an attempt's questions from the course's bank, with the text of ``shown`` (its
+    translation the learner reads) when given: a translated question keeps its block id, so
+    the attempt's ids are the source's whatever the language."""
     bank = selectors.quiz_bank(course, enrollment)
+    if shown is not None:
+        translated = {block.id: block for block in shown.quiz if block.block_type == "question"}
+        bank = [translated.get(block.id, block) for block in bank]
     always = [block for block in bank if block.value["always_include"]]
     others = [block for block in bank if not block.value["always_include"]]
     wanted = course.quiz_question_count or len(bank)
@@ -211,10 +233,19 @@ def _draw_questions(
 
 @transaction.atomic
 def quiz_attempt_start(
-    *, employee: Employee, course: CoursePage, now: datetime | None = None
+    *,
+    employee: Employee,
+    course: CoursePage,
+    now: datetime | None = None,
+    shown: CoursePage | None = None,
 ) -> QuizAttempt:
-    """Open an attempt with questions drawn now; an open attempt is returned, not duplicated."""
+    """Open an attempt with questions drawn now; an open attempt is returned, not duplicated.
+
+    ``shown`` is the course's translation the learner reads (``selectors.course_translation_
+    shown``), if any: the attempt keeps its title and questions exactly as shown, in its
+    language; the attempt itself belongs to the source course."""
     now = _now(now)
+    course = selectors.course_source(course)
     if not course.has_quiz:
         raise ApplicationError(_("This course has no quiz."), status=404)
     enrollment = enrollment_start(employee=employee, course=course, now=now)
@@ -248,10 +279,11 @@ def quiz_attempt_start(
         enrollment=enrollment,
         employee=employee,
         course=course,
-        course_title=course.title,
+        course_title=(shown or course).title,
         course_edition=course.edition,
+        language=shown.locale.language_code if shown is not None else settings.LANGUAGE_CODE,
         number=rules.attempts_used + 1,
-        questions=_draw_questions(course, random.SystemRandom(), enrollment),
+        questions=_draw_questions(course, random.SystemRandom(), enrollment, shown),
         pass_mark=course.quiz_pass_mark,
         validity_months=course.validity_months,
         started_at=now,
@@ -417,7 +449,11 @@ def _completion_save(completion: Completion) -> Completion:
 
 
 def _completion_record(
-    *, enrollment: Enrollment, course: CoursePage, now: datetime | None
+    *,
+    enrollment: Enrollment,
+    course: CoursePage,
+    now: datetime | None,
+    shown: CoursePage | None = None,
 ) -> Completion | None:
     """Complete a course without a quiz once every lesson is read."""
     existing = Completion.objects.filter(enrollment=enrollment).first()
@@ -433,7 +469,7 @@ def _completion_record(
             employee_id=enrollment.employee_id,
             course=course,
             enrollment=enrollment,
-            course_title=course.title,
+            course_title=(shown or course).title,
             course_edition=enrollment.course_edition,
             completed_at=completed_at,
             validity_months=course.validity_months,
@@ -485,7 +521,12 @@ def _normalized_name(name: str) -> str:
 
 @transaction.atomic
 def acknowledgment_sign(
-    *, employee: Employee, course: CoursePage, signature: str, now: datetime | None = None
+    *,
+    employee: Employee,
+    course: CoursePage,
+    signature: str,
+    now: datetime | None = None,
+    shown: CoursePage | None = None,
 ) -> Acknowledgment:
     """Sign a course's acknowledgment by typing one's full name, then record the completion.
 
@@ -493,7 +534,9 @@ def acknowledgment_sign(
     edition, the typed name and the time are kept as a record that never changes.
     """
     now = _now(now)
-    text = selectors.acknowledgment_text(course=course)
+    course = selectors.course_source(course)
+    # The statement is signed in the language it is shown in (``shown``: the translation read).
+    text = selectors.acknowledgment_text(course=course, shown=shown)
     if not text:
         raise ApplicationError(_("This course has no acknowledgment to sign."), status=404)
     enrollment = enrollment_start(employee=employee, course=course, now=now)
@@ -523,7 +566,7 @@ def acknowledgment_sign(
         enrollment=enrollment,
         employee=employee,
         course=course,
-        course_title=course.title,
+        course_title=(shown or course).title,
         course_edition=enrollment.course_edition,
         text=text,
         signature=" ".join(signature.split()),
@@ -557,7 +600,7 @@ def acknowledgment_sign(
                 employee_id=employee.pk,
                 course=course,
                 enrollment=enrollment,
-                course_title=course.title,
+                course_title=(shown or course).title,
                 course_edition=enrollment.course_edition,
                 completed_at=now,
                 validity_months=course.validity_months,
@@ -682,3 +725,43 @@ def course_edition_publish(
         },
     )
     return edition
+
+
+# --- Translations (issue 18) --------------------------------------------------------------------
+
+
+def translation_edition_record(
+    *, translation: CoursePage, revision=None, user=None, now: datetime | None = None
+) -> bool:
+    """On a translation's publication (the City Attorney's approval), make it a translation
+    of its source's current edition, if it was updated since that edition was published.
+
+    A translation made for an earlier edition is *behind its source edition*: learners are
+    given the source instead (``selectors.course_translation_shown``) until a revision of the
+    translation written after the new edition's publication is approved. Approving an old
+    revision again leaves it behind. Returns whether it caught up.
+    """
+    source = selectors.course_source(translation)
+    if source.pk == translation.pk or translation.edition >= source.edition:
+        return False
+    published_at = (
+        CourseEdition.objects.filter(course=source, number=source.edition)
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    written_at = revision.created_at if revision is not None else _now(now)
+    if published_at is not None and written_at < published_at:
+        return False
+    CoursePage.objects.filter(pk=translation.pk).update(edition=source.edition)
+    translation.edition = source.edition
+    audit_record(
+        instance=translation,
+        action="lms.course.translation_updated",
+        user=user,
+        data={
+            "source": source.pk,
+            "language": translation.locale.language_code,
+            "edition": source.edition,
+        },
+    )
+    return True

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -38,7 +38,17 @@ def _employee_or_403(request):
 
 
 def _live_course(course_id: int) -> CoursePage:
-    return get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    """The live course, always its source: a translation's id leads to the same course."""
+    course = get_object_or_404(CoursePage.objects.live().select_related("locale"), pk=course_id)
+    course = selectors.course_source(course)
+    if not course.live:
+        raise Http404
+    return course
+
+
+def _shown(course: CoursePage) -> CoursePage | None:
+    """The course's translation in the learner's language, when one is approved."""
+    return selectors.course_translation_shown(course=course, language=translation.get_language())
 
 
 def _next_step_url(course: CoursePage, progress: selectors.CourseProgress) -> str:
@@ -79,10 +89,11 @@ def lesson_complete(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     try:
         employee = _employee_or_403(request)
-        services.lesson_complete(employee=employee, lesson=lesson)
+        lesson = selectors.course_source(lesson)
+        course = lesson.get_parent().specific
+        services.lesson_complete(employee=employee, lesson=lesson, shown=_shown(course))
     except ApplicationError as error:
         return _error(request, error)
-    course = lesson.get_parent().specific
     progress = selectors.course_progress(
         user=request.user, course=course, lessons=list(course.lessons())
     )
@@ -104,6 +115,7 @@ def quiz(request, course_id: int):
     lessons = list(course.lessons())
     progress = selectors.course_progress(user=request.user, course=course, lessons=lessons)
     attempts = selectors.attempts_for(user=request.user, course=course)
+    shown = selectors.course_shown(course=course, lessons=[], language=translation.get_language())
     rules = (
         services.quiz_rules(enrollment=progress.enrollment, course=course)
         if progress.enrollment
@@ -113,7 +125,8 @@ def quiz(request, course_id: int):
         request,
         "courses/quiz.html",
         {
-            "course": course,
+            "course": shown.course,
+            "shown": shown,
             "progress": progress,
             "attempts": attempts,
             "open_attempt": next((a for a in attempts if not a.is_submitted), None),
@@ -133,7 +146,9 @@ def quiz_start(request, course_id: int):
     course = _live_course(course_id)
     try:
         employee = _employee_or_403(request)
-        attempt = services.quiz_attempt_start(employee=employee, course=course)
+        attempt = services.quiz_attempt_start(
+            employee=employee, course=course, shown=_shown(course)
+        )
     except ApplicationError as error:
         return _error(request, error)
     return redirect("courses:attempt", attempt_key=attempt.public_id)
@@ -223,10 +238,11 @@ def course_complete(request, course_id: int):
     )
     if progress.completion is None:
         raise Http404
+    shown = selectors.course_shown(course=course, lessons=[], language=translation.get_language())
     return render(
         request,
         "courses/course_complete.html",
-        {"course": course, "completion": progress.completion},
+        {"course": shown.course, "shown": shown, "completion": progress.completion},
     )
 
 
@@ -235,18 +251,28 @@ def course_complete(request, course_id: int):
 def acknowledge(request, course_id: int):
     """The acknowledgment at the end of a course, signed by typing one's full name."""
     course = _live_course(course_id)
-    text = selectors.acknowledgment_text(course=course)
+    shown_course = _shown(course)
+    text = selectors.acknowledgment_text(course=course, shown=shown_course)
     if not text:
         raise Http404
     progress = selectors.course_progress(
         user=request.user, course=course, lessons=list(course.lessons())
     )
-    context = {"course": course, "text": text, "progress": progress, "signature": ""}
+    shown = selectors.course_shown(course=course, lessons=[], language=translation.get_language())
+    context = {
+        "course": shown.course,
+        "shown": shown,
+        "text": text,
+        "progress": progress,
+        "signature": "",
+    }
     if request.method == "POST":
         signature = request.POST.get("signature", "")
         try:
             employee = _employee_or_403(request)
-            services.acknowledgment_sign(employee=employee, course=course, signature=signature)
+            services.acknowledgment_sign(
+                employee=employee, course=course, signature=signature, shown=shown_course
+            )
         except ApplicationError as error:
             if error.errors:
                 context.update(signature=signature, error=error)

@@ -22,6 +22,10 @@ ACTIONS = {
     "lms.certificate.reissue": (_("Re-issue a certificate"), _("Certificate re-issued")),
     "lms.course.new_edition": (_("Publish a new edition"), _("New edition published")),
     "lms.course.edition_prepare": (_("Prepare a new edition"), _("New edition prepared")),
+    "lms.course.translation_updated": (
+        _("Bring a translation up to its source's edition"),
+        _("Translation approved for the source's current edition"),
+    ),
     "lms.course.lesson_held": (
         _("Hold a lesson change for a new edition"),
         _("Lesson change held for the new edition"),

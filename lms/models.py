@@ -1,6 +1,8 @@
 """Site-wide content: the home page and the settings OEI edits in the Wagtail admin."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -22,6 +24,29 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Every address is routed through the source (default-locale) tree, whatever the
+        active language: a course has one address in every language, its pages choose the
+        text to show (``courses.selectors.course_shown``), and a translation that is not
+        approved, or behind its source edition, is never reached by its address."""
+        # Only a request in another language can reach a translated home page (Wagtail routes
+        # from the active language's translation of the site root): no query in English.
+        if (
+            translation.get_language() != settings.LANGUAGE_CODE
+            and self.locale.language_code != settings.LANGUAGE_CODE
+        ):
+            source = (
+                HomePage.objects.filter(
+                    translation_key=self.translation_key,
+                    locale__language_code=settings.LANGUAGE_CODE,
+                )
+                .live()
+                .first()
+            )
+            if source is not None:
+                return source.route(request, path_components)
+        return super().route(request, path_components)
 
 
 @register_setting(icon="site")

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
@@ -85,6 +86,32 @@ class QuizBankSizePanel(Panel):
 
         def is_shown(self):
             return bool(self.warning)
+
+
+class TranslationBehindPanel(Panel):
+    """At the top of a course's editor: on a translation made for an earlier edition of its
+    source, that it is behind (and not served); on a source, which translations are behind."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "courses/admin/translation_behind_panel.html"
+
+        def __init__(self, **kwargs):
+            from courses.selectors import course_source, translations_behind
+
+            super().__init__(**kwargs)
+            self.source = None
+            self.behind = []
+            if self.instance is None or not self.instance.pk:
+                return
+            source = course_source(self.instance)
+            if source.pk != self.instance.pk:
+                if self.instance.edition < source.edition:
+                    self.source = source
+            else:
+                self.behind = translations_behind(course=self.instance)
+
+        def is_shown(self):
+            return self.source is not None or bool(self.behind)
 
 
 class CoursePage(LoginRequiredMixin, Page):
@@ -179,6 +206,7 @@ class CoursePage(LoginRequiredMixin, Page):
     )
 
     content_panels = [
+        TranslationBehindPanel(),
         *Page.content_panels,
         FieldPanel("summary"),
         MultiFieldPanel(
@@ -270,12 +298,17 @@ class CoursePage(LoginRequiredMixin, Page):
         ) % {"bank": bank, "drawn": drawn, "needed": QUIZ_BANK_RATIO * drawn}
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_approved_at, course_progress
+        from courses.selectors import course_approved_at, course_progress, course_shown
 
         context = super().get_context(request, *args, **kwargs)
-        lessons = list(self.lessons().only("id", "title", "path", "url_path"))
+        lessons = list(self.lessons().only("id", "title", "path", "url_path", "translation_key"))
+        # The learner's language chooses the text; ids, addresses and progress are the source's.
+        shown = course_shown(course=self, lessons=lessons, language=translation.get_language())
         context.update(
-            lessons=lessons,
+            page=shown.course,
+            self=shown.course,
+            shown=shown,
+            lessons=shown.lessons,
             policy_references=list(
                 self.policy_references.select_related("clause__document").order_by("sort_order")
             ),
@@ -393,7 +426,7 @@ class LessonPage(LoginRequiredMixin, Page):
             return edition.lesson_revision_hold(lesson=self, revision=revision, user=user)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_progress
+        from courses.selectors import course_progress, course_shown
 
         context = super().get_context(request, *args, **kwargs)
         course = self.get_parent().specific_deferred
@@ -402,17 +435,28 @@ class LessonPage(LoginRequiredMixin, Page):
             LessonPage.objects.sibling_of(self)
             .filter(models.Q(live=True) | models.Q(pk=self.pk))
             .order_by("path")
-            .only("id", "title", "url_path", "path")
+            .only("id", "title", "url_path", "path", "translation_key")
         )
         position = next(i for i, lesson in enumerate(siblings) if lesson.pk == self.pk)
         progress = course_progress(user=request.user, course=course, lessons=siblings)
-        context.update(
+        # The learner's language chooses the text; ids, addresses and progress are the source's.
+        shown = course_shown(
             course=course,
+            lessons=siblings,
+            language=translation.get_language(),
+            current=self,
+        )
+        lessons = shown.lessons
+        context.update(
+            page=lessons[position],
+            self=lessons[position],
+            shown=shown,
+            course=shown.course,
             progress=progress,
             is_read=self.pk in progress.completed_lesson_ids,
-            lessons=siblings,
+            lessons=lessons,
             lesson_number=position + 1,
-            previous_lesson=siblings[position - 1] if position > 0 else None,
-            next_lesson=siblings[position + 1] if position + 1 < len(siblings) else None,
+            previous_lesson=lessons[position - 1] if position > 0 else None,
+            next_lesson=lessons[position + 1] if position + 1 < len(lessons) else None,
         )
         return context

@@ -89,6 +89,8 @@ class QuizAttempt(ImmutableRecord):
     )
     course_title = models.CharField(_("course title"), max_length=255)
     course_edition = models.PositiveIntegerField(_("course edition"))
+    #: The language the title and questions were shown in (a translation's, else English).
+    language = models.CharField(_("language"), max_length=10, default="en")
     number = models.PositiveSmallIntegerField(_("attempt number"))
     questions = models.JSONField(_("questions as shown"))
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"))

@@ -88,6 +88,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "courses.view_guidancedocument",
         "courses.add_courseedition",
         "courses.view_courseedition",
+        # Translate a course (wagtail-localize); the translation is approved like any page.
+        "wagtail_localize.submit_translation",
     ],
     LEGAL_REVIEWER: [
         "wagtailadmin.access_admin",

@@ -13,6 +13,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from courses.selectors import course_title_in
 from lms.organisation.emails import TextEmail, subject_render
 from lms.organisation.models import Employee
 from lms.organisation.selectors import employee_for
@@ -31,6 +32,7 @@ class Links:
     def __init__(self):
         self.base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
         self._courses: dict[int, str] = {}
+        self._titles: dict[tuple[int, str], str] = {}
 
     def absolute(self, path: str) -> str:
         return self.base + path
@@ -41,6 +43,14 @@ class Links:
             path = parts[2] if parts else reverse("courses:my_training")
             self._courses[course.pk] = self.absolute(path)
         return self._courses[course.pk]
+
+    def title(self, course, language: str) -> str:
+        """The course's title in the reader's language (its approved translation's, else the
+        English title), looked up once per course and language."""
+        key = (course.pk, language)
+        if key not in self._titles:
+            self._titles[key] = course_title_in(course=course, language=language)
+        return self._titles[key]
 
     @property
     def my_training(self) -> str:
@@ -139,11 +149,11 @@ class Item:
     requirement: str = ""
 
 
-def _item(log: ReminderLog, links: Links) -> Item:
+def _item(log: ReminderLog, links: Links, language: str) -> Item:
     course = log.assignment.requirement.course
     return Item(
         kind=log.kind,
-        title=course.title,
+        title=links.title(course, language),
         url=links.course(course),
         due_on=log.due_on,
         milestone=log.milestone,
@@ -173,8 +183,8 @@ def reminder_message(log: ReminderLog, *, connection, links: Links) -> TextEmail
     _check_employee(employee)
     if not log.assignment.is_active:
         raise NotSendable(_("Not sent: the assignment is no longer active."))
-    item = _item(log, links)
     language = employee.preferred_language
+    item = _item(log, links, language)
     with translation.override(language):
         _with_sentences([item])
     return _message(
@@ -249,7 +259,7 @@ def digest_message(digest: Digest, *, connection, links: Links, left_out=()) -> 
         language = language_of(user)
     if not entries:
         raise NotSendable(_("Not sent: nothing left to report."))
-    items = [_item(entry, links) for entry in entries]
+    items = [_item(entry, links, language) for entry in entries]
     with translation.override(language):
         _with_sentences(items)
     departments: dict[int, DepartmentGroup] = {}

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "courses",
     "certificates",
     "lms",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -174,8 +176,16 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Denver"
 USE_I18N = True
 USE_TZ = True
-WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+
+# --- Translated course content (issue 18) ---------------------------------------------------
+# Courses are translated with Wagtail's internationalisation and wagtail-localize (see
+# docs/translations.md). English is the source locale; every record (enrollment, completion,
+# certificate) refers to the English course. No machine translator is configured by default:
+# set WAGTAILLOCALIZE_MACHINE_TRANSLATOR in a deployment's own settings only if the City
+# accepts sending course text to that service.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"

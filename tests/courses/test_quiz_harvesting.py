@@ -102,7 +102,9 @@ class Harvester:
         for question, section in zip(questions, sections, strict=False):
             why = re.search(r"<strong>Why:</strong>(.*?)</p>", section, re.S)
             if why:
-                self.explanations[question.id] = unescape(why.group(1)).strip()
+                self.explanations[question.id] = unescape(
+                    re.sub(r"<[^>]+>", "", why.group(1))
+                ).strip()
             items = [
                 unescape(re.sub(r"<[^>]+>", "", li)).strip()
                 for li in re.findall(r"<li>(.*?)</li>", section, re.S)

@@ -3,6 +3,7 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePolicyReference, QuizAttempt
@@ -39,7 +40,10 @@ class ItemRow:
     question: str
     answered: int = 0
     correct: int = 0
+    #: Wrong answers by choice id (a translated choice keeps its id: one count per choice).
     wrong_choices: Counter = field(default_factory=Counter)
+    #: The text reported for each choice id: as asked in English when any attempt was.
+    choice_texts: dict = field(default_factory=dict)
 
     @property
     def percent_correct(self) -> int | None:
@@ -50,8 +54,8 @@ class ItemRow:
         """The wrong answer chosen most often, and how often."""
         if not self.wrong_choices:
             return None
-        (text, count), *_rest = self.wrong_choices.most_common(1)
-        return text, count
+        (choice_id, count), *_rest = self.wrong_choices.most_common(1)
+        return self.choice_texts.get(choice_id, choice_id), count
 
 
 @dataclass
@@ -79,7 +83,11 @@ def _course_references() -> dict[int, list[str]]:
 def item_analysis(*, user, filters: ReportFilters | None = None) -> list[GuidanceGroup]:
     """For each quiz question: % answered correctly and the most chosen wrong answer, grouped
     by the guidance it tests, least understood first. Read from the attempts' own snapshots of
-    the questions, so a question edited since is reported as it was asked."""
+    the questions, so a question edited since is reported as it was asked.
+
+    A question and its translations are one row: attempts refer to the source course and a
+    translated question keeps its id (its StreamField block id), so attempts in every language
+    count together; the row reads as the question was asked in English when it ever was."""
     check_access(user)
     filters = filters or ReportFilters()
     attempts = QuizAttempt.objects.filter(submitted_at__isnull=False)
@@ -94,9 +102,10 @@ def item_analysis(*, user, filters: ReportFilters | None = None) -> list[Guidanc
     references = _course_references()
     items: dict[tuple[int, str], ItemRow] = {}
     guidance: dict[tuple[int, str], list[str]] = {}
-    for course_id, course_title, questions, answers in attempts.values_list(
-        "course_id", "course_title", "questions", "answers"
+    for course_id, course_title, language, questions, answers in attempts.values_list(
+        "course_id", "course_title", "language", "questions", "answers"
     ).iterator(chunk_size=500):
+        in_source_language = language == settings.LANGUAGE_CODE
         for question in questions:
             key = (course_id, question["id"])
             row = items.get(key)
@@ -105,15 +114,20 @@ def item_analysis(*, user, filters: ReportFilters | None = None) -> list[Guidanc
                 guidance[key] = guidance_of(
                     question, course_references=references.get(course_id, [])
                 )
+            if in_source_language or not row.choice_texts:
+                if in_source_language:
+                    row.course_title, row.question = course_title, question["text"]
+                for choice in question["choices"]:
+                    if in_source_language or choice["id"] not in row.choice_texts:
+                        row.choice_texts[choice["id"]] = choice["text"]
             chosen = sorted((answers or {}).get(question["id"]) or [])
             row.answered += 1
             if chosen == sorted(question["correct"]):
                 row.correct += 1
             else:
-                texts = {choice["id"]: choice["text"] for choice in question["choices"]}
                 for choice_id in chosen:
                     if choice_id not in question["correct"]:
-                        row.wrong_choices[texts.get(choice_id, choice_id)] += 1
+                        row.wrong_choices[choice_id] += 1
     groups: dict[str, list[ItemRow]] = defaultdict(list)
     for key, row in items.items():
         for name in guidance[key]:

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0012_completion_revocation'),
+        ('courses', '0015_translation_roles'),
     ]
 
     operations = [
