@@ -27,7 +27,7 @@ OVERDUE = ["employee01", "employee02", "employee03"]  # Chavez, Begay, Johnson (
 @pytest.fixture
 def overdue_requirement(demo):
     """The ICE course required of everyone, with three Parks employees overdue."""
-    course = CoursePage.objects.get(title=ICE_COURSE)
+    course = CoursePage.objects.get(title=ICE_COURSE, locale__language_code="en")
     requirement = TrainingRequirement.objects.filter(
         course=course, audience=TrainingRequirement.Audience.ALL, is_active=True
     ).first() or TrainingRequirement.objects.create(

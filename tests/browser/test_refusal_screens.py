@@ -70,7 +70,7 @@ def test_oei_checks_a_reminder_that_could_not_be_sent_and_sends_it_again(demo, p
 
 def test_a_quiz_started_again_before_the_wait_is_over_gets_a_429_page(demo, page, axe):
     employee = EmployeeFactory(department=Department.objects.get(code="PARKS"))
-    course = CoursePage.objects.get(title=ICE_COURSE)
+    course = CoursePage.objects.get(title=ICE_COURSE, locale__language_code="en")
     for lesson in course.lessons():
         course_services.lesson_complete(employee=employee, lesson=lesson)
     attempt = course_services.quiz_attempt_start(employee=employee, course=course)
