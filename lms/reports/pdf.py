@@ -4,7 +4,8 @@ charts are the same SVG the page shows, each followed by its data table.
 Like the certificate it is tagged PDF/UA-1 (:data:`lms.organisation.pdf.PDF_UA_1`): a structure
 tree, MarkInfo, the document's language and title (shown as the window's title), the XMP
 ``pdfuaid`` identification, and alternative text on every chart (the SVG's ``<title>``).
-It renders through :mod:`lms.organisation.pdf`, like the certificate: nothing it links to is fetched from outside the project's own files."""
+It renders through :mod:`lms.organisation.pdf`, like the certificate: nothing it links to is
+fetched from outside the project's own files."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
