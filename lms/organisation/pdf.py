@@ -42,7 +42,7 @@ BASE_URL = "https://pdf.invalid/"
 #: Nothing the project renders comes near it (the charts and the QR code are inline SVG).
 MAX_DATA_URL_BYTES = 1024 * 1024
 
-#: Tagged PDF/UA-1, for documents given to people (the certificate).
+#: Tagged PDF/UA-1, for documents given to people (the certificate, the progress report).
 PDF_UA_1 = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
 
 CONTENT_TYPES = {
