@@ -104,8 +104,9 @@ class OrganisationSettings(BaseGenericSetting):
         blank=True,
         validators=[hex_colour, readable_under_white_text],
         help_text=_(
-            "The band along the top of every page and the site name, as #rrggbb; white text must be readable on it "
-            "(contrast 4.5:1 or more). Leave empty for the theme's turquoise."
+            "The band along the top of every page and the site name, as #rrggbb; white text "
+            "must be readable on it (contrast 4.5:1 or more). Leave empty for the theme's "
+            "turquoise."
         ),
     )
 

@@ -200,14 +200,20 @@ def trend_summary(weeks: list[tuple]) -> str:
         "week": date_format(first_week, "SHORT_DATE_FORMAT"),
     }
     if first == last:
-        return _(
-            "Unchanged at %(last)d%% compliant over the %(weeks)d weeks with figures, from the "
-            "week of %(week)s."
-        ) % facts
-    return _(
-        "From %(first)d%% to %(last)d%% compliant over the %(weeks)d weeks with figures, from "
-        "the week of %(week)s."
-    ) % facts
+        return (
+            _(
+                "Unchanged at %(last)d%% compliant over the %(weeks)d weeks with figures, from the "
+                "week of %(week)s."
+            )
+            % facts
+        )
+    return (
+        _(
+            "From %(first)d%% to %(last)d%% compliant over the %(weeks)d weeks with figures, from "
+            "the week of %(week)s."
+        )
+        % facts
+    )
 
 
 def compliance_trend_chart(weeks: list[tuple]) -> Chart:

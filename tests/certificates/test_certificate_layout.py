@@ -5,9 +5,9 @@ import io
 
 import pypdf
 import pytest
-from weasyprint import HTML
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
+from weasyprint import HTML
 
 from certificates import rendering
 from certificates.models import CertificateSettings
