@@ -74,6 +74,7 @@ class OrganisationSettings(BaseGenericSetting):
     city_name = models.CharField(
         _("city name"),
         max_length=100,
+        blank=True,
         default="City of Albuquerque",
         help_text=_("Shown beside the seal in the header of every page."),
     )
