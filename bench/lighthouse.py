@@ -20,9 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import _served_demo as site  # noqa: E402 - sets Django up on its own database
+
+# isort: split
+
 from django.urls import reverse  # noqa: E402
 
-from bench import _served_demo as site  # noqa: E402 - sets Django up on its own database
 from bench._common import result_line  # noqa: E402
 from courses.models import LessonPage  # noqa: E402
 

@@ -12,11 +12,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import _served_demo as site  # noqa: E402 - sets Django up on its own database
+
+# isort: split
+
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-
-from bench import _served_demo as site  # noqa: E402 - sets Django up on its own database
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"

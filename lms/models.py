@@ -1,5 +1,7 @@
 """Site-wide content: the home page and the settings OEI edits in the Wagtail admin."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -50,7 +52,9 @@ hex_colour = RegexValidator(
 
 
 def readable_under_white_text(colour: str) -> None:
-    if len(colour) == 7 and contrast_with_white(colour) < MIN_PRIMARY_CONTRAST:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        return  # hex_colour says what is wrong with it
+    if contrast_with_white(colour) < MIN_PRIMARY_CONTRAST:
         raise ValidationError(
             _(
                 "White text on this colour has a contrast of %(ratio).1f:1; it needs at least "
