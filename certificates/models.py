@@ -357,11 +357,16 @@ class CertificateArchive(models.Model):
 class CertificateSettings(BaseGenericSetting):
     """Who signs the certificates, and the images printed on them; OEI edits these."""
 
+    # The person and their post, each printed once (issue 20): the title names the office, so
+    # the certificate does not repeat "Issued by" the same office under it.
     signatory_name = models.CharField(
-        _("signatory name"), max_length=200, default="Director, Office of Equity and Inclusion"
+        _("signatory name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The person who signs, e.g. Jane Doe. Leave empty to print the title only."),
     )
     signatory_title = models.CharField(
-        _("signatory title"), max_length=200, default="Office of Equity and Inclusion"
+        _("signatory title"), max_length=200, default="Director, Office of Equity and Inclusion"
     )
     logo = models.ForeignKey(
         "wagtailimages.Image",

@@ -12,10 +12,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, CertificateSettings
+from lms.models import OrganisationSettings
 from lms.organisation import pdf
 
 TEMPLATE = "certificates/certificate_pdf.html"
 STYLESHEET = "certificates/certificate_pdf.css"
+#: The seal printed when OEI has set none: drawn for the project, clearly not the city's.
+PLACEHOLDER_SEAL = "img/seal-placeholder.svg"
 PDF_OPTIONS = pdf.PDF_UA_1
 
 
@@ -50,9 +53,20 @@ def _media_url(image, spec: str) -> str | None:
     return pdf.media_url(image.get_rendition(spec).file.name)
 
 
+def _office_in_title(office: str, title: str) -> bool:
+    """Whether the signatory's title already names the issuing office ("Director, Office of
+    Equity and Inclusion" and "Office of Equity and Inclusion (OEI)"): it is printed once."""
+    name = office.split(" (")[0].strip().casefold()
+    return bool(name) and name in title.casefold()
+
+
 def certificate_html(*, certificate: Certificate) -> str:
     """The certificate as the HTML WeasyPrint renders (also what a preview shows)."""
     signing = CertificateSettings.load()
+    organisation = OrganisationSettings.load()
+    seal_url = _media_url(organisation.seal, "max-300x300") or (
+        pdf.BASE_URL.rstrip("/") + settings.STATIC_URL + PLACEHOLDER_SEAL
+    )
     language = certificate.employee.preferred_language or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
@@ -64,6 +78,11 @@ def certificate_html(*, certificate: Certificate) -> str:
                 "settings_": signing,
                 "logo_url": _media_url(signing.logo, "max-400x160"),
                 "signature_url": _media_url(signing.signature, "max-400x120"),
+                "seal_url": seal_url,
+                "seal_is_placeholder": organisation.seal is None,
+                "show_issuer": not _office_in_title(
+                    certificate.issuing_office, signing.signatory_title
+                ),
                 "verification_url": certificate.verification_url,
                 "qr": qr_svg(certificate.verification_url),
                 "language": language,

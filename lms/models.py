@@ -1,10 +1,14 @@
 """Site-wide content: the home page and the settings OEI edits in the Wagtail admin."""
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -49,17 +53,107 @@ class HomePage(Page):
         return super().route(request, path_components)
 
 
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of a ``#rrggbb`` colour."""
+    channels = []
+    for i in (1, 3, 5):
+        c = int(colour[i : i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_with_white(colour: str) -> float:
+    """The WCAG contrast ratio of white text on ``colour``."""
+    return 1.05 / (relative_luminance(colour) + 0.05)
+
+
+#: The least contrast white text needs on the primary colour (WCAG 2.1 AA, 1.4.3).
+MIN_PRIMARY_CONTRAST = 4.5
+
+hex_colour = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # and six hexadecimal digits, e.g. #00687d.")
+)
+
+
+def readable_under_white_text(colour: str) -> None:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        return  # hex_colour says what is wrong with it
+    if contrast_with_white(colour) < MIN_PRIMARY_CONTRAST:
+        raise ValidationError(
+            _(
+                "White text on this colour has a contrast of %(ratio).1f:1; it needs at least "
+                "4.5:1 to be readable. Choose a darker colour."
+            ),
+            params={"ratio": contrast_with_white(colour)},
+            code="low_contrast",
+        )
+
+
 @register_setting(icon="site")
 class OrganisationSettings(BaseGenericSetting):
-    """Who runs the training programme, shown in the footer and on certificates."""
+    """Who runs the training programme, shown in the footer and on certificates, and the
+    city's identity on every page (issue 20): name, logo, seal and primary colour."""
 
     office_name = models.CharField(
         _("office name"), max_length=200, default="Office of Equity and Inclusion (OEI)"
     )
     contact_phone = models.CharField(_("contact phone"), max_length=40, default="(505) 768-3491")
     contact_email = models.EmailField(_("contact email"), blank=True)
+    city_name = models.CharField(
+        _("city name"),
+        max_length=100,
+        blank=True,
+        default="City of Albuquerque",
+        help_text=_("Shown beside the seal in the header of every page."),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
+        help_text=_("Shown in the header instead of the seal when set."),
+    )
+    seal = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("seal"),
+        help_text=_(
+            "The city's seal, printed on certificates. Without one, a neutral placeholder seal "
+            "drawn for this project is used."
+        ),
+    )
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        blank=True,
+        validators=[hex_colour, readable_under_white_text],
+        help_text=_(
+            "The band along the top of every page and the site name, as #rrggbb; white text "
+            "must be readable on it (contrast 4.5:1 or more). Leave empty for the theme's "
+            "turquoise."
+        ),
+    )
 
-    panels = [FieldPanel("office_name"), FieldPanel("contact_phone"), FieldPanel("contact_email")]
+    panels = [
+        FieldPanel("office_name"),
+        FieldPanel("contact_phone"),
+        FieldPanel("contact_email"),
+        MultiFieldPanel(
+            [
+                FieldPanel("city_name"),
+                FieldPanel("logo"),
+                FieldPanel("seal"),
+                FieldPanel("primary_colour"),
+            ],
+            heading=_("City identity"),
+        ),
+    ]
 
     class Meta:
         verbose_name = _("organisation settings")

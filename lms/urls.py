@@ -56,6 +56,7 @@ urlpatterns = [
     path("reports/", include("lms.reports.urls")),
     path("reminders/", include("lms.reminders.urls")),
     path("healthz/", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 if settings.DEBUG:

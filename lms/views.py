@@ -11,11 +11,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.generic import FormView
 from django.views.static import serve
 from django_ratelimit.core import is_ratelimited
@@ -85,6 +86,13 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page says: the static file's URL
+    (hashed in production, so it is cached for a year there)."""
+    return HttpResponseRedirect(static("favicon.ico"))
 
 
 def public_media(request, path: str):

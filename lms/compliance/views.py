@@ -108,7 +108,12 @@ def department(request, code: str):
     form = RosterFilterForm(
         request.GET, requirements=[(r.requirement_id, r.name) for r in summary.requirements]
     )
-    context = {"department": department, "summary": summary, "form": form}
+    context = {
+        "department": department,
+        "summary": summary,
+        "form": form,
+        "due_soon_days": selectors.DUE_SOON_DAYS,
+    }
     if not form.is_valid():
         return render(request, "compliance/department.html", context, status=400)
 

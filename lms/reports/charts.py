@@ -181,19 +181,46 @@ def completions_chart(weeks: list[tuple], *, threshold: int = 0) -> Chart:
     )
 
 
+def trend_summary(weeks: list[tuple]) -> str:
+    """What the weekly trend says, true with little data (issue 20): one week with figures is
+    no trend, and the weeks counted are the weeks with figures, not the whole period."""
+    known = [(start, percent) for start, percent in weeks if percent is not None]
+    if not known:
+        return _("Nothing was assigned in these weeks.")
+    (first_week, first), (_last_week, last) = known[0], known[-1]
+    if len(known) == 1:
+        return _(
+            "%(percent)d%% compliant in the week of %(week)s, the only week with figures so "
+            "far: no trend yet."
+        ) % {"percent": first, "week": date_format(first_week, "SHORT_DATE_FORMAT")}
+    facts = {
+        "first": first,
+        "last": last,
+        "weeks": len(known),
+        "week": date_format(first_week, "SHORT_DATE_FORMAT"),
+    }
+    if first == last:
+        return (
+            _(
+                "Unchanged at %(last)d%% compliant over the %(weeks)d weeks with figures, from the "
+                "week of %(week)s."
+            )
+            % facts
+        )
+    return (
+        _(
+            "From %(first)d%% to %(last)d%% compliant over the %(weeks)d weeks with figures, from "
+            "the week of %(week)s."
+        )
+        % facts
+    )
+
+
 def compliance_trend_chart(weeks: list[tuple]) -> Chart:
     """% compliant at the end of each week: ``weeks`` of (week start, percent or None)."""
     labels = [date_format(start, "SHORT_DATE_FORMAT") for start, _p in weeks]
     values = [percent for _s, percent in weeks]
-    known = [percent for percent in values if percent is not None]
-    if known:
-        summary = _("From %(first)d%% to %(last)d%% compliant over %(weeks)d weeks.") % {
-            "first": known[0],
-            "last": known[-1],
-            "weeks": len(weeks),
-        }
-    else:
-        summary = _("Nothing was assigned in these weeks.")
+    summary = trend_summary(weeks)
     return line_chart(
         title=_("Percent compliant at the end of each week"),
         summary=summary,

@@ -194,6 +194,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
+    # The USWDS theme bin/setup compiles from assets/sass (issue 20): css/lms-theme.css.
+    BASE_DIR / "var" / "assets",
     # The U.S. Web Design System, installed from the npm registry by the setup commands.
     ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
 ]
