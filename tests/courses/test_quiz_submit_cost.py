@@ -60,6 +60,10 @@ def test_a_passing_submission_takes_a_fixed_list_of_statements(
         "UPDATE courses_quizattempt",
         "INSERT courses_completion",
         "UPDATE compliance_assignment",
+        # The pairs whose standing aggregates to recompute on commit (issue 21): the
+        # employee's department and the course's requirements.
+        "SELECT organisation_employee",
+        "SELECT compliance_trainingrequirement",
         "UPDATE certificates_certificateserialcounter",
         "SELECT lms_organisationsettings",
         "INSERT certificates_certificate",
