@@ -149,4 +149,6 @@ class TestBlocks:
             "video",
             "document",
             "scenario",
+            "policy",  # the order's words with their clause (issue 18)
+            "sample_guidance",  # set apart as sample guidance (issue 18)
         }
