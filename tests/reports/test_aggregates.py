@@ -110,6 +110,7 @@ class AggregateMachine(rules.ComplianceMachine):
             recertify_months=recertify_months,
             window_days=14,
             starts_in_days=0,
+            fixed_in_days=None,
         )
         self.complete(first_done)
 
