@@ -258,21 +258,7 @@ def reminders(request, code: str):
             return redirect(_department_url(department, form.return_query_string()))
         errors = [error for field_errors in form.errors.values() for error in field_errors]
         return _problem(request, " ".join(errors), status=400, department=department)
-    selected = [employee.pk for employee in form.cleaned_data["employees"]]
-    queued = len(services.reminders_request(employee_ids=selected, requested_by=request.user))
-    skipped = len(selected) - queued
-    messages.success(
-        request,
-        _("%(queued)s; %(skipped)s.")
-        % {
-            "queued": ngettext("%(count)d reminder queued", "%(count)d reminders queued", queued)
-            % {"count": queued},
-            "skipped": ngettext(
-                "%(count)d already reminded today", "%(count)d already reminded today", skipped
-            )
-            % {"count": skipped},
-        },
-    )
+    _reminders_request(request, form.cleaned_data["employees"])
     return redirect(_department_url(department, form.return_query_string()))
 
 
@@ -518,7 +504,14 @@ def team_reminders(request):
             {"form": None, "page": None, "page_error": " ".join(errors)},
             status=400,
         )
-    selected = [employee.pk for employee in form.cleaned_data["employees"]]
+    _reminders_request(request, form.cleaned_data["employees"])
+    return redirect(_team_url(form.return_query_string()))
+
+
+def _reminders_request(request, employees) -> None:
+    """Queue a reminder for each of ``employees`` (the liaison's and the supervisor's "send a
+    reminder" alike) and say how many were queued and how many had one today already."""
+    selected = [employee.pk for employee in employees]
     queued = len(services.reminders_request(employee_ids=selected, requested_by=request.user))
     skipped = len(selected) - queued
     messages.success(
@@ -533,4 +526,3 @@ def team_reminders(request):
             % {"count": skipped},
         },
     )
-    return redirect(_team_url(form.return_query_string()))
