@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
-from wagtail.models import Orderable
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.models.progress import Enrollment, ImmutableRecord
@@ -109,12 +109,19 @@ class CourseEditionQuerySet(models.QuerySet):
     def pending_for_lesson(self, lesson, *, lock: bool = False) -> "CourseEdition | None":
         """The pending edition of the course a lesson belongs to (its parent page), if any.
 
+        A lesson of a translation belongs to its source's editions (issue 18): the course is
+        found by its ``translation_key``, which a course and its translations share, so a
+        Spanish lesson change is held for the source's pending edition like an English one.
+
         ``lock`` (inside a transaction) waits for an approval publishing it at this moment, so
         a lesson is never held for an edition that has just gone out.
         """
         if not lesson.path:
             return None
-        editions = self.pending().filter(course__path=lesson.path[: -lesson.steplen])
+        course_keys = Page.objects.filter(path=lesson.path[: -lesson.steplen]).values(
+            "translation_key"
+        )
+        editions = self.pending().filter(course__translation_key__in=course_keys)
         if lock:
             editions = editions.select_for_update(of=("self",))
         return editions.first()
