@@ -872,3 +872,14 @@ def courses_shown(*, courses, language: str) -> list:
             translation = None
         shown.append(shown_as(course, translation, ("title", "summary")))
     return shown
+
+
+def courses_shown_by_pk(*, courses, language: str) -> dict:
+    """``courses_shown`` keyed by course id, for a page naming the same course in several
+    places ("My training": assigned, in progress): each course once, one query at most, none
+    for the default language."""
+    unique = {course.pk: course for course in courses}
+    return {
+        course.pk: course
+        for course in courses_shown(courses=unique.values(), language=language)
+    }

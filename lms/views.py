@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -115,9 +116,21 @@ def my_training(request):
     """The learner's home: their courses (courses) and their assignments (compliance)."""
     training = course_selectors.my_training(user=request.user)
     assignments = compliance_selectors.my_assignments(user=request.user)
+    # The courses named in the learner's language where an approved translation exists (one
+    # query at most); the completion history keeps the titles as recorded.
+    shown = course_selectors.courses_shown_by_pk(
+        courses=[
+            *(assignment.requirement.course for assignment in assignments),
+            *(enrollment.course for enrollment in training.in_progress),
+        ],
+        language=translation.get_language(),
+    )
     for assignment in assignments:
         # Templates cannot look a label up by a variable key.
         assignment.status_label = compliance_selectors.Status.LABELS[assignment.status]
+        assignment.course_shown = shown[assignment.requirement.course_id]
+    for enrollment in training.in_progress:
+        enrollment.course_shown = shown[enrollment.course_id]
     return render(
         request,
         "courses/my_training.html",

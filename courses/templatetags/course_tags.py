@@ -18,6 +18,13 @@ def live_courses(page):
     )
 
 
+@register.simple_tag
+def courses_in_reader_language(courses):
+    """``courses`` (source courses, as the training index lists them) with their titles and
+    summaries in the reader's language where an approved translation exists (one query)."""
+    return selectors.courses_shown(courses=courses, language=translation.get_language())
+
+
 @register.filter
 def in_lang(text, lang):
     """``text`` marked as being in ``lang`` (``<span lang="es">…</span>``), for course content
