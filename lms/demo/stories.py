@@ -303,6 +303,27 @@ def _edition_publish(*, course: CoursePage, editor, legal, today: date) -> None:
     task_state = CoursePage.objects.get(pk=course.pk).current_workflow_task_state
     if task_state is not None:
         task_state.task.specific.on_action(task_state, legal, "approve", comment="")
+    _translations_update(course=course, editor=editor, legal=legal)
+
+
+def _translations_update(*, course: CoursePage, editor, legal) -> None:
+    """The translator reviews each translation of the course for its new edition (the sample
+    edition changes no wording) and submits it; the legal reviewer approves it, which makes it
+    a translation of the new edition (issue 18: its revision is written after the edition was
+    published). Without this, Spanish readers would get the English course: a translation
+    behind its source edition is never served."""
+    translations = CoursePage.objects.filter(translation_key=course.translation_key).exclude(
+        pk=course.pk
+    )
+    for translation in translations:
+        translation.save_revision(user=editor)
+        workflow = translation.get_workflow()
+        if workflow is None:  # no approval workflow: publish, and the log records who did
+            translation.get_latest_revision().publish(user=legal)
+            continue
+        workflow.start(translation, editor)
+        task_state = CoursePage.objects.get(pk=translation.pk).current_workflow_task_state
+        task_state.task.specific.on_action(task_state, legal, "approve", comment="")
 
 
 def demo_assignments_in_the_past(*, today: date | None = None) -> int:
