@@ -880,6 +880,5 @@ def courses_shown_by_pk(*, courses, language: str) -> dict:
     for the default language."""
     unique = {course.pk: course for course in courses}
     return {
-        course.pk: course
-        for course in courses_shown(courses=unique.values(), language=language)
+        course.pk: course for course in courses_shown(courses=unique.values(), language=language)
     }

@@ -81,9 +81,7 @@ def test_my_training_names_assigned_and_started_courses_in_spanish(
     }
     # The action's hidden name says the same, in the same language.
     action = assigned.find("a", href=agents.url, lang=False)
-    assert action.find("span", lang="es").get_text() == spanish_title(
-        "Encountering federal agents"
-    )
+    assert action.find("span", lang="es").get_text() == spanish_title("Encountering federal agents")
 
     in_progress = section(soup, "in-progress-heading")
     started = {
@@ -146,12 +144,8 @@ def test_the_training_index_shows_spanish_titles_and_summaries(
 ):
     translated = translated_course(training_index, es, "Encountering federal agents")
     untranslated = course_with_a_lesson(training_index, "Immigrant-friendly commitments")
-    soup = BeautifulSoup(
-        in_spanish(employee_client).get(training_index.url).content, "html.parser"
-    )
-    cards = {
-        card.find("a")["href"]: card for card in soup.find_all("li", class_="usa-card")
-    }
+    soup = BeautifulSoup(in_spanish(employee_client).get(training_index.url).content, "html.parser")
+    cards = {card.find("a")["href"]: card for card in soup.find_all("li", class_="usa-card")}
     heading = cards[translated.url].find("a")
     assert (heading.get_text(strip=True), heading["lang"]) == (
         spanish_title("Encountering federal agents"),

@@ -32,14 +32,14 @@ NEW_SPANISH = "Siga el memorando de la Fiscalía Municipal del 10-02-2025."
 @pytest.fixture
 def spanish(governed, es):  # noqa: F811
     """The governed course and its lessons translated and approved (published)."""
-    course = translate(governed, es, title="Encuentros con agentes federales")
+    spanish_course = translate(governed, es, title="Encuentros con agentes federales")
     lessons = {}
     for lesson in (governed.guidance_lesson, governed.reporting_lesson):
         lessons[lesson.pk] = translate(
             lesson, es, title=f"ES {lesson.title}", body=[("text", f"<p>{OLD_SPANISH}</p>")]
         )
-    course.guidance_lesson = lessons[governed.guidance_lesson.pk]
-    return course
+    spanish_course.guidance_lesson = lessons[governed.guidance_lesson.pk]
+    return spanish_course
 
 
 def spanish_edit(lesson, user=None):
@@ -49,7 +49,7 @@ def spanish_edit(lesson, user=None):
 
 
 def test_a_spanish_lesson_change_waits_for_the_source_edition(
-    governed,
+    governed,  # noqa: F811
     spanish,
     editor,  # noqa: F811
     reviewer,  # noqa: F811
@@ -81,7 +81,7 @@ def test_a_spanish_lesson_change_waits_for_the_source_edition(
 
 def test_a_spanish_lesson_approved_in_the_workflow_is_held_too(
     client,
-    governed,
+    governed,  # noqa: F811
     spanish,
     editor,  # noqa: F811
     reviewer,  # noqa: F811
@@ -99,7 +99,7 @@ def test_a_spanish_lesson_approved_in_the_workflow_is_held_too(
 
 
 def test_without_a_pending_edition_a_spanish_lesson_publishes_at_once(
-    governed,
+    governed,  # noqa: F811
     spanish,
     reviewer,  # noqa: F811
 ):
