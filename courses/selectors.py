@@ -828,9 +828,17 @@ def course_shown(*, course: CoursePage, lessons: list, language: str, current=No
 def course_title_in(*, course: CoursePage, language: str) -> str:
     """The title of a source course (as records refer to it) in ``language``: its approved
     translation's, else the source's. For reminder emails; no query in English."""
+    return course_title_and_language(course=course, language=language)[0]
+
+
+def course_title_and_language(*, course: CoursePage, language: str) -> tuple[str, str]:
+    """(title, its language) of a source course for a reader of ``language``: its approved
+    translation's, else the source's (English). No query in English."""
     language = (language or settings.LANGUAGE_CODE).split("-")[0]
     translation = course_translation_shown(course=course, language=language)
-    return (translation or course).title
+    if translation is None:
+        return course.title, settings.LANGUAGE_CODE
+    return translation.title, translation.locale.language_code
 
 
 def translations_behind(*, course: CoursePage) -> list[CoursePage]:
