@@ -92,7 +92,14 @@ def _course_title_for(completion: Completion, employee) -> tuple[str, str]:
     language = (employee.preferred_language or settings.LANGUAGE_CODE).split("-")[0]
     if language == completion.language:
         return completion.course_title, completion.language
-    return course_selectors.course_title_and_language(course=completion.course, language=language)
+    translated = course_selectors.course_translated_title(
+        course_id=completion.course_id, language=language
+    )
+    if translated is not None:
+        return translated, language
+    if completion.language == settings.LANGUAGE_CODE:
+        return completion.course_title, completion.language
+    return completion.course.title, settings.LANGUAGE_CODE  # the source's
 
 
 def _certificate_build(*, completion: Completion, serial: str, now: datetime, office: str, **extra):

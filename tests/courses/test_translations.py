@@ -367,9 +367,7 @@ def test_the_certificate_names_the_course_in_the_recipients_language(quiz_course
     assert titles == {"es": (SPANISH_TITLE, "es"), "en": (english, "en")}
 
 
-def test_a_course_taken_in_spanish_by_an_english_reader_is_certified_in_english(
-    quiz_course, es
-):
+def test_a_course_taken_in_spanish_by_an_english_reader_is_certified_in_english(quiz_course, es):
     """The certificate is rendered in its recipient's language, and names the course in it:
     one who prefers English but read the Spanish course gets the English title, marked so."""
     OrganisationSettings.load()
