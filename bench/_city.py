@@ -87,6 +87,7 @@ def complete_some(requirements, now) -> int:
             course_id=enrollment.course_id,
             enrollment=enrollment,
             course_title=titles[enrollment.course_id],
+            language="en",
             course_edition=1,
             completed_at=now - timedelta(days=age),
             validity_months=None,

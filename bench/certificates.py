@@ -208,6 +208,7 @@ def build_city():
             course=course,
             enrollment=enrollment,
             course_title=course.title,
+            language="en",
             course_edition=1,
             completed_at=now - timedelta(days=n % 60),
             validity_months=12,

@@ -125,6 +125,7 @@ class Certificate(ImmutableRecord):
         "course_id",
         "employee_name",
         "course_title",
+        "course_title_language",
         "course_edition",
         "completed_at",
         "expires_at",
@@ -161,6 +162,12 @@ class Certificate(ImmutableRecord):
     )
     employee_name = models.CharField(_("employee name"), max_length=300)
     course_title = models.CharField(_("course title"), max_length=255)
+    #: The language of ``course_title`` (the recipient's, when an approved translation named
+    #: the course in it; else the language the course was taken in), for ``lang`` on the PDF
+    #: and the verification page.
+    course_title_language = models.CharField(
+        _("language of the course title"), max_length=10, default="en"
+    )
     course_edition = models.PositiveIntegerField(_("course edition"))
     completed_at = models.DateTimeField(_("completed at"))
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)

@@ -84,25 +84,35 @@ def _counter_increment(*, year: int, count: int) -> int | None:
     return None if row is None else row[0]
 
 
-def _course_title_for(completion: Completion, employee) -> str:
-    """The course as the certificate names it: in the recipient's language (the certificate is
-    rendered in it) when an approved translation exists, else as the completion recorded it.
-    No query for a recipient reading English."""
-    language = employee.preferred_language or settings.LANGUAGE_CODE
-    if language == settings.LANGUAGE_CODE:
-        return completion.course_title
-    return course_selectors.course_title_in(course=completion.course, language=language)
+def _course_title_for(completion: Completion, employee) -> tuple[str, str]:
+    """(title, its language): the course as the certificate names it, in the recipient's
+    language (the certificate is rendered in it). The completion's own title when it was taken
+    in that language (no query: the usual case), else the approved translation's title, else
+    the source's (English)."""
+    language = (employee.preferred_language or settings.LANGUAGE_CODE).split("-")[0]
+    if language == completion.language:
+        return completion.course_title, completion.language
+    translated = course_selectors.course_translated_title(
+        course_id=completion.course_id, language=language
+    )
+    if translated is not None:
+        return translated, language
+    if completion.language == settings.LANGUAGE_CODE:
+        return completion.course_title, completion.language
+    return completion.course.title, settings.LANGUAGE_CODE  # the source's
 
 
 def _certificate_build(*, completion: Completion, serial: str, now: datetime, office: str, **extra):
     employee = completion.employee
+    course_title, course_title_language = _course_title_for(completion, employee)
     return Certificate(
         serial=serial,
         completion=completion,
         employee=employee,
         course_id=completion.course_id,
         employee_name=employee.full_name,
-        course_title=_course_title_for(completion, employee),
+        course_title=course_title,
+        course_title_language=course_title_language,
         course_edition=completion.course_edition,
         completed_at=completion.completed_at,
         expires_at=completion.expires_at,

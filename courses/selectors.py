@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
 from wagtail.models import Page, Revision, TaskState
@@ -718,16 +718,29 @@ def course_translation_shown(*, course: CoursePage, language: str) -> CoursePage
     does) that is not behind its source edition is ever served."""
     if language == settings.LANGUAGE_CODE or not language:
         return None
-    translation = (
-        CoursePage.objects.live()
-        .filter(translation_key=course.translation_key, locale__language_code=language)
-        .exclude(pk=course.pk)
+    return (
+        _translations_served(
+            language=language,
+            translation_key=course.translation_key,
+            edition=course.edition,
+            source_id=course.pk,
+        )
         .select_related("locale")
         .first()
     )
-    if translation is None or translation_is_behind(translation=translation, source=course):
-        return None
-    return translation
+
+
+def _translations_served(*, language: str, translation_key, edition, source_id) -> QuerySet:
+    """The one rule of which translation is served: live (published, which only the City
+    Attorney's approval does) and not behind its source's edition (``translation_is_behind``).
+    The source's key and edition may be values or expressions."""
+    return (
+        CoursePage.objects.live()
+        .filter(
+            translation_key=translation_key, locale__language_code=language, edition__gte=edition
+        )
+        .exclude(pk=source_id)
+    )
 
 
 def shown_as(source, translation, fields: tuple[str, ...], lang: str | None = None):
@@ -831,6 +844,26 @@ def course_title_in(*, course: CoursePage, language: str) -> str:
     language = (language or settings.LANGUAGE_CODE).split("-")[0]
     translation = course_translation_shown(course=course, language=language)
     return (translation or course).title
+
+
+def course_translated_title(*, course_id: int, language: str) -> str | None:
+    """The title of the approved, current translation of the source course ``course_id`` in
+    ``language``, or None: :func:`course_translation_shown` in one query of one column, for
+    services that name a course in every completion's transaction."""
+    language = (language or settings.LANGUAGE_CODE).split("-")[0]
+    if language == settings.LANGUAGE_CODE:
+        return None
+    source = CoursePage.objects.filter(pk=course_id)
+    return (
+        _translations_served(
+            language=language,
+            translation_key=Subquery(source.values("translation_key")[:1]),
+            edition=Subquery(source.values("edition")[:1]),
+            source_id=course_id,
+        )
+        .values_list("title", flat=True)
+        .first()
+    )
 
 
 def translations_behind(*, course: CoursePage) -> list[CoursePage]:

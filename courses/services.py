@@ -53,6 +53,11 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
+def _language_of(shown: CoursePage | None) -> str:
+    """The language of the text a learner was shown: the translation's, else English."""
+    return shown.locale.language_code if shown is not None else settings.LANGUAGE_CODE
+
+
 @transaction.atomic
 def enrollment_start(
     *, employee: Employee, course: CoursePage, now: datetime | None = None
@@ -281,7 +286,7 @@ def quiz_attempt_start(
         course=course,
         course_title=(shown or course).title,
         course_edition=course.edition,
-        language=shown.locale.language_code if shown is not None else settings.LANGUAGE_CODE,
+        language=_language_of(shown),
         number=rules.attempts_used + 1,
         questions=_draw_questions(course, random.SystemRandom(), enrollment, shown),
         pass_mark=course.quiz_pass_mark,
@@ -391,6 +396,7 @@ def quiz_attempt_submit(
                 enrollment_id=attempt.enrollment_id,
                 attempt=attempt,
                 course_title=attempt.course_title,
+                language=attempt.language,
                 course_edition=attempt.course_edition,
                 completed_at=now,
                 score=score,
@@ -403,6 +409,7 @@ def quiz_attempt_submit(
 def completion_build(
     *,
     course_title: str,
+    language: str,
     course_edition: int,
     completed_at: datetime,
     validity_months: int | None,
@@ -421,6 +428,7 @@ def completion_build(
     return Completion(
         **links,
         course_title=course_title,
+        language=language,
         course_edition=course_edition,
         completed_at=completed_at,
         score=score,
@@ -470,6 +478,7 @@ def _completion_record(
             course=course,
             enrollment=enrollment,
             course_title=(shown or course).title,
+            language=_language_of(shown),
             course_edition=enrollment.course_edition,
             completed_at=completed_at,
             validity_months=course.validity_months,
@@ -588,6 +597,7 @@ def acknowledgment_sign(
                 enrollment_id=enrollment.pk,
                 attempt=attempt,
                 course_title=attempt.course_title,
+                language=attempt.language,
                 course_edition=attempt.course_edition,
                 completed_at=now,
                 score=attempt.score,
@@ -601,6 +611,7 @@ def acknowledgment_sign(
                 course=course,
                 enrollment=enrollment,
                 course_title=(shown or course).title,
+                language=_language_of(shown),
                 course_edition=enrollment.course_edition,
                 completed_at=now,
                 validity_months=course.validity_months,

@@ -153,6 +153,9 @@ class Completion(ImmutableRecord):
         QuizAttempt, on_delete=models.PROTECT, null=True, blank=True, related_name="completion"
     )
     course_title = models.CharField(_("course title"), max_length=255)
+    #: The language of ``course_title``: the one the course was taken in (a translation's,
+    #: else English), so that pages and certificates mark it with ``lang``.
+    language = models.CharField(_("language"), max_length=10, default="en")
     course_edition = models.PositiveIntegerField(_("course edition"))
     completed_at = models.DateTimeField(_("completed at"))
     score = models.DecimalField(

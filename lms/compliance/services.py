@@ -172,9 +172,13 @@ def assignment_completion_record(*, completion: Completion) -> int:
     the statement itself a few hundredths of that.
     """
     connection = connections[router.db_for_write(Assignment)]
+    # The statement returns the requirements of the assignments it updated (PostgreSQL and
+    # SQLite 3.35+), which are exactly the pairs whose standing may have changed: no query is
+    # needed to find them.
+    returning = connection.features.can_return_columns_from_insert
     with connection.cursor() as cursor:
         cursor.execute(
-            _completion_record_sql(connection.alias),
+            _completion_record_sql(connection.alias, returning=returning),
             _completion_record_params(
                 connection,
                 employee_id=completion.employee_id,
@@ -184,21 +188,28 @@ def assignment_completion_record(*, completion: Completion) -> int:
                 expires_at=completion.expires_at,
             ),
         )
-        updated = cursor.rowcount
-    _standing_of_holder_changed(employee_id=completion.employee_id, course_id=completion.course_id)
+        requirement_ids = {row[0] for row in cursor.fetchall()} if returning else None
+        updated = len(requirement_ids) if returning else cursor.rowcount
+    if updated:
+        # The holder is the completion's employee, loaded by the service that recorded it.
+        _standing_of_holder_changed(
+            department_id=completion.employee.department_id,
+            course_id=completion.course_id,
+            requirement_ids=requirement_ids,
+        )
     return updated
 
 
-def _standing_of_holder_changed(*, employee_id: int, course_id: int) -> None:
-    """The standing of one employee's assignments of a course may have changed."""
-    standing_changed_send(
-        department_ids=Employee.objects.filter(pk=employee_id).values_list(
-            "department_id", flat=True
-        ),
-        requirement_ids=TrainingRequirement.objects.filter(course_id=course_id).values_list(
+def _standing_of_holder_changed(
+    *, department_id: int, course_id: int, requirement_ids: Iterable[int] | None = None
+) -> None:
+    """The standing of one employee's (in ``department_id``) assignments of a course may have
+    changed: those of ``requirement_ids`` when known, else of every requirement using it."""
+    if requirement_ids is None:
+        requirement_ids = TrainingRequirement.objects.filter(course_id=course_id).values_list(
             "pk", flat=True
-        ),
-    )
+        )
+    standing_changed_send(department_ids=[department_id], requirement_ids=requirement_ids)
 
 
 def _completion_record_params(
@@ -233,7 +244,9 @@ def completion_revocation_record(*, completion: Completion) -> int:
             employee_id=completion.employee_id, requirement__course_id=completion.course_id
         )
     )
-    _standing_of_holder_changed(employee_id=completion.employee_id, course_id=completion.course_id)
+    _standing_of_holder_changed(
+        department_id=completion.employee.department_id, course_id=completion.course_id
+    )
     return updated
 
 
@@ -288,9 +301,10 @@ def recertification_cycles(*, course_id: int) -> list[tuple[int, int]]:
 
 
 @functools.cache
-def _completion_record_sql(alias: str) -> str:
+def _completion_record_sql(alias: str, *, returning: bool = False) -> str:
     """The UPDATE of :func:`assignment_completion_record`; every SET expression reads the row
-    as it was before the statement, as SQL has it."""
+    as it was before the statement, as SQL has it. ``returning``: it returns the requirement of
+    each assignment updated (not for ``executemany``)."""
     quote = connections[alias].ops.quote_name
     assignment, requirement = Assignment._meta, TrainingRequirement._meta
 
@@ -313,6 +327,7 @@ def _completion_record_sql(alias: str) -> str:
         f"WHERE {column(assignment, 'employee')} = %s AND {column(assignment, 'requirement')} IN "
         f"(SELECT {quote(requirement.pk.column)} FROM {quote(requirement.db_table)} "
         f"WHERE {column(requirement, 'course')} = %s)"
+        + (f" RETURNING {column(assignment, 'requirement')}" if returning else "")
     )
 
 

@@ -119,6 +119,7 @@ def demo_history_load(*, today=None) -> dict[str, int]:
                     course=course,
                     enrollment=enrollment,
                     course_title=course.title,
+                    language="en",
                     course_edition=course.edition,
                     completed_at=completed_at,
                     score=(100, 90, 80)[(number + position) % 3] if course.has_quiz else None,

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from courses import services as course_services
+from lms.compliance.events import standing_changed
 from lms.compliance.models import Assignment
 from lms.compliance.selectors import Status, with_status
 from lms.compliance.services import assignment_facts_refresh, assignments_sync, extension_grant
@@ -163,3 +164,29 @@ def test_refresh_command_repairs_facts_changed_outside_the_lms(course):
     assert "1 assignment recomputed." in out.getvalue()
     assignment = Assignment.objects.get(employee=employee, requirement=requirement)
     assert assignment.latest_completion_edition == course.edition
+
+
+def test_a_completion_names_exactly_the_pairs_whose_standing_it_changed(course):
+    """Reports recompute the (department, requirement) pairs that compliance names: those of
+    the holder's assignments the completion updated, found without a query of their own; a
+    completion that counts for no assignment names none."""
+    everyone = TrainingRequirementFactory(course=course, name="Everyone")
+    TrainingRequirementFactory(course=course, name="Liaisons", audience="liaisons")
+    TrainingRequirementFactory(name="Another course")
+    employee, outsider = EmployeeFactory(), EmployeeFactory()
+    assignments_sync(today=TODAY)
+    Assignment.objects.filter(employee=outsider).delete()
+    sent = []
+
+    def record(sender, department_ids, requirement_ids, **kwargs):
+        sent.append((department_ids, requirement_ids))
+
+    standing_changed.connect(record, dispatch_uid="test.pairs")
+    try:
+        complete_by_reading(employee, course)
+        assert sent == [(frozenset({employee.department_id}), frozenset({everyone.pk}))]
+        sent.clear()
+        complete_by_reading(outsider, course)
+        assert sent == []
+    finally:
+        standing_changed.disconnect(dispatch_uid="test.pairs")

@@ -16,6 +16,7 @@ from wagtail.models import Locale
 from wagtail_localize.models import Translation, TranslationSource
 
 from certificates.models import Certificate, CertificateSerialCounter
+from certificates.rendering import certificate_html
 from courses import selectors, services
 from courses.approval import WORKFLOW_NAME, approval_workflow_ensure
 from courses.models import Completion, CoursePage, Enrollment, LessonProgress, QuizAttempt
@@ -95,6 +96,8 @@ def test_a_spanish_learner_completes_the_course_in_spanish_and_it_counts(
     OrganisationSettings.load()
     CertificateSerialCounter.objects.create(year=timezone.localtime().year)
     spanish = translate_course(quiz_course, es, quiz_course.lesson_list)
+    employee.preferred_language = "es"
+    employee.save()
     client = in_spanish(employee_client)
     home = client.get("/").content.decode()
     assert f'lang="es">{SPANISH_TITLE}</a>' in home  # the catalogue, in Spanish
@@ -122,14 +125,24 @@ def test_a_spanish_learner_completes_the_course_in_spanish_and_it_counts(
     assert 'class="lms-question__text" lang="es">ES: ' in page
 
     data = {f"q-{key}": value for key, value in right_answers(attempt).items()}
-    client.post(reverse("courses:attempt", args=[attempt.public_id]), data)
+    with CaptureQueriesContext(connection) as submitted:
+        client.post(reverse("courses:attempt", args=[attempt.public_id]), data)
+    # The certificate takes the title the course was taken in: no page is read to name it.
+    assert not [q for q in submitted.captured_queries if "wagtailcore_page" in q["sql"]]
 
     completion = Completion.objects.get(employee=employee)
     assert completion.course_id == quiz_course.pk
     assert completion.course_title == SPANISH_TITLE
+    assert completion.language == "es"
     assignment = Assignment.objects.get(employee=employee)
     assert assignment.latest_completed_at == completion.completed_at  # the requirement is met
-    assert Certificate.objects.get(completion=completion).course_title == SPANISH_TITLE
+    certificate = Certificate.objects.get(completion=completion)
+    assert (certificate.course_title, certificate.course_title_language) == (SPANISH_TITLE, "es")
+    mine = client.get(reverse("certificates:mine")).content.decode()
+    assert f'<span lang="es">{SPANISH_TITLE}</span>' in mine
+    verified = Client().get(reverse("certificates:verify", args=[certificate.code]))
+    assert f'<td lang="es">{SPANISH_TITLE}</td>' in verified.content.decode()
+    assert f'class="course" lang="es">{SPANISH_TITLE}<' in certificate_html(certificate=certificate)
     assert not Enrollment.objects.filter(course=spanish).exists()
 
 
@@ -348,5 +361,26 @@ def test_the_certificate_names_the_course_in_the_recipients_language(quiz_course
         services.quiz_attempt_submit(
             employee=employee, attempt_key=attempt.public_id, answers=right_answers(attempt)
         )
-        titles[language] = Certificate.objects.get(employee=employee).course_title
-    assert titles == {"es": SPANISH_TITLE, "en": "Encountering federal immigration agents"}
+        certificate = Certificate.objects.get(employee=employee)
+        titles[language] = (certificate.course_title, certificate.course_title_language)
+    english = "Encountering federal immigration agents"
+    assert titles == {"es": (SPANISH_TITLE, "es"), "en": (english, "en")}
+
+
+def test_a_course_taken_in_spanish_by_an_english_reader_is_certified_in_english(quiz_course, es):
+    """The certificate is rendered in its recipient's language, and names the course in it:
+    one who prefers English but read the Spanish course gets the English title, marked so."""
+    OrganisationSettings.load()
+    spanish = translate_course(quiz_course, es, quiz_course.lesson_list)
+    employee = EmployeeFactory(preferred_language="en")
+    for lesson in quiz_course.lesson_list:
+        services.lesson_complete(employee=employee, lesson=lesson)
+    attempt = services.quiz_attempt_start(employee=employee, course=quiz_course, shown=spanish)
+    services.quiz_attempt_submit(
+        employee=employee, attempt_key=attempt.public_id, answers=right_answers(attempt)
+    )
+    completion = Completion.objects.get(employee=employee)
+    assert (completion.course_title, completion.language) == (SPANISH_TITLE, "es")
+    certificate = Certificate.objects.get(employee=employee)
+    assert certificate.course_title == "Encountering federal immigration agents"
+    assert certificate.course_title_language == "en"

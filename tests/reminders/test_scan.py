@@ -250,3 +250,28 @@ def test_schedules_exist_once(db):
     assert names == sorted(ours)
     daily = Schedule.objects.get(name=schedules.SCAN_SCHEDULE)
     assert daily.func == "lms.reminders.tasks.reminder_scan_daily" and daily.schedule_type == "D"
+
+
+def test_the_scans_memoized_read_gives_the_querysets_own_rows(parks, assign, course, requirement):
+    """The scan reads its candidates with values_memoized (each distinct value converted
+    once): the rows equal the ORM's own, dates, datetimes and NULLs included."""
+    requirement.recertify_months = 12
+    requirement.window_days = 30
+    requirement.save()
+    policy = scan.policy_current()
+    today = timezone.localdate()
+    people = [EmployeeFactory(department=parks) for _ in range(4)]
+    for n, person in enumerate(people):
+        assign(person, today + timedelta(days=n % 2))  # two people share each due date
+    now = timezone.now()
+    for lesson in course.lessons():  # expires in five days: its refresher window is open
+        course_services.lesson_complete(
+            employee=people[0], lesson=lesson, now=now - timedelta(days=360)
+        )
+    in_window, _months, _windows = scan._in_window(today=today)
+    query = scan.candidate_query(policy=policy, today=today, in_window=in_window)
+    expected = list(query)
+    assert len({row[3] for row in expected}) < len(expected)  # a due date shared
+    assert any(row[4] is None for row in expected)  # not completed: NULL datetimes
+    assert any(row[4] is not None for row in expected)  # a refresher: a completion's datetime
+    assert list(scan.values_memoized(query, chunk_size=2)) == expected
