@@ -17,8 +17,10 @@ from lms.organisation import pdf
 
 TEMPLATE = "certificates/certificate_pdf.html"
 STYLESHEET = "certificates/certificate_pdf.css"
-#: The seal printed when OEI has set none: drawn for the project, clearly not the city's.
-PLACEHOLDER_SEAL = "img/seal-placeholder.svg"
+#: The seal printed when OEI has set none: drawn for the project, clearly not the city's
+#: (static/img/seal-placeholder.svg, rasterised at 300 px: an image is decoded once per worker
+#: and embedded as it is, where an SVG's shapes and lettering are drawn on every certificate).
+PLACEHOLDER_SEAL = "img/seal-placeholder.png"
 PDF_OPTIONS = pdf.PDF_UA_1
 
 

@@ -9,7 +9,7 @@ from wagtail.models import Locale, Page, Site
 from courses.models import Completion, Enrollment
 from lms.compliance.models import Assignment
 from lms.compliance.services import assignment_completion_record, assignments_sync
-from lms.organisation import roles
+from lms.organisation import pdf, roles
 from tests.factories import (
     CoursePageFactory,
     DepartmentFactory,
@@ -163,6 +163,13 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pdf_images():
+    """PDF workers keep the images they embed for a few minutes (lms.organisation.pdf): tests
+    reuse media names between cases, so each starts with none."""
+    pdf.image_cache_clear()
 
 
 @pytest.fixture(autouse=True)

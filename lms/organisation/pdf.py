@@ -24,6 +24,7 @@ while building one sets up urllib's handler chain (about 0.3 ms).
 """
 
 import threading
+import time
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -162,6 +163,27 @@ def stylesheet(template: str) -> CSS:
         return sheets[template]
 
 
+#: How long a worker keeps the images it fetched (a seal, a logo, a chart's image) decoded and
+#: ready to embed: a settings change that replaces an image file in place shows within this.
+IMAGE_CACHE_SECONDS = 300
+
+
+def image_cache() -> dict:
+    """The worker's WeasyPrint image cache (by URL): the seal and logo on every certificate
+    are read, decoded and compressed once, not on every render. Renewed every
+    :data:`IMAGE_CACHE_SECONDS`, so it holds only the images of the last few minutes."""
+    now = time.monotonic()
+    born = getattr(_worker, "images_born", None)
+    if born is None or now - born > IMAGE_CACHE_SECONDS:
+        _worker.images, _worker.images_born = {}, now
+    return _worker.images
+
+
+def image_cache_clear() -> None:
+    """Forget the worker's images (tests, which reuse media names between cases)."""
+    _worker.images_born = None
+
+
 def html_to_pdf(html: str, *, stylesheet_template: str, **options) -> bytes:
     """Render ``html`` with the stylesheet template ``stylesheet_template`` into a PDF.
 
@@ -172,5 +194,5 @@ def html_to_pdf(html: str, *, stylesheet_template: str, **options) -> bytes:
     return document.write_pdf(
         stylesheets=[stylesheet(stylesheet_template)],
         font_config=font_configuration(),
-        **options,
+        **{"cache": image_cache(), **options},
     )

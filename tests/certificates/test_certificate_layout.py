@@ -61,8 +61,8 @@ def test_the_placeholder_seal_is_printed_until_oei_sets_the_citys(certificate):
     html = rendering.certificate_html(certificate=certificate)
     assert f'src="{pdf.BASE_URL}static/{rendering.PLACEHOLDER_SEAL}"' in html
     assert 'alt="Placeholder seal"' in html
-    # Drawn as vectors: an SVG, not a picture of the city's seal.
-    assert pdf_images(rendering.certificate_pdf(certificate=certificate)) == []
+    # The project's placeholder, rasterised once (static/img/seal-placeholder.png).
+    assert len(pdf_images(rendering.certificate_pdf(certificate=certificate))) == 1
 
     organisation = OrganisationSettings.load()
     organisation.seal = Image.objects.create(title="Seal", file=get_test_image_file())

@@ -119,7 +119,9 @@ def test_the_certificate_fetches_nothing_outside_the_projects_files(
     assert tag in html
     document = rendering.pdf_from_html(html)
     assert web_server.paths == []
-    assert pdf_images(document) == []
+    # Only the certificate's own images (the placeholder seal): the probe added none.
+    own = rendering.pdf_from_html(rendering.certificate_html(certificate=certificate))
+    assert len(pdf_images(document)) == len(pdf_images(own)) == 1
     assert list(pdf_attachments(document)) == []
 
 
@@ -130,7 +132,8 @@ def test_the_certificate_prints_its_logo_from_the_public_media(certificate):
     signing.save()
     html = rendering.certificate_html(certificate=certificate)
     assert f'src="{pdf.BASE_URL}media/images/' in html
-    assert len(pdf_images(rendering.certificate_pdf(certificate=certificate))) == 1
+    # The logo beside the placeholder seal.
+    assert len(pdf_images(rendering.certificate_pdf(certificate=certificate))) == 2
 
 
 def test_the_certificate_says_it_is_sample_content_only_while_demo_content_is_loaded(

@@ -7,12 +7,15 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from lms.organisation import pdf
 from lms.organisation.pdf import (
     BASE_URL,
+    IMAGE_CACHE_SECONDS,
     MAX_DATA_URL_BYTES,
     FetchRefused,
     ProjectFilesFetcher,
     html_to_pdf,
+    image_cache,
     project_files_fetcher,
 )
 from lms.storage import private_storage
@@ -130,3 +133,28 @@ def test_a_pdf_embeds_a_public_image_by_a_relative_address():
 
 def test_one_fetcher_per_worker():
     assert project_files_fetcher() is project_files_fetcher()
+
+
+def test_a_worker_reads_each_image_once_for_a_few_minutes(monkeypatch):
+    """The seal and logo on every certificate are fetched and decoded once per worker, and
+    fetched again once the cache is older than IMAGE_CACHE_SECONDS."""
+    default_storage.save("images/dot.png", ContentFile(png()))
+    html = '<html lang="en"><title>T</title><img alt="" src="media/images/dot.png"></html>'
+    fetched = []
+    fetch = ProjectFilesFetcher.fetch
+
+    def counting(self, url, *args, **kwargs):
+        fetched.append(url)
+        return fetch(self, url, *args, **kwargs)
+
+    monkeypatch.setattr(ProjectFilesFetcher, "fetch", counting)
+    render = lambda: html_to_pdf(html, stylesheet_template="reports/progress_report_pdf.css")  # noqa: E731
+    first, second = render(), render()
+    assert len(pdf_images(first)) == len(pdf_images(second)) == 1
+    assert [url.rsplit("/", 1)[-1] for url in fetched] == ["dot.png"]
+    clock = iter([0.0, 0.0, IMAGE_CACHE_SECONDS + 1.0])
+    monkeypatch.setattr(pdf.time, "monotonic", lambda: next(clock))
+    pdf.image_cache_clear()
+    cache = image_cache()
+    assert image_cache() is cache  # the same worker, within the time
+    assert image_cache() is not cache  # renewed after IMAGE_CACHE_SECONDS
