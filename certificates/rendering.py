@@ -18,9 +18,9 @@ from lms.organisation import pdf
 TEMPLATE = "certificates/certificate_pdf.html"
 STYLESHEET = "certificates/certificate_pdf.css"
 #: The seal printed when OEI has set none: drawn for the project, clearly not the city's
-#: (static/img/seal-placeholder.svg, rasterised at 300 px: an image is decoded once per worker
-#: and embedded as it is, where an SVG's shapes and lettering are drawn on every certificate).
-PLACEHOLDER_SEAL = "img/seal-placeholder.png"
+#: (static/img/seal-placeholder.svg, rasterised at 300 px as a JPEG: embedded as it is, where
+#: an SVG's shapes and lettering are drawn again on every certificate).
+PLACEHOLDER_SEAL = "img/seal-placeholder.jpg"
 PDF_OPTIONS = pdf.PDF_UA_1
 
 
@@ -49,10 +49,15 @@ def qr_svg(url: str) -> str:
     )
 
 
+#: Every image on a certificate is a JPEG on the page's white: WeasyPrint embeds a JPEG's bytes
+#: as they are, where it splits and recompresses a PNG (and its transparency) on every render.
+CERTIFICATE_IMAGE = "|format-jpeg|jpegquality-92|bgcolor-ffffff"
+
+
 def _media_url(image, spec: str) -> str | None:
     if image is None:
         return None
-    return pdf.media_url(image.get_rendition(spec).file.name)
+    return pdf.media_url(image.get_rendition(spec + CERTIFICATE_IMAGE).file.name)
 
 
 def _office_in_title(office: str, title: str) -> bool:
