@@ -54,6 +54,9 @@ from lms.organisation.selectors import (
 
 #: How close a deadline must be to count as "due soon".
 DUE_SOON_DAYS = 14
+#: The liaison dashboard's "due in the next 30 days" figure (issue 20): how far ahead it looks.
+#: A figure of its own, not a status: the "due soon" status keeps DUE_SOON_DAYS.
+DUE_WITHIN_DAYS = 30
 
 
 class Status:
@@ -509,6 +512,20 @@ def roster_summary(assignments: QuerySet[Assignment]) -> RosterSummary:
         summary.counts[row["status"]] = row["count"]
     return RosterSummary(
         requirements=sorted(by_requirement.values(), key=lambda r: (r.name, r.requirement_id))
+    )
+
+
+def due_within_count(
+    assignments: QuerySet[Assignment], *, days: int = DUE_WITHIN_DAYS, today: date | None = None
+) -> int:
+    """How many of ``assignments`` (annotated by :func:`with_status`) are not compliant and
+    fall due from ``today`` to ``days`` days later, both included: what the next ``days`` days
+    will bring, whatever their status says (not started, in progress, due soon, expired)."""
+    today = today or timezone.localdate()
+    return (
+        assignments.exclude(status__in=Status.COMPLIANT)
+        .filter(effective_due_on__gte=today, effective_due_on__lte=today + timedelta(days=days))
+        .count()
     )
 
 
