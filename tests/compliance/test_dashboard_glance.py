@@ -8,8 +8,8 @@ import pytest
 
 from lms.compliance import selectors
 from lms.compliance.models import Assignment
+from lms.compliance.selectors import DUE_WITHIN_DAYS
 from lms.compliance.services import assignments_sync
-from lms.compliance.selectors import DUE_SOON_DAYS, DUE_WITHIN_DAYS
 from tests.compliance.test_dashboard import (  # noqa: F401 - fixtures
     complete,
     dashboard_url,
@@ -51,9 +51,7 @@ def due_dates(course, parks, today):  # noqa: F811
     """Parks, one requirement: people due in 10, 29 and 31 days, one who has completed (due in
     20 days), one overdue and one due today."""
     requirement = TrainingRequirementFactory(course=course, name="Induction")
-    people = {
-        days: person(parks, f"Due{days}", "Person") for days in (10, 29, 31, 20, -1, 0)
-    }
+    people = {days: person(parks, f"Due{days}", "Person") for days in (10, 29, 31, 20, -1, 0)}
     assignments_sync()
     for days, employee in people.items():
         set_due(employee, requirement, today + timedelta(days=days))
