@@ -14,8 +14,9 @@ pytestmark = pytest.mark.browser
 OEI = "oei.admin"
 
 #: The element ``selector`` put at every height of the window in turn (every 20 px, as far as
-#: the page scrolls, wholly in the window): the points the browser finds at its centre and along its middle line
-#: (every 8 px, 2 px in from each end) that are neither the element nor inside it.
+#: the page scrolls, wholly in the window): the points the browser finds at its centre and
+#: along its middle line (every 8 px, 2 px in from each end) that are neither the element nor
+#: inside it.
 COVERED = """
 (selector) => {
   const control = document.querySelector(selector);
