@@ -96,9 +96,6 @@ def test_the_progress_report_pdf_has_the_stylesheet_in_each_chart(city, oei):
     html = render_to_string(TEMPLATE, report_context(report))
     charts_in_pdf = re.findall(r"<svg\b[^>]*>(.*?)</svg>", html, re.S)
     assert len(charts_in_pdf) == 3
-    assert all(
-        svg.count("<style>svg.pygal-chart { font-family:") == 1
-        for svg in charts_in_pdf
-    )
+    assert all(svg.count("<style>svg.pygal-chart { font-family:") == 1 for svg in charts_in_pdf)
     # and the PDF is still rendered, with its charts drawn (three form XObjects at least)
     assert drawn(progress_report_pdf(report))
