@@ -112,7 +112,6 @@ def department(request, code: str):
         "department": department,
         "summary": summary,
         "form": form,
-        "due_within": selectors.due_within_count(assignments),
         "due_within_days": selectors.DUE_WITHIN_DAYS,
     }
     if not form.is_valid():
