@@ -18,11 +18,23 @@ from bench import _served_demo as site  # noqa: E402 - sets Django up on its own
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from PIL import Image  # noqa: E402 - Pillow, WeasyPrint's
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 WIDTHS = {1280: 800, 375: 812}
+#: The largest a screenshot may be; a larger one is saved with a palette of 256 colours.
+MAX_BYTES = 300 * 1024
+
+
+def keep_small(path: Path) -> None:
+    """Save a screenshot over :data:`MAX_BYTES` as a 256-colour PNG (text stays sharp)."""
+    if path.stat().st_size <= MAX_BYTES:
+        return
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
 
 
 def screens() -> list[tuple[str, str | None, str]]:
@@ -62,6 +74,7 @@ def main() -> None:
                 page.goto(base + path, wait_until="load")
                 target = OUT / f"{stem}-{width}.png"
                 page.screenshot(path=str(target), full_page=width == 375)
+                keep_small(target)
                 print(f"{target.relative_to(OUT.parent.parent)}  ({page.url})")
                 context.close()
         browser.close()

@@ -54,6 +54,9 @@ from lms.organisation.selectors import (
 
 #: How close a deadline must be to count as "due soon".
 DUE_SOON_DAYS = 14
+#: The liaison dashboard's "due in the next 30 days" figure (issue 20): how far ahead it looks.
+#: A figure of its own, not a status: the "due soon" status keeps DUE_SOON_DAYS.
+DUE_WITHIN_DAYS = 30
 
 
 class Status:
@@ -433,6 +436,17 @@ class RequirementSummary:
     requirement_id: int
     name: str
     counts: dict[str, int] = field(default_factory=dict)
+    #: By status, how many fall due in the next DUE_WITHIN_DAYS days (today included).
+    due_within_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def due_within(self) -> int:
+        """Not compliant and due from today to DUE_WITHIN_DAYS days later (issue 20)."""
+        return sum(
+            count
+            for status, count in self.due_within_counts.items()
+            if status not in Status.COMPLIANT
+        )
 
     @property
     def total(self) -> int:
@@ -473,10 +487,15 @@ class RosterSummary:
     def all(self) -> RequirementSummary:
         """Every requirement together."""
         counts: dict[str, int] = {}
+        due_within: dict[str, int] = {}
         for requirement in self.requirements:
             for status, count in requirement.counts.items():
                 counts[status] = counts.get(status, 0) + count
-        return RequirementSummary(requirement_id=0, name="", counts=counts)
+            for status, count in requirement.due_within_counts.items():
+                due_within[status] = due_within.get(status, 0) + count
+        return RequirementSummary(
+            requirement_id=0, name="", counts=counts, due_within_counts=due_within
+        )
 
     def count(self, *, status: str | None = None, requirement_id: int | None = None) -> int:
         """How many assignments have ``status`` under ``requirement_id`` (None: any)."""
@@ -489,17 +508,22 @@ class RosterSummary:
         )
 
 
-def roster_summary(assignments: QuerySet[Assignment]) -> RosterSummary:
-    """Counts by requirement and status, in one aggregate query.
+def roster_summary(
+    assignments: QuerySet[Assignment], *, today: date | None = None
+) -> RosterSummary:
+    """Counts by requirement and status, in one aggregate query, with how many of each fall
+    due in the next DUE_WITHIN_DAYS days (``due_within``).
 
     Grouping by the annotated status computes the status once per assignment; a ``Count``
     with a ``filter=`` per status would repeat its whole CASE (and its subqueries) per count.
     """
+    today = today or timezone.localdate()
     by_requirement: dict[int, RequirementSummary] = {}
+    soon = Q(effective_due_on__gte=today, effective_due_on__lte=today + timedelta(DUE_WITHIN_DAYS))
     rows = (
         assignments.order_by()
         .values("requirement_id", "requirement__name", "status")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk"), due_within=Count("pk", filter=soon))
     )
     for row in rows:
         summary = by_requirement.setdefault(
@@ -507,8 +531,23 @@ def roster_summary(assignments: QuerySet[Assignment]) -> RosterSummary:
             RequirementSummary(requirement_id=row["requirement_id"], name=row["requirement__name"]),
         )
         summary.counts[row["status"]] = row["count"]
+        summary.due_within_counts[row["status"]] = row["due_within"]
     return RosterSummary(
         requirements=sorted(by_requirement.values(), key=lambda r: (r.name, r.requirement_id))
+    )
+
+
+def due_within_count(
+    assignments: QuerySet[Assignment], *, days: int = DUE_WITHIN_DAYS, today: date | None = None
+) -> int:
+    """How many of ``assignments`` (annotated by :func:`with_status`) are not compliant and
+    fall due from ``today`` to ``days`` days later, both included: what the next ``days`` days
+    will bring, whatever their status says (not started, in progress, due soon, expired)."""
+    today = today or timezone.localdate()
+    return (
+        assignments.exclude(status__in=Status.COMPLIANT)
+        .filter(effective_due_on__gte=today, effective_due_on__lte=today + timedelta(days=days))
+        .count()
     )
 
 

@@ -112,7 +112,7 @@ def department(request, code: str):
         "department": department,
         "summary": summary,
         "form": form,
-        "due_soon_days": selectors.DUE_SOON_DAYS,
+        "due_within_days": selectors.DUE_WITHIN_DAYS,
     }
     if not form.is_valid():
         return render(request, "compliance/department.html", context, status=400)

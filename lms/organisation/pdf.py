@@ -104,6 +104,16 @@ def _static_file(name: str) -> bytes | None:
         return file.read()
 
 
+def static_text(name: str) -> str:
+    """The text of the static file ``name`` (e.g. ``css/lms-charts.css``), found as the fetcher
+    finds it: for a stylesheet written into a PDF's HTML, where WeasyPrint fetches none (an
+    inline SVG's ``@import`` fails in WeasyPrint 70: its SVG tree has no fetch_url)."""
+    body = _static_file(name)
+    if body is None:
+        raise FetchRefused(f"no such static file: {name}")
+    return body.decode("utf-8")
+
+
 def _public_media_file(name: str) -> bytes | None:
     if not name.startswith(tuple(settings.PUBLIC_MEDIA_PREFIXES)):
         raise FetchRefused(f"refused: /media/{name} is not public")

@@ -3,6 +3,11 @@
 Each chart carries a title and a description inside the SVG (``role="img"``, labelled by
 them), no script, and travels with a text summary and its data table, so nobody needs to see
 it to read it. Colours are USWDS tokens with at least 4.5:1 contrast on white.
+
+Their styles are in the static stylesheet ``static/css/lms-charts.css`` (issue 20), written from
+pygal's with :data:`STYLE`: pygal's own ``<style>`` inside the SVG is removed, so the pages
+carry no inline style. The pages link the stylesheet; in a PDF each chart imports it
+(:attr:`Chart.svg_for_pdf`) holds it, as WeasyPrint styles an inline SVG only from inside it.
 """
 
 import re
@@ -16,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
+from lms.organisation import pdf
 from lms.reports.privacy import shown_count
 
 STYLE = Style(
@@ -36,6 +42,11 @@ STYLE = Style(
 )
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+# pygal's styles: static/css/lms-charts.css has them, for every chart.
+_STYLE = re.compile(r"<style\b.*?</style>", re.S)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+#: The charts' stylesheet, a static file.
+STYLESHEET = "css/lms-charts.css"
 # pygal writes its configuration in a <script> even without its JavaScript: no script runs here.
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 
@@ -50,11 +61,21 @@ class Chart:
     columns: list[str]
     rows: list[list]
 
+    @property
+    def svg_for_pdf(self) -> SafeString:
+        """The SVG with the charts' stylesheet inside it, for WeasyPrint, which applies to an
+        inline SVG only the styles inside it (and cannot follow an ``@import`` there). The
+        stylesheet is the static file the pages link, read as the PDF renderer's fetcher
+        reads static files."""
+        head, rest = self.svg.split(">", 1)
+        css = _CSS_COMMENT.sub("", pdf.static_text(STYLESHEET)).strip().replace("<", "\\3c ")
+        return mark_safe(f"{head}><style>{css}</style>{rest}")  # noqa: S308 - our static CSS
+
 
 def _accessible(svg: str, *, title: str, summary: str) -> SafeString:
-    """Name the SVG by its title and description; drop pygal's comments and script."""
+    """Name the SVG by its title and description; drop pygal's comments, script and style."""
     key = f"chart-{uuid4().hex[:12]}"
-    svg = _SCRIPT.sub("", _COMMENT.sub("", svg))
+    svg = _STYLE.sub("", _SCRIPT.sub("", _COMMENT.sub("", svg)))
     # An inline style attribute is refused by the Content-Security-Policy: say it in SVG instead.
     svg = svg.replace('style="opacity: 0"', 'opacity="0"')
     head, rest = svg.split(">", 1)

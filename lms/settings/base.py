@@ -253,7 +253,7 @@ if env("RATELIMIT_IP_META_KEY", default=""):
 RATELIMIT_IP_META_KEY = "lms.http.client_ip"
 
 # Content-Security-Policy (django-csp) on every response: our own origin only, no inline script
-# or style; a <style> the server writes (pygal's charts) carries the request's nonce. Wagtail's
+# or style; a <style> the server writes (the primary colour) carries the request's nonce. Wagtail's
 # admin gets a relaxed policy of its own, see lms.http.ContentSecurityPolicyMiddleware.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -2,8 +2,6 @@
 
 from django import forms, template
 from django.conf import settings
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from lms.http import request_nonce
 from lms.organisation.selectors import is_supervisor
@@ -42,20 +40,6 @@ def usa_widget(bound_field):
 def csp_nonce(context) -> str:
     """The request's CSP nonce, for an inline ``<script nonce="...">`` Wagtail's admin writes."""
     return request_nonce(context.get("request"))
-
-
-@register.simple_tag(takes_context=True)
-def with_style_nonce(context, markup: SafeString) -> SafeString:
-    """Markup written by the server (a pygal chart) with the CSP nonce on its <style> tags.
-
-    The Content-Security-Policy allows no inline style but one carrying the request's nonce
-    (``request.csp_nonce``, lazy: reading it puts it in the header). Without a request (a PDF
-    rendered by WeasyPrint) the markup is unchanged."""
-    nonce = getattr(context.get("request"), "csp_nonce", None)
-    nonce = "" if nonce is None else str(nonce)
-    if not nonce:
-        return markup
-    return mark_safe(markup.replace("<style", f'<style nonce="{escape(nonce)}"'))  # noqa: S308
 
 
 @register.inclusion_tag("includes/sample_content_notice.html")
