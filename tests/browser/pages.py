@@ -598,3 +598,75 @@ class ProviderSignOutScreen(Screen):
         expect(self.heading()).to_have_text(re.compile("Sign out of your City account"))
         self.page.get_by_role("button", name="Sign out").click()
         self.page.wait_for_load_state()
+
+
+# --- The HR roster feed and the city identity in the admin (issues 19 and 20) ----------------
+
+
+class AdminSettingsForm(Screen):
+    """A Wagtail settings form (Settings > ...), as OEI fills it."""
+
+    def save(self):
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Save", exact=True).click()
+        return self
+
+    def saved_message(self):
+        return self.page.locator(".messages .success")
+
+    def refused_message(self):
+        return self.page.locator(".messages .error")
+
+    def error(self, field: str | None = None):
+        """The error shown under ``field`` (its name), or under any field."""
+        if field is None:
+            return self.page.locator(".w-field__errors")
+        return self.page.locator(f'[data-field-wrapper]:has([name="{field}"]) .w-field__errors')
+
+
+class RosterFeedSettingsForm(AdminSettingsForm):
+    def folder(self):
+        return self.page.get_by_role("textbox", name="Drop folder")
+
+    def set_folder(self, path: str):
+        self.folder().fill(path)
+        return self
+
+
+class RosterFeedScreen(Screen):
+    """OEI's list of the files the HR feed read, and each one's result."""
+
+    PATH = "/admin/organisation/roster-feed/"
+    SETTINGS = "/admin/settings/organisation/rosterfeedsettings/"
+
+    @classmethod
+    def paths(cls, record) -> list[str]:
+        """Every feed screen: the list, one file's result, the folder's form."""
+        return [cls.PATH, f"{cls.PATH}{record.pk}/", cls.SETTINGS]
+
+    def open(self):
+        self.page.goto(self.PATH)
+        return self
+
+    def open_from_the_menu(self):
+        self.page.goto("/admin/")
+        self.page.locator("#wagtail-sidebar").get_by_role("link", name="HR roster feed").click()
+        self.page.wait_for_url(re.compile(re.escape(self.PATH) + "$"))
+        return self
+
+    def open_settings(self):
+        self.page.goto(self.SETTINGS)
+        return RosterFeedSettingsForm(self.page)
+
+    def row(self, file_name: str):
+        return self.page.get_by_role("row").filter(has_text=file_name)
+
+    def open_file(self, file_name: str):
+        self.page.get_by_role("link", name=file_name, exact=True).click()
+        self.page.wait_for_load_state()
+        return self
+
+    def back_to_all_files(self):
+        self.page.get_by_role("link", name="All files read by the feed").click()
+        self.page.wait_for_url(re.compile(re.escape(self.PATH) + "$"))
+        return self
