@@ -93,3 +93,26 @@ def test_oei_edits_the_identity_in_the_admin_and_an_editor_cannot(client, oei_cl
     assert "4.5:1" in response.content.decode()
     settings.refresh_from_db()
     assert settings.primary_colour == ""
+
+
+@pytest.mark.parametrize(
+    ("app", "model", "fields"),
+    [
+        ("lms", "organisationsettings", ("logo", "seal")),
+        ("certificates", "certificatesettings", ("logo", "signature")),
+    ],
+)
+def test_the_image_choosers_start_under_the_content_security_policy(oei_client, app, model, fields):
+    """Wagtail writes each image chooser's starting <script> bare; the policy allows no inline
+    script without the request's nonce, so "Choose an image" did nothing on these forms."""
+    response = oei_client.get(reverse("wagtailsettings:edit", args=[app, model]), follow=True)
+    html = response.content.decode()
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    for field in fields:
+        script = re.search(rf'<script([^>]*)>new ImageChooser\("id_{field}"', html)
+        assert script is not None, field
+        assert script.group(1) == f' nonce="{nonce}"', field
+    # no inline script the policy would block
+    assert (
+        re.findall(r"<script(?![^>]*\b(?:src|nonce)=)(?![^>]*application/json)[^>]*>", html) == []
+    )
