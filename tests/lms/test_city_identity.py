@@ -6,6 +6,8 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
 
 from lms.models import OrganisationSettings, contrast_with_white
 
@@ -116,3 +118,22 @@ def test_the_image_choosers_start_under_the_content_security_policy(oei_client, 
     assert (
         re.findall(r"<script(?![^>]*\b(?:src|nonce)=)(?![^>]*application/json)[^>]*>", html) == []
     )
+
+
+def test_the_header_shows_renditions_of_the_logo_and_seal_which_are_published(
+    client, home_page, settings, tmp_path
+):
+    """Only MEDIA_ROOT/images/ (renditions) is published; the header linked to the original
+    upload (original_images/), which no visitor can fetch."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    organisation = OrganisationSettings.load()
+    organisation.seal = Image.objects.create(title="Seal", file=get_test_image_file())
+    organisation.save()
+    html = client.get("/").content.decode()
+    seal = re.search(r'<img class="lms-brand__seal" src="([^"]+)"', html).group(1)
+    assert seal.startswith(f"{settings.MEDIA_URL}images/"), seal
+    organisation.logo = Image.objects.create(title="Logo", file=get_test_image_file())
+    organisation.save()
+    html = client.get("/").content.decode()
+    logo = re.search(r'<img class="lms-brand__logo" src="([^"]+)"', html).group(1)
+    assert logo.startswith(f"{settings.MEDIA_URL}images/"), logo
