@@ -90,6 +90,8 @@ def test_oei_sets_the_city_identity_and_the_signatory(page, demo, tmp_path, axe)
     # the public pages: the logo in the header, the colour on the band
     page.goto("/")
     logo = page.locator("img.lms-brand__logo")
+    fetched = page.request.get(logo.get_attribute("src"))
+    assert fetched.status == 200, (logo.get_attribute("src"), fetched.status, fetched.text()[:300])
     expect(logo).to_be_visible()
     # a rendition (under images/, the media that is published), loaded
     assert logo.get_attribute("src").startswith("/media/images/")
