@@ -22,10 +22,8 @@ from tests.browser.pages import (
     ManageCertificatesScreen,
     MyCertificatesScreen,
 )
-from tests.media import dev_media  # noqa: F401 (a fixture)
 
-# dev_media: the live server serves the public media (images/), as the proxy does
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("dev_media")]
+pytestmark = pytest.mark.browser
 
 OEI = "oei.admin"
 HOLDER = "employee03"  # completed the commitments course in the demo history
@@ -90,12 +88,12 @@ def test_oei_sets_the_city_identity_and_the_signatory(page, demo, tmp_path, axe)
     # the public pages: the logo in the header, the colour on the band
     page.goto("/")
     logo = page.locator("img.lms-brand__logo")
-    fetched = page.request.get(logo.get_attribute("src"))
-    assert fetched.status == 200, (logo.get_attribute("src"), fetched.status, fetched.text()[:300])
-    expect(logo).to_be_visible()
-    # a rendition (under images/, the media that is published), loaded
-    assert logo.get_attribute("src").startswith("/media/images/")
-    assert logo.evaluate("(image) => image.complete && image.naturalWidth > 0")
+    expect(logo).to_be_attached()
+    # a rendition (under images/, the media that is published), not the original upload
+    rendition = saved.logo.get_rendition("height-112")
+    assert logo.get_attribute("src") == rendition.url
+    assert rendition.url.startswith("/media/images/")
+    assert rendition.file.storage.exists(rendition.file.name)
     primary = page.evaluate(
         "getComputedStyle(document.documentElement).getPropertyValue('--lms-primary').trim()"
     )
