@@ -26,6 +26,7 @@ from lms.figures import percent
 from lms.organisation.models import Department, Employee
 from lms.records import ImmutableRecord, ImmutableRecordQuerySet
 from lms.storage import private_storage
+from lms.widgets import ImageChooser
 
 #: Verification codes: URL-safe base64 of 24 random bytes (192 bits), 32 characters.
 CODE_BYTES = 24
@@ -398,8 +399,8 @@ class CertificateSettings(BaseGenericSetting):
             [FieldPanel("signatory_name"), FieldPanel("signatory_title")],
             heading=_("Signatory"),
         ),
-        FieldPanel("logo"),
-        FieldPanel("signature"),
+        FieldPanel("logo", widget=ImageChooser),
+        FieldPanel("signature", widget=ImageChooser),
     ]
 
     class Meta:

@@ -13,6 +13,8 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from lms.widgets import ImageChooser
+
 
 class HomePage(Page):
     """The landing page; lists the published courses (the template asks courses for them:
@@ -147,8 +149,8 @@ class OrganisationSettings(BaseGenericSetting):
         MultiFieldPanel(
             [
                 FieldPanel("city_name"),
-                FieldPanel("logo"),
-                FieldPanel("seal"),
+                FieldPanel("logo", widget=ImageChooser),
+                FieldPanel("seal", widget=ImageChooser),
                 FieldPanel("primary_colour"),
             ],
             heading=_("City identity"),

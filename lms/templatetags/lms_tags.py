@@ -60,3 +60,10 @@ def supervises_someone(context) -> bool:
     if not hasattr(request, "_lms_supervises"):
         request._lms_supervises = is_supervisor(user=request.user)
     return request._lms_supervises
+
+
+@register.filter
+def breakable_path(path) -> SafeString:
+    """A server path (``/srv/hr/feed``), escaped, with a line break allowed after each ``/``:
+    a long folder name does not cut off or widen a page on a phone."""
+    return mark_safe("/<wbr>".join(escape(part) for part in str(path).split("/")))  # noqa: S308

@@ -598,3 +598,155 @@ class ProviderSignOutScreen(Screen):
         expect(self.heading()).to_have_text(re.compile("Sign out of your City account"))
         self.page.get_by_role("button", name="Sign out").click()
         self.page.wait_for_load_state()
+
+
+# --- The HR roster feed and the city identity in the admin (issues 19 and 20) ----------------
+
+
+class AdminSettingsForm(Screen):
+    """A Wagtail settings form (Settings > ...), as OEI fills it."""
+
+    def save(self):
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Save", exact=True).click()
+        self.page.wait_for_load_state("networkidle")
+        # the admin's messages fade in: checked (by axe) once they have
+        # (polled from here: wait_for_function evaluates a string, which the CSP refuses)
+        for _ in range(50):
+            if self.page.evaluate(
+                "document.getAnimations().every((a) => a.playState !== 'running')"
+            ):
+                break
+            time.sleep(0.1)
+        return self
+
+    def open_again(self):
+        """The same form, as it stands saved, opened afresh."""
+        self.page.goto(self.page.url)
+        return self
+
+    def saved_message(self):
+        return self.page.locator(".messages .success")
+
+    def refused_message(self):
+        return self.page.locator(".messages .error")
+
+    def error(self, field: str | None = None):
+        """The error shown under ``field`` (its name), or under any field."""
+        if field is None:
+            return self.page.locator(".w-field__errors")
+        return self.page.locator(f'[data-field]:has([name="{field}"]) .w-field__errors')
+
+
+class RosterFeedSettingsForm(AdminSettingsForm):
+    def folder(self):
+        return self.page.get_by_role("textbox", name="Drop folder")
+
+    def set_folder(self, path: str):
+        self.folder().fill(path)
+        return self
+
+
+class RosterFeedScreen(Screen):
+    """OEI's list of the files the HR feed read, and each one's result."""
+
+    PATH = "/admin/organisation/roster-feed/"
+    SETTINGS = "/admin/settings/organisation/rosterfeedsettings/"
+
+    @classmethod
+    def paths(cls, record) -> list[str]:
+        """Every feed screen: the list, one file's result, the folder's form."""
+        return [cls.PATH, f"{cls.PATH}{record.pk}/", cls.SETTINGS]
+
+    def open(self):
+        self.page.goto(self.PATH)
+        return self
+
+    def open_from_the_menu(self):
+        self.page.goto("/admin/")
+        self.page.locator("#wagtail-sidebar").get_by_role("link", name="HR roster feed").click()
+        self.page.wait_for_url(re.compile(re.escape(self.PATH) + "$"))
+        return self
+
+    def open_settings(self):
+        self.page.goto(self.SETTINGS)
+        return RosterFeedSettingsForm(self.page)
+
+    def folder(self):
+        """The folder the feed reads, as the page names it."""
+        return self.page.locator("main p code")
+
+    def row(self, file_name: str):
+        return self.page.get_by_role("row").filter(has_text=file_name)
+
+    def open_file(self, file_name: str):
+        self.page.get_by_role("link", name=file_name, exact=True).click()
+        self.page.wait_for_load_state()
+        return self
+
+    def back_to_all_files(self):
+        self.page.get_by_role("link", name="All files read by the feed").click()
+        self.page.wait_for_url(re.compile(re.escape(self.PATH) + "$"))
+        return self
+
+
+class ImageChooserModal(Screen):
+    """Wagtail's "Choose an image" dialog, on its Upload tab."""
+
+    def dialog(self):
+        return self.page.get_by_role("dialog")
+
+    def upload(self, title: str, path: Path):
+        dialog = self.dialog()
+        dialog.get_by_role("tab", name="Upload").click()
+        dialog.get_by_role("textbox", name="Title").fill(title)
+        dialog.locator('input[type="file"]').set_input_files(str(path))
+        dialog.get_by_role("button", name="Upload").click()
+        return self
+
+    def error(self):
+        """The message of a refused upload."""
+        return self.dialog().get_by_text(re.compile("not an image|valid image"))
+
+    def close(self):
+        self.dialog().get_by_role("button", name="Close").click()
+        return self
+
+
+class IdentitySettingsForm(AdminSettingsForm):
+    """Settings > Organisation settings: the city's name, logo, seal and colour (issue 20)."""
+
+    PATH = "/admin/settings/lms/organisationsettings/"
+
+    def open(self):
+        self.page.goto(self.PATH)
+        return self
+
+    def choose_image(self, field: str) -> ImageChooserModal:
+        """Open the chooser of ``field`` ("logo", "seal")."""
+        wrapper = self.page.locator(f'[data-field]:has([name="{field}"])')
+        wrapper.get_by_role("button", name="Choose an image").click()
+        modal = ImageChooserModal(self.page)
+        expect(modal.dialog()).to_be_visible()
+        return modal
+
+    def chosen_title(self, field: str):
+        wrapper = self.page.locator(f'[data-field]:has([name="{field}"])')
+        return wrapper.locator("[data-chooser-title]")
+
+    def set_colour(self, colour: str):
+        self.page.get_by_role("textbox", name="Primary colour").fill(colour)
+        return self
+
+
+class CertificateSettingsForm(AdminSettingsForm):
+    PATH = "/admin/settings/certificates/certificatesettings/"
+
+    def open(self):
+        self.page.goto(self.PATH)
+        return self
+
+    def set_signatory(self, name: str, title: str):
+        self.page.get_by_role("textbox", name="Signatory name").fill(name)
+        self.page.get_by_role("textbox", name="Signatory title").fill(title)
+        return self

@@ -6,6 +6,8 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
 
 from lms.models import OrganisationSettings, contrast_with_white
 
@@ -93,3 +95,45 @@ def test_oei_edits_the_identity_in_the_admin_and_an_editor_cannot(client, oei_cl
     assert "4.5:1" in response.content.decode()
     settings.refresh_from_db()
     assert settings.primary_colour == ""
+
+
+@pytest.mark.parametrize(
+    ("app", "model", "fields"),
+    [
+        ("lms", "organisationsettings", ("logo", "seal")),
+        ("certificates", "certificatesettings", ("logo", "signature")),
+    ],
+)
+def test_the_image_choosers_start_under_the_content_security_policy(oei_client, app, model, fields):
+    """Wagtail writes each image chooser's starting <script> bare; the policy allows no inline
+    script without the request's nonce, so "Choose an image" did nothing on these forms."""
+    response = oei_client.get(reverse("wagtailsettings:edit", args=[app, model]), follow=True)
+    html = response.content.decode()
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    for field in fields:
+        script = re.search(rf'<script([^>]*)>new ImageChooser\("id_{field}"', html)
+        assert script is not None, field
+        assert script.group(1) == f' nonce="{nonce}"', field
+    # no inline script the policy would block
+    assert (
+        re.findall(r"<script(?![^>]*\b(?:src|nonce)=)(?![^>]*application/json)[^>]*>", html) == []
+    )
+
+
+def test_the_header_shows_renditions_of_the_logo_and_seal_which_are_published(
+    client, home_page, settings, tmp_path
+):
+    """Only MEDIA_ROOT/images/ (renditions) is published; the header linked to the original
+    upload (original_images/), which no visitor can fetch."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    organisation = OrganisationSettings.load()
+    organisation.seal = Image.objects.create(title="Seal", file=get_test_image_file())
+    organisation.save()
+    html = client.get("/").content.decode()
+    seal = re.search(r'<img class="lms-brand__seal" src="([^"]+)"', html).group(1)
+    assert seal.startswith(f"{settings.MEDIA_URL}images/"), seal
+    organisation.logo = Image.objects.create(title="Logo", file=get_test_image_file())
+    organisation.save()
+    html = client.get("/").content.decode()
+    logo = re.search(r'<img class="lms-brand__logo" src="([^"]+)"', html).group(1)
+    assert logo.startswith(f"{settings.MEDIA_URL}images/"), logo

@@ -20,6 +20,7 @@ from wagtail.models import ModelLogEntry
 from certificates.models import CertificateSettings
 from lms.models import OrganisationSettings
 from lms.organisation import roles, roster
+from lms.organisation.models import RosterFeedFile, RosterFeedSettings
 from lms.organisation.services import roster_import
 from tests.factories import PASSWORD, DepartmentFactory, EmployeeFactory, UserFactory
 
@@ -153,6 +154,7 @@ SETTINGS = [
     ("lms", "organisationsettings", OrganisationSettings),
     ("certificates", "certificatesettings", CertificateSettings),
     ("reminders", "reminderpolicy", None),
+    ("organisation", "rosterfeedsettings", None),
 ]
 
 
@@ -206,6 +208,45 @@ def test_certificate_settings_saved_by_oei_only(client, role):
     else:
         assert_refused(response, role)
         assert settings.signatory_name != "Director Nuevo"
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_the_hr_feed_screens_are_reached_by_oei_and_superusers_only(client, role):
+    """The feed's files list, one file's result and its folder's form (issue 19)."""
+    record = RosterFeedFile.objects.create(
+        sha256="a" * 64,
+        file_name="roster.csv",
+        status=RosterFeedFile.Status.APPLIED,
+        summary="1 rows",
+    )
+    feed_settings = RosterFeedSettings.load()
+    client.force_login(make_user(role))
+    urls = [
+        reverse("organisation_roster_feed:index"),
+        reverse("organisation_roster_feed:file", kwargs={"pk": record.pk}),
+        reverse(
+            "wagtailsettings:edit", args=["organisation", "rosterfeedsettings", feed_settings.pk]
+        ),
+    ]
+    assert_reached_only_by(client, role, urls, allowed=("oei", "superuser"))
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_the_hr_feed_folder_is_saved_by_oei_only(client, role, settings, tmp_path):
+    settings.ROSTER_FEED_ROOT = str(tmp_path)
+    client.force_login(make_user(role))
+    feed_settings = RosterFeedSettings.load()
+    url = reverse(
+        "wagtailsettings:edit", args=["organisation", "rosterfeedsettings", feed_settings.pk]
+    )
+    response = client.post(url, {"directory": str(tmp_path / "hr")})
+    feed_settings.refresh_from_db()
+    if role in ("oei", "superuser"):
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert feed_settings.directory == str(tmp_path / "hr")
+    else:
+        assert_refused(response, role)
+        assert feed_settings.directory == ""
 
 
 # --- OEI creates and edits employees' accounts, and nothing more ------------------------------
