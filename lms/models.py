@@ -84,24 +84,35 @@ class HomePage(Page):
             self.url_path + "".join(f"{slug}/" for slug in path_components[:depth])
             for depth in range(1, len(path_components) + 1)
         ]
-        found = dict(
-            Page.objects.filter(url_path__in=addresses, path__startswith=self.path).values_list(
-                "url_path", "content_type_id"
-            )
-        )
+        found = {
+            url_path: (pk, content_type_id)
+            for url_path, pk, content_type_id in Page.objects.filter(
+                url_path__in=addresses, path__startswith=self.path
+            ).values_list("url_path", "pk", "content_type_id")
+        }
         if len(found) != len(addresses):
             return None
         models_on_path = [
-            ContentType.objects.get_for_id(found[url]).model_class() for url in addresses
+            ContentType.objects.get_for_id(found[url][1]).model_class() for url in addresses
         ]
         # A page on the way with a route of its own (a routable page) is routed by Wagtail.
         if any(model is None or model.route is not Page.route for model in models_on_path[:-1]):
             return None
-        page = models_on_path[-1].objects.select_related("locale").get(url_path=addresses[-1])
+        if models_on_path[-1] is None:
+            return None
+        page = (
+            models_on_path[-1].objects.select_related("locale").filter(pk=found[addresses[-1]][0])
+        ).first()
+        parent = self
         if len(addresses) > 1:
-            parent = models_on_path[-2].objects.select_related("locale").get(url_path=addresses[-2])
-        else:
-            parent = self
+            parent = (
+                models_on_path[-2]
+                .objects.select_related("locale")
+                .filter(pk=found[addresses[-2]][0])
+                .first()
+            )
+        if page is None or parent is None:
+            return None  # deleted meanwhile: Wagtail's routing answers
         # As Wagtail's route does: get_parent() then costs nothing.
         page._cached_parent_obj = parent
         if not page.live:

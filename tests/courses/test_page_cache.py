@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from courses import selectors, services
 from lms.compliance.services import assignments_sync
@@ -263,3 +263,23 @@ def test_the_organisation_settings_are_read_once_and_fresh_after_a_save(employee
 
 def test_the_body_cache_version_is_in_every_key(lesson):
     assert f":{settings.RENDERED_BODY_CACHE_VERSION}:" in lesson_key(lesson)
+
+
+def test_routing_by_address_finds_the_page_wagtails_routing_finds(home_page, lesson, rf):
+    home = home_page.specific
+    request = rf.get("/")
+    course = lesson.get_parent()
+    for page in (course.get_parent(), course, lesson):
+        components = [slug for slug in page.url_path[len(home.url_path) :].split("/") if slug]
+        ours = home._route_by_address(request, components)
+        wagtails = Page.route(home, request, components)
+        assert type(ours.page) is type(wagtails.page) is type(page.specific)
+        assert ours.page.pk == wagtails.page.pk
+    assert home._route_by_address(request, ["training", "no-such-course"]) is None
+
+
+def test_an_address_that_names_no_page_or_a_draft_is_a_404(employee_client, lesson):
+    assert employee_client.get(lesson.url + "no-such-page/").status_code == 404
+    assert employee_client.get("/no-such-page/").status_code == 404
+    draft = LessonPageFactory(parent=lesson.get_parent(), title="Draft lesson", live=False)
+    assert draft.url and employee_client.get(draft.url).status_code == 404
