@@ -283,3 +283,16 @@ def test_an_address_that_names_no_page_or_a_draft_is_a_404(employee_client, less
     assert employee_client.get("/no-such-page/").status_code == 404
     draft = LessonPageFactory(parent=lesson.get_parent(), title="Draft lesson", live=False)
     assert draft.url and employee_client.get(draft.url).status_code == 404
+
+
+def test_a_preview_is_rendered_and_never_cached(employee_client, employee, lesson, rf):
+    request = rf.get(lesson.url)
+    request.user = employee.user
+    request.session = employee_client.session
+    draft = lesson.get_latest_revision_as_object()
+    draft.body = [("text", "<p>Preview of a draft</p>")]
+    response = draft.make_preview_request(original_request=request)
+    assert "<p>Preview of a draft</p>" in response.render().content.decode()
+    assert cache.get(lesson_key(lesson)) is None
+    html = employee_client.get(lesson.url).content.decode()
+    assert "<p>First</p>" in html and "Preview of a draft" not in html
