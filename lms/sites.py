@@ -53,15 +53,18 @@ def site_for(hostname: str, port: int):
 
 
 class CachedSiteMiddleware:
-    """Gives the request its Wagtail Site from the cache (``Site.find_for_request`` then reads
+    """Gives a GET request its Wagtail Site from the cache (``Site.find_for_request`` then reads
     ``request._wagtail_site``): no query."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        hostname = split_domain_port(request._get_raw_host())[0]
-        request._wagtail_site = site_for(hostname, request.get_port())
+        # Pages are read with GET; a form's POST mostly redirects without asking for the site,
+        # and when it does ask, Wagtail looks it up as before.
+        if request.method in ("GET", "HEAD"):
+            hostname = split_domain_port(request._get_raw_host())[0]
+            request._wagtail_site = site_for(hostname, request.get_port())
         return self.get_response(request)
 
 
