@@ -52,6 +52,13 @@ def site_for(hostname: str, port: int):
     return candidates[len(candidates) == 2]
 
 
+def without_site(view):
+    """Marks a view that never asks for the site (the health check, /favicon.ico): the
+    middleware below leaves it alone, so it costs no cache or database read."""
+    view.without_site = True
+    return view
+
+
 class CachedSiteMiddleware:
     """Gives a GET request its Wagtail Site from the cache (``Site.find_for_request`` then reads
     ``request._wagtail_site``): no query."""
@@ -60,12 +67,14 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         # Pages are read with GET; a form's POST mostly redirects without asking for the site,
         # and when it does ask, Wagtail looks it up as before.
-        if request.method in ("GET", "HEAD"):
+        if request.method in ("GET", "HEAD") and not getattr(view_func, "without_site", False):
             hostname = split_domain_port(request._get_raw_host())[0]
             request._wagtail_site = site_for(hostname, request.get_port())
-        return self.get_response(request)
 
 
 @receiver(post_save, sender=Site, dispatch_uid="lms.sites.sites_forget_saved")
