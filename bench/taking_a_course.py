@@ -76,8 +76,12 @@ def build_course(index, *, lessons: int, questions: int) -> CoursePage:
             },
         ),
     ]
+    course.save_revision().publish()
     for n in range(lessons):
-        course.add_child(instance=LessonPage(title=f"Lesson {n + 1}", body=body))
+        lesson = course.add_child(instance=LessonPage(title=f"Lesson {n + 1}", body=body))
+        # Published through a revision, as editors publish (rendered bodies are cached per
+        # live revision: docs/caching.md).
+        lesson.save_revision().publish()
     return CoursePage.objects.get(pk=course.pk)
 
 

@@ -51,6 +51,9 @@ class CourseProgress:
     #: The latest completion of this edition was revoked (its certificate revoked): it no
     #: longer counts, and the course is taken again from the start (a new cycle).
     revocation: CompletionRevocation | None = None
+    #: The latest enrollment in the current edition, even a revoked one (``attempts_for``
+    #: reads its attempts); None when there is none or the user is no employee.
+    latest_enrollment: Enrollment | None = None
 
     @property
     def update_has_quiz(self) -> bool:
@@ -113,6 +116,7 @@ def course_progress(*, user, course: CoursePage, lessons: list) -> CourseProgres
         .order_by("-cycle")
         .first()
     )
+    progress.latest_enrollment = enrollment
     lesson_ids = {lesson.pk for lesson in lessons}
     if enrollment is None:
         if takes_update(employee=employee, course=course):
@@ -263,15 +267,24 @@ def attempt_review(*, attempt: QuizAttempt, level: str | None = None) -> Attempt
     )
 
 
-def attempts_for(*, user, course: CoursePage) -> list[QuizAttempt]:
+def attempts_for(
+    *, user, course: CoursePage, progress: CourseProgress | None = None
+) -> list[QuizAttempt]:
+    """The user's attempts in their latest enrollment in the course's current edition; with
+    ``progress`` (``course_progress`` of the same user and course) its enrollment is reused."""
     employee = employee_for(user=user)
     if employee is None:
         return []
-    enrollment = (
-        Enrollment.objects.filter(employee=employee, course=course, course_edition=course.edition)
-        .order_by("-cycle")
-        .first()
-    )
+    if progress is not None:
+        enrollment = progress.latest_enrollment
+    else:
+        enrollment = (
+            Enrollment.objects.filter(
+                employee=employee, course=course, course_edition=course.edition
+            )
+            .order_by("-cycle")
+            .first()
+        )
     if enrollment is None:
         return []
     return list(enrollment.attempts.order_by("number"))
@@ -749,10 +762,13 @@ def shown_as(source, translation, fields: tuple[str, ...], lang: str | None = No
     shown = copy.copy(source)
     if translation is None:
         shown.content_lang = lang or settings.LANGUAGE_CODE
+        shown.text_page = source
         return shown
     for name in fields:
         setattr(shown, name, getattr(translation, name))
     shown.content_lang = translation.locale.language_code
+    #: The page whose text is shown (its revision keys the rendered body: body_cache_key).
+    shown.text_page = translation
     return shown
 
 
@@ -915,3 +931,59 @@ def courses_shown_by_pk(*, courses, language: str) -> dict:
     return {
         course.pk: course for course in courses_shown(courses=unique.values(), language=language)
     }
+
+
+# --- Rendered bodies, cached per revision and language (issue 21, docs/caching.md) -------------
+
+#: Every key of a rendered body starts with this; the build's version follows, so a deploy
+#: (new templates) never serves HTML rendered by the previous one.
+BODY_CACHE_PREFIX = "lms:body"
+
+
+def body_cache_key(*, page, part: str, language: str, preview: bool = False) -> str | None:
+    """The cache key of a rendered part (``"lesson"``: a lesson's body; ``"course"``: a
+    course's description) of ``page`` (a page as ``course_shown`` returns it), read in the
+    interface ``language``; None when it must not be cached (a draft in preview, a page not
+    live or never published through a revision). The key names the page whose text is shown
+    (the source or its translation) and its live revision: a publish makes a new key, so the
+    next request renders the new revision, and a revision's content never changes."""
+    text_page = getattr(page, "text_page", page)
+    if preview or not text_page.live or text_page.live_revision_id is None:
+        return None
+    if part == "course":
+        # The edition is shown and changes without a revision (courses.services).
+        part = f"course-e{page.edition}"
+    return _body_key(
+        part,
+        text_page.pk,
+        text_page.live_revision_id,
+        (language or settings.LANGUAGE_CODE).split("-")[0],
+        getattr(page, "content_lang", settings.LANGUAGE_CODE),
+    )
+
+
+def _body_key(part: str, page_id: int, revision_id: int, language: str, content_lang: str) -> str:
+    version = settings.RENDERED_BODY_CACHE_VERSION
+    return f"{BODY_CACHE_PREFIX}:{version}:{part}:{page_id}:{revision_id}:{language}:{content_lang}"
+
+
+def body_cache_keys_of(*, page) -> list[str]:
+    """Every key a page's rendered parts may be cached under (each revision, interface language
+    and content language): deleted when the page is unpublished or deleted (one query)."""
+    revision_ids = list(Revision.objects.for_instance(page).values_list("pk", flat=True))
+    if page.live_revision_id is not None:
+        revision_ids.append(page.live_revision_id)
+    parts = ["lesson"]
+    if isinstance(page, CoursePage):
+        # The edition shown is the source's: the highest of the course and its translations.
+        editions = CoursePage.objects.filter(translation_key=page.translation_key)
+        highest = max(editions.values_list("edition", flat=True), default=page.edition)
+        parts = [f"course-e{edition}" for edition in range(1, max(highest, page.edition) + 1)]
+    languages = [code for code, _name in settings.LANGUAGES]
+    return [
+        _body_key(part, page.pk, revision_id, language, content_lang)
+        for part in parts
+        for revision_id in set(revision_ids)
+        for language in languages
+        for content_lang in languages
+    ]

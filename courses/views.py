@@ -111,9 +111,10 @@ def quiz(request, course_id: int):
     course = _live_course(course_id)
     if not course.has_quiz:
         raise Http404
-    lessons = list(course.lessons())
+    # Progress needs only the lessons' ids; the attempts are those of the same enrollment.
+    lessons = list(course.lessons().only("id"))
     progress = selectors.course_progress(user=request.user, course=course, lessons=lessons)
-    attempts = selectors.attempts_for(user=request.user, course=course)
+    attempts = selectors.attempts_for(user=request.user, course=course, progress=progress)
     shown = selectors.course_shown(course=course, lessons=[], language=translation.get_language())
     rules = (
         services.quiz_rules(enrollment=progress.enrollment, course=course)

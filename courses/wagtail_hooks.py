@@ -2,6 +2,9 @@
 changes held for a pending edition and the legal reviewer's queue of new editions."""
 
 from django.contrib import messages
+from django.core.cache import cache
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext
@@ -11,6 +14,7 @@ from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
+from wagtail.signals import page_unpublished
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -162,3 +166,16 @@ class EditionsAwaitingReviewPanel(Component):
 @hooks.register("construct_homepage_panels")
 def editions_awaiting_review_panel(request, panels):
     panels.append(EditionsAwaitingReviewPanel())
+
+
+# --- Rendered bodies (issue 21, docs/caching.md) ---------------------------------------------
+# Keys name the live revision, so a publish needs nothing here; an unpublished or deleted page
+# has its rendered parts deleted at once rather than left in the cache until they expire.
+
+
+@receiver(page_unpublished, sender=LessonPage, dispatch_uid="courses.body_forget_lesson")
+@receiver(page_unpublished, sender=CoursePage, dispatch_uid="courses.body_forget_course")
+@receiver(pre_delete, sender=LessonPage, dispatch_uid="courses.body_forget_deleted_lesson")
+@receiver(pre_delete, sender=CoursePage, dispatch_uid="courses.body_forget_deleted_course")
+def rendered_body_forget(sender, instance, **kwargs):
+    cache.delete_many(selectors.body_cache_keys_of(page=instance))

@@ -7,3 +7,8 @@ class LmsConfig(AppConfig):
 
     name = "lms"
     verbose_name = _("City training LMS")
+
+    def ready(self):
+        # Connects the receivers that delete the cached sites when one changes (issue 21), in
+        # every process that may change one (web, tasks, manage.py), not only in web workers.
+        from lms import sites  # noqa: F401

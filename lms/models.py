@@ -3,15 +3,21 @@
 import re
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from lms.widgets import ImageChooser
 
@@ -30,6 +36,19 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    @property
+    def localized(self):
+        """The home page in the active language: itself when it is in that language, which
+        Wagtail would otherwise find by asking the database for the active locale (every page
+        is routed from here: ``Page.route_for_request``)."""
+        try:
+            language = get_supported_content_language_variant(translation.get_language())
+        except LookupError:
+            language = None
+        if language == self.locale.language_code:
+            return self
+        return super().localized
 
     def route(self, request, path_components):
         """Every address is routed through the source (default-locale) tree, whatever the
@@ -52,7 +71,55 @@ class HomePage(Page):
             )
             if source is not None:
                 return source.route(request, path_components)
-        return super().route(request, path_components)
+        return self._route_by_address(request, path_components) or super().route(
+            request, path_components
+        )
+
+    def _route_by_address(self, request, path_components):
+        """Wagtail's routing in three queries whatever the depth (Wagtail asks for each level's
+        child and then its specific page: two queries a level): the pages on the path by their
+        ``url_path``, then the page and its parent as their own types. None (Wagtail routes
+        instead) when a page on the way routes in its own way or the address names no page."""
+        if not path_components:
+            return None
+        addresses = [
+            self.url_path + "".join(f"{slug}/" for slug in path_components[:depth])
+            for depth in range(1, len(path_components) + 1)
+        ]
+        found = {
+            url_path: (pk, content_type_id)
+            for url_path, pk, content_type_id in Page.objects.filter(
+                url_path__in=addresses, path__startswith=self.path
+            ).values_list("url_path", "pk", "content_type_id")
+        }
+        if len(found) != len(addresses):
+            return None
+        models_on_path = [
+            ContentType.objects.get_for_id(found[url][1]).model_class() for url in addresses
+        ]
+        # A page on the way with a route of its own (a routable page) is routed by Wagtail.
+        if any(model is None or model.route is not Page.route for model in models_on_path[:-1]):
+            return None
+        if models_on_path[-1] is None:
+            return None
+        page = (
+            models_on_path[-1].objects.select_related("locale").filter(pk=found[addresses[-1]][0])
+        ).first()
+        parent = self
+        if len(addresses) > 1:
+            parent = (
+                models_on_path[-2]
+                .objects.select_related("locale")
+                .filter(pk=found[addresses[-2]][0])
+                .first()
+            )
+        if page is None or parent is None:
+            return None  # deleted meanwhile: Wagtail's routing answers
+        # As Wagtail's route does: get_parent() then costs nothing.
+        page._cached_parent_obj = parent
+        if not page.live:
+            raise Http404
+        return page.route(request, [])
 
 
 def relative_luminance(colour: str) -> float:
@@ -90,6 +157,9 @@ def readable_under_white_text(colour: str) -> None:
             params={"ratio": contrast_with_white(colour)},
             code="low_contrast",
         )
+
+
+ORGANISATION_SETTINGS_CACHE_KEY = "lms:organisation-settings"
 
 
 @register_setting(icon="site")
@@ -157,5 +227,28 @@ class OrganisationSettings(BaseGenericSetting):
         ),
     ]
 
+    @classmethod
+    def load(cls, request_or_site=None):
+        """For a request, from the cache (every page's header and footer read it): no query.
+        Saving or deleting the settings deletes the cached copy (``_organisation_forget``)."""
+        if request_or_site is None or isinstance(request_or_site, Site):
+            return super().load(request_or_site)
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request_or_site, attr_name):
+            organisation = cache.get(ORGANISATION_SETTINGS_CACHE_KEY)
+            if organisation is None:
+                organisation = cls._get_or_create()
+                cache.set(
+                    ORGANISATION_SETTINGS_CACHE_KEY, organisation, settings.SITE_CACHE_SECONDS
+                )
+            setattr(request_or_site, attr_name, organisation)
+        return getattr(request_or_site, attr_name)
+
     class Meta:
         verbose_name = _("organisation settings")
+
+
+@receiver(post_save, sender=OrganisationSettings, dispatch_uid="lms.organisation_forget_saved")
+@receiver(post_delete, sender=OrganisationSettings, dispatch_uid="lms.organisation_forget_deleted")
+def _organisation_forget(sender, **kwargs):
+    cache.delete(ORGANISATION_SETTINGS_CACHE_KEY)

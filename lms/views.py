@@ -29,6 +29,7 @@ from lms.organisation import second_factor, sso
 from lms.organisation.services import second_factor as second_factor_services
 from lms.organisation.sso_views import preferred_language_remember
 from lms.organisation.tokens import invitation_token_generator, reset_token_generator
+from lms.sites import without_site
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @never_cache
+@without_site
 def healthz(request):
     """For load balancers and the run script: the app is up and its database answers."""
     with connection.cursor() as cursor:
@@ -89,6 +91,7 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+@without_site
 @cache_control(max_age=86400, public=True)
 def favicon(request):
     """/favicon.ico, which browsers ask for whatever the page says: the static file's URL

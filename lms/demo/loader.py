@@ -46,6 +46,7 @@ from courses.models import (
     LessonPage,
     TrainingIndexPage,
 )
+from lms import sites
 from lms.compliance.models import Assignment, Exemption, Extension, TrainingRequirement
 from lms.compliance.services import assignments_sync
 from lms.demo import content
@@ -236,6 +237,7 @@ def _home_page_ensure(*, root: Page, stats: DemoStats) -> HomePage:
     root.add_child(instance=home)
     home.save_revision().publish()
     Site.objects.filter(pk__in=site_ids).update(root_page=home)
+    sites.sites_forget()  # update() sends no signal
     stats.record("pages", created=True)
     return home
 

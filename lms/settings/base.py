@@ -4,6 +4,7 @@ Every value that differs between machines is read from the environment here, in 
 (django-environ). ``dev``, ``test`` and ``production`` only change defaults and add checks.
 """
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -403,6 +404,32 @@ SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
     "lms.http.SessionIdleMiddleware",
+)
+
+# --- Caching of learner pages (issue 21, docs/caching.md) -------------------------------------
+# Rendered lesson bodies and course descriptions are cached per live revision and language, for
+# RENDERED_BODY_CACHE_SECONDS (a publish makes a new key at once; the lifetime only bounds how
+# long a changed image or linked document keeps its old address in a body). The version is in
+# every key; by default a digest of the templates that render bodies, so that a deploy that
+# changes them never serves HTML rendered by the previous one from a shared Redis.
+RENDERED_BODY_CACHE_SECONDS = env.int("RENDERED_BODY_CACHE_SECONDS", default=24 * 3600)
+RENDERED_BODY_CACHE_VERSION = env(
+    "RENDERED_BODY_CACHE_VERSION",
+    default=hashlib.sha256(
+        b"".join(
+            path.read_bytes()
+            for path in sorted((BASE_DIR / "templates").glob("blocks/*.html"))
+            + sorted((BASE_DIR / "templates" / "courses" / "includes").glob("*_body.html"))
+            + [BASE_DIR / "courses" / "blocks.py"]
+        )
+    ).hexdigest()[:12],
+)
+# Wagtail's Site records and the organisation's settings are read on every request: kept in
+# the cache for this long (and deleted whenever one is saved or deleted).
+SITE_CACHE_SECONDS = env.int("SITE_CACHE_SECONDS", default=300)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "lms.sites.CachedSiteMiddleware",
 )
 
 # --- Whole-site load benchmark (issue 21) -------------------------------------------------------
