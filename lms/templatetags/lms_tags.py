@@ -2,6 +2,8 @@
 
 from django import forms, template
 from django.conf import settings
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from lms.http import request_nonce
 from lms.organisation.selectors import is_supervisor
