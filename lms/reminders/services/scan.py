@@ -352,10 +352,11 @@ def reminder_scan(*, today: date | None = None, dry_run: bool = False) -> ScanRe
         policy = policy_current()
         with _collector_paused():
             rows = _not_logged(candidate_rows(policy=policy, today=today))
-        result.logged = dict(Counter(row.kind for row in rows))
-        if dry_run:
-            transaction.set_rollback(True)
-            return result
-        log_rows_insert(rows, scan_date=today)
-        result.digests = _digests_build(today=today)
+            result.logged = dict(Counter(row.kind for row in rows))
+            if dry_run:
+                transaction.set_rollback(True)
+                return result
+            # Still paused: the insert builds a parameter tuple for each of those rows.
+            log_rows_insert(rows, scan_date=today)
+            result.digests = _digests_build(today=today)
     return result
