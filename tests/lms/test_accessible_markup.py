@@ -31,7 +31,7 @@ def test_the_course_cards_on_the_training_page_are_h2_under_its_h1(course, emplo
     assert headings[0] == "1"
     # no level skipped (axe heading-order): the cards come right under the page's h1
     assert all(int(b) - int(a) <= 1 for a, b in zip(headings, headings[1:], strict=False))
-    assert f'<h2 class="usa-card__heading"><a href="{course.url}">' in html
+    assert f'<h2 class="usa-card__heading"><a href="{course.url}" lang="en">' in html
 
 
 def test_the_home_page_keeps_its_course_cards_under_its_courses_h2(course, employee_client):
