@@ -537,20 +537,6 @@ def roster_summary(
     )
 
 
-def due_within_count(
-    assignments: QuerySet[Assignment], *, days: int = DUE_WITHIN_DAYS, today: date | None = None
-) -> int:
-    """How many of ``assignments`` (annotated by :func:`with_status`) are not compliant and
-    fall due from ``today`` to ``days`` days later, both included: what the next ``days`` days
-    will bring, whatever their status says (not started, in progress, due soon, expired)."""
-    today = today or timezone.localdate()
-    return (
-        assignments.exclude(status__in=Status.COMPLIANT)
-        .filter(effective_due_on__gte=today, effective_due_on__lte=today + timedelta(days=days))
-        .count()
-    )
-
-
 def roster_filter(
     assignments: QuerySet[Assignment],
     *,
