@@ -6,8 +6,8 @@ it to read it. Colours are USWDS tokens with at least 4.5:1 contrast on white.
 
 Their styles are in the static stylesheet ``static/css/lms-charts.css`` (issue 20), written from
 pygal's with :data:`STYLE`: pygal's own ``<style>`` inside the SVG is removed, so the pages
-carry no inline style. The pages link the stylesheet; in a PDF each chart imports it
-(:attr:`Chart.svg_for_pdf`) holds it, as WeasyPrint styles an inline SVG only from inside it.
+carry no inline style. The pages link the stylesheet; in a PDF each chart carries a copy of it
+(:attr:`Chart.svg_for_pdf`), as WeasyPrint styles an inline SVG only from inside it.
 """
 
 import re
