@@ -30,6 +30,7 @@ from lms.figures import percent
 from lms.organisation import dates
 from lms.organisation.models import Employee
 from lms.organisation.selectors import employee_for
+from lms.queries import PreparedRead
 
 
 @dataclass
@@ -862,24 +863,33 @@ def course_title_in(*, course: CoursePage, language: str) -> str:
     return (translation or course).title
 
 
+def _translated_title_query(*, course_id: int, language: str) -> QuerySet:
+    source = CoursePage.objects.filter(pk=course_id)
+    return _translations_served(
+        language=language,
+        translation_key=Subquery(source.values("translation_key")[:1]),
+        edition=Subquery(source.values("edition")[:1]),
+        source_id=course_id,
+    ).values_list("title", flat=True)[:1]
+
+
+#: Built by the ORM once per process (it cost 0.9 ms to build in every such submission, a few
+#: microseconds to run): lms.queries.PreparedRead. No page has a negative id, no language a NUL.
+_translated_title = PreparedRead(
+    CoursePage, _translated_title_query, course_id=-7_000_001, language="\x00language"
+)
+
+
 def course_translated_title(*, course_id: int, language: str) -> str | None:
     """The title of the approved, current translation of the source course ``course_id`` in
-    ``language``, or None: :func:`course_translation_shown` in one query of one column, for
-    services that name a course in every completion's transaction."""
+    ``language``, or None: :func:`course_translation_shown`'s rule (``_translations_served``) in
+    one prepared query of one column, for services that name a course in every completion's
+    transaction."""
     language = (language or settings.LANGUAGE_CODE).split("-")[0]
     if language == settings.LANGUAGE_CODE:
         return None
-    source = CoursePage.objects.filter(pk=course_id)
-    return (
-        _translations_served(
-            language=language,
-            translation_key=Subquery(source.values("translation_key")[:1]),
-            edition=Subquery(source.values("edition")[:1]),
-            source_id=course_id,
-        )
-        .values_list("title", flat=True)
-        .first()
-    )
+    rows = _translated_title.rows(course_id=course_id, language=language)
+    return rows[0][0] if rows else None
 
 
 def translations_behind(*, course: CoursePage) -> list[CoursePage]:

@@ -384,3 +384,39 @@ def test_a_course_taken_in_spanish_by_an_english_reader_is_certified_in_english(
     certificate = Certificate.objects.get(employee=employee)
     assert certificate.course_title == "Encountering federal immigration agents"
     assert certificate.course_title_language == "en"
+
+
+def test_the_prepared_title_read_answers_as_the_rule_does_in_every_state(quiz_course, es):
+    """``course_translated_title`` (one prepared SQL read, in every completion's transaction)
+    gives the title of exactly the translation ``course_translation_shown`` serves: none, a
+    draft, a live one, one behind a new edition, one brought up to date; and for another course
+    or language, none."""
+    other = CoursePageFactory(parent=quiz_course.get_parent())
+
+    def agree() -> str | None:
+        shown = selectors.course_translation_shown(course=quiz_course, language="es")
+        title = selectors.course_translated_title(course_id=quiz_course.pk, language="es")
+        assert title == (shown.title if shown is not None else None)
+        assert selectors.course_translated_title(course_id=other.pk, language="es") is None
+        assert selectors.course_translated_title(course_id=quiz_course.pk, language="fr") is None
+        assert selectors.course_translated_title(course_id=quiz_course.pk, language="en") is None
+        return title
+
+    assert agree() is None
+    spanish = translate_course(quiz_course, es, quiz_course.lesson_list, publish=False)
+    assert agree() is None  # a draft awaiting the legal review
+    spanish.get_latest_revision().publish()
+    assert agree() == SPANISH_TITLE
+    editor = UserFactory(roles=[roles.CONTENT_EDITOR])
+    services.course_edition_prepare(
+        course=quiz_course, summary="Section 7 memo updated.", changed_lessons=[], user=editor
+    )
+    services.course_edition_publish(course=quiz_course, user=editor)
+    assert agree() is None  # behind the source's new edition
+    spanish.refresh_from_db()
+    spanish.title = SPANISH_TITLE + " (2.ª edición)"
+    spanish.save_revision().publish()
+    assert agree() == SPANISH_TITLE + " (2.ª edición)"
+    spanish.refresh_from_db()
+    spanish.unpublish()
+    assert agree() is None
