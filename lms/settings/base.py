@@ -158,6 +158,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Auth -----------------------------------------------------------------------------------
 # Django's model backend, loading the user's employee record with the user (one query, not two).
 AUTHENTICATION_BACKENDS = ["lms.organisation.backends.EmployeeModelBackend"]
+# Argon2id at OWASP's minimum (lms/organisation/hashers.py): a tenth of PBKDF2's CPU per sign-in.
+# PBKDF2 checks the passwords stored before, which are upgraded at their owner's next sign-in.
+PASSWORD_HASHERS = [
+    "lms.organisation.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

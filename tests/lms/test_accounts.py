@@ -1,8 +1,11 @@
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
+from lms.settings import base as base_settings
 from tests.factories import PASSWORD, EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +70,30 @@ def test_password_change_needs_login_and_works(client, employee):
 
 def test_healthz_answers(client):
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_passwords_are_stored_with_argon2id_and_older_ones_upgraded_at_sign_in(client):
+    """Production's hashers (lms.settings.base): a new password is stored as Argon2id at
+    OWASP's minimum; a PBKDF2 hash from before still signs its owner in, and is re-encoded."""
+    with override_settings(PASSWORD_HASHERS=base_settings.PASSWORD_HASHERS):
+        employee = EmployeeFactory()
+        user = employee.user
+        user.set_password("a new passphrase for the city")
+        user.save()
+        assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+        user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+        user.save()
+        assert user.password.startswith("pbkdf2_sha256$")
+        wrong = client.post(
+            reverse("login"), {"username": user.username, "password": PASSWORD + "x"}
+        )
+        assert wrong.status_code == 200  # the form again, with its error
+        user.refresh_from_db()
+        assert user.password.startswith("pbkdf2_sha256$")  # nothing changes on a failure
+        signed_in = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+        assert signed_in.status_code == 302
+        user.refresh_from_db()
+        assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+        assert check_password(PASSWORD, user.password)
