@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
-from wagtail.models import Page, Revision, TaskState
+from wagtail.models import Page, ReferenceIndex, Revision, TaskState
 
 from courses import events
 from courses.models import (
@@ -975,6 +975,25 @@ def body_cache_key(*, page, part: str, language: str, preview: bool = False) -> 
 def _body_key(part: str, page_id: int, revision_id: int, language: str, content_lang: str) -> str:
     version = settings.RENDERED_BODY_CACHE_VERSION
     return f"{BODY_CACHE_PREFIX}:{version}:{part}:{page_id}:{revision_id}:{language}:{content_lang}"
+
+
+def body_cache_keys_referring_to(instance) -> list[str]:
+    """Every key under which a lesson's or course's rendered parts may show ``instance`` (an
+    image, a document or a page they link to): their address or text is printed in the body,
+    and changes without a new revision of the lesson. The pages come from Wagtail's reference
+    index (which records what each page's content refers to); one query, then one per page."""
+    page_type = ContentType.objects.get_for_model(Page)
+    page_ids = {
+        int(object_id)
+        for content_type_id, object_id in ReferenceIndex.get_references_to(instance)
+        .values_list("base_content_type_id", "object_id")
+        .distinct()
+        if content_type_id == page_type.pk
+    }
+    if not page_ids:
+        return []
+    pages = Page.objects.filter(pk__in=page_ids).type(LessonPage, CoursePage).specific()
+    return [key for page in pages for key in body_cache_keys_of(page=page)]
 
 
 def body_cache_keys_of(*, page) -> list[str]:

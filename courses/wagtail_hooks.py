@@ -3,7 +3,7 @@ changes held for a pending edition and the legal reviewer's queue of new edition
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -14,7 +14,9 @@ from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
-from wagtail.signals import page_unpublished
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -179,3 +181,20 @@ def editions_awaiting_review_panel(request, panels):
 @receiver(pre_delete, sender=CoursePage, dispatch_uid="courses.body_forget_deleted_course")
 def rendered_body_forget(sender, instance, **kwargs):
     cache.delete_many(selectors.body_cache_keys_of(page=instance))
+
+
+# An image, a document or a page that a lesson or course links to can change without a new
+# revision of the lesson (a new file, a new title, a page moved or unpublished; a deleted page
+# is unpublished first): the bodies that show it are deleted too, found through Wagtail's
+# reference index.
+@receiver(post_save, sender=get_image_model(), dispatch_uid="courses.body_forget_image_saved")
+@receiver(post_delete, sender=get_image_model(), dispatch_uid="courses.body_forget_image_deleted")
+@receiver(post_save, sender=get_document_model(), dispatch_uid="courses.body_forget_doc_saved")
+@receiver(post_delete, sender=get_document_model(), dispatch_uid="courses.body_forget_doc_deleted")
+@receiver(page_published, dispatch_uid="courses.body_forget_linked_page_published")
+@receiver(page_unpublished, dispatch_uid="courses.body_forget_linked_page_unpublished")
+@receiver(post_page_move, dispatch_uid="courses.body_forget_linked_page_moved")
+def rendered_bodies_referring_forget(sender, instance, **kwargs):
+    keys = selectors.body_cache_keys_referring_to(instance)
+    if keys:
+        cache.delete_many(keys)

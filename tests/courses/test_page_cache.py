@@ -10,10 +10,14 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Site
 
 from courses import selectors, services
@@ -296,3 +300,57 @@ def test_a_preview_is_rendered_and_never_cached(employee_client, employee, lesso
     assert cache.get(lesson_key(lesson)) is None
     html = employee_client.get(lesson.url).content.decode()
     assert "<p>First</p>" in html and "Preview of a draft" not in html
+
+
+def test_a_body_forgets_a_document_image_or_page_it_shows_when_that_changes(
+    body_cache, employee_client, training_index, django_capture_on_commit_callbacks
+):
+    """A lesson prints a document's title and address, an image's rendition and a linked
+    page's address: they change without a new revision of the lesson, and the cached body
+    follows them at once (docs/caching.md)."""
+    memo = Document.objects.create(
+        title="Memo, first version", file=ContentFile(b"The memo.\n", name="memo.txt")
+    )
+    picture = Image.objects.create(title="Badge", file=get_test_image_file())
+    target = published(LessonPageFactory(parent=training_index, title="Target", slug="first-slug"))
+    course = published(CoursePageFactory(parent=training_index))
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson = published(
+            LessonPageFactory(
+                parent=course,
+                body=[
+                    ("document", {"document": memo, "label": ""}),
+                    ("image", {"image": picture, "alt_text": "A badge", "caption": ""}),
+                    ("text", f'<p><a linktype="page" id="{target.pk}">Target</a></p>'),
+                ],
+            )
+        )
+    html = employee_client.get(lesson.url).content.decode()
+    assert "Memo, first version" in html and "first-slug" in html
+    assert cache.get(lesson_key(lesson)) is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        memo.title = "Memo, second version"
+        memo.save()
+    assert cache.get(lesson_key(lesson)) is None
+    assert "Memo, second version" in employee_client.get(lesson.url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        picture.title = "Badge, new"
+        picture.save()
+    assert cache.get(lesson_key(lesson)) is None
+    employee_client.get(lesson.url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        target.slug = "second-slug"
+        target.save_revision().publish()
+    html = employee_client.get(lesson.url).content.decode()
+    assert "second-slug" in html and "first-slug" not in html
+
+    # Nothing else is forgotten: another lesson's body stays cached.
+    other = published(LessonPageFactory(parent=course, body=[("text", "<p>Other</p>")]))
+    employee_client.get(other.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        memo.title = "Memo, third version"
+        memo.save()
+    assert cache.get(lesson_key(other)) is not None
