@@ -383,6 +383,10 @@ class CertificateSettings(BaseGenericSetting):
         blank=True,
         related_name="+",
         verbose_name=_("logo"),
+        help_text=_(
+            "Printed beside the seal. Leave empty to print the city's logo from the "
+            "organisation settings, if it has one."
+        ),
     )
     signature = models.ForeignKey(
         "wagtailimages.Image",

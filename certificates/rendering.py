@@ -83,7 +83,8 @@ def certificate_html(*, certificate: Certificate) -> str:
             {
                 "certificate": certificate,
                 "settings_": signing,
-                "logo_url": _media_url(signing.logo, "max-400x160"),
+                # The certificate's own logo, else the city's (set once, organisation settings).
+                "logo_url": _media_url(signing.logo or organisation.logo, "max-400x160"),
                 "signature_url": _media_url(signing.signature, "max-400x120"),
                 "seal_url": seal_url,
                 "seal_is_placeholder": organisation.seal is None,

@@ -14,6 +14,7 @@ from wagtail.images.tests.utils import get_test_image_file
 
 from certificates import rendering, tasks
 from certificates.models import Certificate, CertificateSettings
+from lms.models import OrganisationSettings
 from lms.organisation import pdf
 from lms.storage import private_storage
 from tests import pdf_probes
@@ -148,3 +149,27 @@ def test_the_certificate_says_it_is_sample_content_only_while_demo_content_is_lo
     reader = pdf_of(certificate)
     assert len(reader.pages) == 1  # the notice fits on the certificate's one page
     assert "Sample content" in " ".join(reader.pages[0].extract_text().split())
+
+
+def test_without_a_logo_of_its_own_the_certificate_prints_the_citys(certificate):
+    """OEI sets the city's logo once (organisation settings): certificates carry it, unless the
+    certificate settings name another."""
+
+    def printed(image) -> bool:
+        rendition = image.get_rendition("max-400x160" + rendering.CERTIFICATE_IMAGE)
+        return f'class="logo" src="{pdf.BASE_URL}media/{rendition.file.name}"' in html
+
+    html = rendering.certificate_html(certificate=certificate)
+    assert 'class="logo"' not in html
+    city = OrganisationSettings.load()
+    city.logo = Image.objects.create(title="City logo", file=get_test_image_file())
+    city.save()
+    html = rendering.certificate_html(certificate=certificate)
+    assert printed(city.logo)
+    assert len(pdf_images(rendering.certificate_pdf(certificate=certificate))) == 2
+
+    signing = CertificateSettings.load()
+    signing.logo = Image.objects.create(title="Certificate logo", file=get_test_image_file())
+    signing.save()
+    html = rendering.certificate_html(certificate=certificate)
+    assert printed(signing.logo) and not printed(city.logo)
