@@ -42,7 +42,7 @@ from bench._city import build_city  # noqa: E402
 from courses.models import Completion  # noqa: E402
 from lms.compliance import selectors  # noqa: E402
 from lms.compliance.models import Assignment, Exemption, Extension  # noqa: E402
-from lms.compliance.services import assignment_facts_refresh  # noqa: E402
+from lms.compliance.services import assignment_facts_refresh, roster_confirm  # noqa: E402
 from lms.organisation.models import Department, Employee, Liaison  # noqa: E402
 from lms.organisation.roles import LIAISON  # noqa: E402
 
@@ -155,6 +155,8 @@ def main() -> None:
     liaison = liaison_of(department, "bench.liaison")
     print(f"NOTE index on completion (employee, course, completed_at): {completion_lookup_index()}")
     grant_some(department, liaison, today)
+    # Confirmed, as a liaison's department normally is: the page names the confirmation.
+    roster_confirm(department=department, confirmed_by=liaison)
     print(
         f"city: {Employee.objects.count():,} employees, {Assignment.objects.count():,} "
         f"assignments, {completions:,} completions, built in {lap.seconds:.1f} s"

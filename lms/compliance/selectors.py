@@ -340,9 +340,9 @@ class RosterChanges:
 class LastConfirmation:
     confirmed_at: datetime
     confirmed_by: str
-    #: The roster as confirmed: the number of active employees, and each one.
+    #: The number of active employees confirmed; each one is on its own page
+    #: (:func:`confirmed_roster`), not loaded with every view of the dashboard.
     employee_count: int = 0
-    roster: list = field(default_factory=list)
     #: When an import, a transfer or a leaver changed the department's roster since; else None.
     changed_at: datetime | None = None
     changes: RosterChanges | None = None
@@ -401,20 +401,32 @@ def department_for(*, user, code: str) -> Department | None:
         return None
     department.last_confirmation = None
     if department.confirmation_id is not None:
-        confirmation = RosterConfirmation.objects.get(pk=department.confirmation_id)
+        # The roster itself (every person confirmed) is read only when it changed since.
+        confirmation = RosterConfirmation.objects.only("confirmed_at", "employee_count").get(
+            pk=department.confirmation_id
+        )
         name = f"{department.confirmed_by_first} {department.confirmed_by_last}".strip()
         changed_at = roster_changed_since(department, confirmation.confirmed_at)
         department.last_confirmation = LastConfirmation(
             confirmed_at=confirmation.confirmed_at,
             confirmed_by=name or department.confirmed_by_username,
             employee_count=confirmation.employee_count,
-            roster=confirmation.roster,
             changed_at=changed_at,
             changes=roster_changes(department=department, confirmed=confirmation.employee_numbers)
             if changed_at is not None
             else None,
         )
     return department
+
+
+def confirmed_roster(*, department: Department) -> list[dict]:
+    """The people of the department's last roster confirmation, as confirmed
+    (``[{"number", "name", "job_title"}]``); empty when it was never confirmed. The department
+    is one :func:`department_for` returned: the caller's access was checked there."""
+    confirmation_id = getattr(department, "confirmation_id", None)
+    if confirmation_id is None:
+        return []
+    return RosterConfirmation.objects.values_list("roster", flat=True).get(pk=confirmation_id)
 
 
 def department_assignments(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("departments/<str:code>/export.csv", views.export, name="export"),
     path("departments/<str:code>/reminders/", views.reminders, name="reminders"),
     path("departments/<str:code>/confirm/", views.roster_confirm, name="roster_confirm"),
+    path("departments/<str:code>/confirmed/", views.roster_confirmed, name="roster_confirmed"),
     path("assignments/<id:pk>/", views.assignment, name="assignment"),
     path("assignments/<id:pk>/extension/", views.extension_grant, name="extension_grant"),
     path("assignments/<id:pk>/exemption/", views.exemption_grant, name="exemption_grant"),

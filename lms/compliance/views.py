@@ -263,6 +263,24 @@ def reminders(request, code: str):
 
 
 @dashboard_view
+@require_GET
+def roster_confirmed(request, code: str):
+    """The people of the department's last roster confirmation, as they were confirmed."""
+    department = _department_or_404(request, code)
+    if department.last_confirmation is None:
+        raise Http404
+    return render(
+        request,
+        "compliance/roster_confirmed.html",
+        {
+            "department": department,
+            "confirmation": department.last_confirmation,
+            "roster": selectors.confirmed_roster(department=department),
+        },
+    )
+
+
+@dashboard_view
 @require_POST
 def roster_confirm(request, code: str):
     department = _department_or_404(request, code)

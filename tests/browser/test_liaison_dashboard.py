@@ -1,5 +1,6 @@
 """The Parks liaison works through their department's dashboard in the browser (EO §5)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -95,6 +96,16 @@ def test_liaison_filters_exports_reminds_and_confirms(page: Page, overdue_requir
     )
     axe(page)
     assert RosterConfirmation.objects.get().confirmed_by.username == LIAISON
+
+    # The people confirmed, on a page of their own.
+    page.get_by_role("link", name=re.compile(r"See the roster as confirmed \(\d+ people\)")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "The roster of Parks and Recreation as confirmed"
+    )
+    expect(page.locator("table tbody tr")).to_have_count(
+        RosterConfirmation.objects.get().employee_count
+    )
+    axe(page)
 
 
 def test_liaison_grants_an_extension(page: Page, overdue_requirement, axe):

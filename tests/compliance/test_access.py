@@ -54,6 +54,8 @@ def parks_requests(city) -> list[tuple[str, str, dict]]:
         ("get", reverse("compliance:assignment", kwargs=pk), {}),
         ("post", reverse("compliance:reminders", kwargs=code), {"employees": [ranger(city).pk]}),
         ("post", reverse("compliance:roster_confirm", kwargs=code), {}),
+        # After the confirmation above (for the department's own liaison): the roster it recorded.
+        ("get", reverse("compliance:roster_confirmed", kwargs=code), {}),
         (
             "post",
             reverse("compliance:extension_grant", kwargs=pk),
@@ -231,3 +233,25 @@ def test_wrong_methods_are_405(client, city):
         client.post(reverse("compliance:department", kwargs={"code": "PARKS"})).status_code == 405
     )
     assert nothing_recorded()
+
+
+def test_a_confirmed_roster_is_seen_only_by_who_may_see_the_department(
+    client, city, transit_liaison
+):
+    """The list of people a liaison confirmed: their department's liaison and OEI see it; a
+    liaison of another department gets 404, an employee 403, a visitor the login page."""
+    parks_liaison = Client()
+    parks_liaison.force_login(city["liaison"])
+    assert (
+        parks_liaison.post(reverse("compliance:roster_confirm", args=["PARKS"])).status_code == 302
+    )
+    url = reverse("compliance:roster_confirmed", args=["PARKS"])
+    assert parks_liaison.get(url).status_code == 200
+    assert client.get(url).status_code == 302
+    client.force_login(transit_liaison)
+    assert client.get(url).status_code == 404
+    client.force_login(ranger(city).user)
+    assert client.get(url).status_code == 403
+    client.force_login(city["oei"])
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 405

@@ -69,8 +69,31 @@ def test_a_confirmation_keeps_the_roster_it_confirmed(staffed, parks, liaison, l
 
     html = confirmation_section(department_page(liaison_client, parks))
     assert "with 3 active employees" in html
-    assert "E1002" in html and "Lifeguard" in html
     assert CHANGED not in html
+    # The people confirmed are on their own page, not loaded with every view of the roster.
+    assert "E1002" not in html and "See the roster as confirmed (3 people)" in html
+    confirmed = confirmed_page(liaison_client, parks)
+    assert "with 3 active employees" in confirmed
+    assert "E1000" in confirmed and "E1002" in confirmed and "Lifeguard" in confirmed
+
+
+def confirmed_page(client, department) -> str:
+    response = client.get(reverse("compliance:roster_confirmed", args=[department.code]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_confirmed_roster_stays_as_confirmed_after_people_change(
+    staffed, parks, liaison, liaison_client
+):
+    assert (
+        liaison_client.get(reverse("compliance:roster_confirmed", args=[parks.code])).status_code
+        == 404
+    )  # never confirmed: nothing to show
+    services.roster_confirm(department=parks, confirmed_by=liaison)
+    import_roster(line("E9001", department="PARKS"))
+    html = confirmed_page(liaison_client, parks)
+    assert CHANGED in html and "E1000" in html and "E9001" not in html
 
 
 def test_an_import_adding_someone_marks_the_confirmed_roster_changed(
