@@ -20,6 +20,7 @@ read ``selectors.citywide_figures`` whichever module holds it.
 
 from .aggregated import (
     aggregated_cells,
+    aggregated_completions,
     aggregated_weeks,
 )
 from .export_rows import (
@@ -62,8 +63,10 @@ from .scope import (
 from .trends import (
     Week,
     citywide_trend,
+    completed_in,
     completions_query,
     history_query,
+    per_day,
     trend_of,
     trend_weeks,
     weekly_summary,
@@ -95,10 +98,13 @@ __all__ = [
     "cells_add_rows",
     "aggregated_cells",
     "aggregated_weeks",
+    "aggregated_completions",
     "citywide_figures",
     "certificate_counts",
     "Week",
     "trend_weeks",
+    "completed_in",
+    "per_day",
     "completions_query",
     "history_query",
     "weeks_from_rows",
