@@ -5,8 +5,13 @@ size (docs/aggregates.md).
 - :func:`standing_recompute` recomputes the pairs it is given from ``with_status`` (the one
   rule of what an assignment's status is: nothing here repeats it) and the dashboard's
   completion column, as the live figures would count them now;
+- with them, the trend's completions per week by (department, course)
+  (``CompletionAggregate``, counted by ``trends.completed_in``) and the certificates issued
+  and valid by (department, course) (``CertificateAggregate``, counted by
+  ``figures.certificates_of``): the same query code as the live figures;
 - compliance's services send ``lms.compliance.events.standing_changed`` when they change an
-  assignment's facts; :func:`standing_changed_later` (connected in ``receivers.py``)
+  assignment's facts, courses ``completion_recorded`` for every completion and certificates
+  ``certificates_changed``; :func:`standing_changed_later` (connected in ``receivers.py``)
   recomputes those pairs when the transaction commits;
 - the daily schedule (``tasks.standing_refresh_daily``) and ``manage.py recompute_aggregates``
   recompute everything, for the date-driven transitions (due soon, overdue, expired, an
@@ -25,13 +30,24 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import with_status
 from lms.organisation.models import Department
-from lms.reports.models import CompletionAggregate, StandingAggregate, StandingRefresh
-from lms.reports.selectors.figures import Counts, with_completion
+from lms.reports.models import (
+    CertificateAggregate,
+    CompletionAggregate,
+    StandingAggregate,
+    StandingRefresh,
+)
+from lms.reports.selectors.figures import (
+    Counts,
+    certificate_valid,
+    certificates_of,
+    with_completion,
+)
 from lms.reports.selectors.scope import ReportFilters, requirements_with_cycles
 from lms.reports.selectors.trends import (
     completed_in,
@@ -157,6 +173,13 @@ def standing_recompute(
         weeks=weeks,
         now=now,
     )
+    # Certificates count in every course; every department's when they may have moved (a
+    # transfer is only known as every department of the requirements synced).
+    _certificates_recompute(
+        department_ids=department_ids,
+        course_ids=None if department_ids is None else courses | course_ids,
+        now=now,
+    )
     if refresh:
         every = TrainingRequirement.objects.count()
         if department_ids is not None or len(requirement_ids) != every:
@@ -218,6 +241,54 @@ def _completions_recompute(
     )
 
 
+def _certificates_recompute(
+    *, department_ids: list[int] | None, course_ids: set[int] | None, now: datetime
+) -> None:
+    """The certificates issued and valid of ``department_ids`` x ``course_ids`` (None: every
+    one), counted from ``figures.certificates_of`` and ``certificate_valid`` as the live
+    figures count them; those that expire before the day ends are left for the readers to
+    count live (``volatile``)."""
+    certificates = certificates_of()
+    if certificates is None:
+        return
+    later = day_end(timezone.localdate(now))
+    old = CertificateAggregate.objects.all()
+    if department_ids is not None:
+        certificates = certificates.filter(employee__department_id__in=department_ids)
+        old = old.filter(department_id__in=department_ids)
+    if course_ids is not None:
+        certificates = certificates.filter(completion__course_id__in=course_ids)
+        old = old.filter(course_id__in=course_ids)
+    pair = ("employee__department_id", "completion__course_id")
+    volatile: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for pk, *key in (
+        certificates.filter(certificate_valid(now))
+        .exclude(certificate_valid(later))
+        .order_by("pk")
+        .values_list("pk", *pair)
+    ):
+        volatile[tuple(key)].append(pk)
+    rows = (
+        certificates.order_by()
+        .values(*pair)
+        .annotate(issued=Count("pk"), valid=Count("pk", filter=certificate_valid(later)))
+    )
+    aggregates = [
+        CertificateAggregate(
+            department_id=row["employee__department_id"],
+            course_id=row["completion__course_id"],
+            computed_at=now,
+            valid_on=timezone.localdate(now),
+            issued=row["issued"],
+            valid=row["valid"],
+            volatile=volatile[(row["employee__department_id"], row["completion__course_id"])],
+        )
+        for row in rows
+    ]
+    old.delete()
+    CertificateAggregate.objects.bulk_create(aggregates, batch_size=500)
+
+
 # --- Recomputing what the services changed, when their transaction commits -------------------
 
 _pending = threading.local()
@@ -259,6 +330,6 @@ def _pending_recompute() -> None:
         courses |= course_ids
     if departments is not None and not departments:
         return
-    if requirements is not None and not requirements and not courses:
-        return
+    if departments is not None and requirements is not None and not requirements | courses:
+        return  # (every department: certificates may have moved, a sync of no requirement)
     standing_recompute(department_ids=departments, requirement_ids=requirements, course_ids=courses)

@@ -397,3 +397,33 @@ class CompletionAggregate(models.Model):
 
     def __str__(self):
         return f"{self.department_id}/{self.course_id} on {self.valid_on}"
+
+
+class CertificateAggregate(models.Model):
+    """The certificates issued, and valid, of one course's holders in one department: what
+    ``selectors.certificate_counts`` counts, kept current so the dashboard's certificate
+    figures do not grow with the city (docs/aggregates.md).
+
+    Written only by ``lms.reports.aggregates``. ``valid`` counts the certificates still valid
+    at the end of ``valid_on``; those whose expiry falls before then are left out and listed
+    in ``volatile``, to be counted live by the readers, as for the standing aggregates.
+    """
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
+    computed_at = models.DateTimeField()
+    valid_on = models.DateField()
+    issued = models.PositiveIntegerField(default=0)
+    valid = models.PositiveIntegerField(default=0)
+    #: Ids of the certificates that expire before ``valid_on`` ends.
+    volatile = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "course"], name="one_certificate_aggregate_per_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department_id}/{self.course_id} on {self.valid_on}"

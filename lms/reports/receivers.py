@@ -1,8 +1,9 @@
-"""Reports' answers to compliance's and courses' domain events, connected when this module is
-imported by ``ReportsConfig.ready()``."""
+"""Reports' answers to compliance's, courses' and certificates' domain events, connected when
+this module is imported by ``ReportsConfig.ready()``."""
 
 from django.dispatch import receiver
 
+from certificates import events as certificates_events
 from courses import events as courses_events
 from lms.compliance import events
 from lms.reports import aggregates
@@ -25,4 +26,14 @@ def aggregates_on_completion(sender, completion, **kwargs):
         department_ids=frozenset([completion.employee.department_id]),
         requirement_ids=frozenset(),
         course_ids=frozenset([completion.course_id]),
+    )
+
+
+@receiver(
+    certificates_events.certificates_changed, dispatch_uid="reports.aggregates_on_certificates"
+)
+def aggregates_on_certificates(sender, department_ids, course_ids, **kwargs):
+    """Certificates issued, re-issued or revoked: recompute their counts on commit."""
+    aggregates.standing_changed_later(
+        department_ids=department_ids, requirement_ids=frozenset(), course_ids=course_ids
     )

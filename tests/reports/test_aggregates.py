@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.test import TestCase
 from django.utils import timezone
 from django_q.models import Schedule
@@ -28,12 +29,16 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
+from certificates.models import Certificate
+from certificates.services import certificate_revoke, certificates_issue_bulk
 from courses import services as course_services
+from courses.models import Completion, Enrollment
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.services import assignments_sync, exemption_grant
 from lms.organisation.models import Department
 from lms.reports import aggregates, selectors, services, tasks
 from lms.reports.models import (
+    CertificateAggregate,
     CompletionAggregate,
     ProgressReportFigure,
     StandingAggregate,
@@ -103,6 +108,19 @@ def aggregated_completions(filters=None):
 
 def completions_agree(filters=None):
     assert aggregated_completions(filters) == live_completions(filters)
+
+
+def live_certificates(filters=None):
+    """(issued, valid now) counted live, as the dashboard did before."""
+    counts = selectors.certificates_of(filters).aggregate(
+        issued=Count("pk"), valid=Count("pk", filter=selectors.certificate_valid(timezone.now()))
+    )
+    return counts["issued"], counts["valid"]
+
+
+def certificates_agree(filters=None):
+    assert selectors.aggregated_certificates(filters or ReportFilters()) is not None
+    assert selectors.certificate_counts(filters) == live_certificates(filters)
 
 
 class AggregateMachine(rules.ComplianceMachine):
@@ -187,6 +205,7 @@ class AggregateMachine(rules.ComplianceMachine):
         assert cells == live_cells()
         assert aggregated_weeks() == live_weeks()
         completions_agree()
+        certificates_agree()
         # A period within the weeks kept: the trend shows those weeks.
         completions_agree(ReportFilters(date_from=timezone.localdate() - timedelta(weeks=3)))
         for department in Department.objects.all():
@@ -194,8 +213,10 @@ class AggregateMachine(rules.ComplianceMachine):
             assert selectors.cells_of_aggregates(filters) == live_cells(filters)
             assert aggregated_weeks(filters) == live_weeks(filters)
             completions_agree(filters)
+            certificates_agree(filters)
         for requirement in TrainingRequirement.objects.all():
             completions_agree(ReportFilters(requirement=requirement))
+            certificates_agree(ReportFilters(requirement=requirement))
 
 
 BUDGET = settings(rules.BUDGET, max_examples=int(os.environ.get("AGGREGATES_EXAMPLES", 10)))
@@ -401,3 +422,62 @@ def test_the_completions_kept_are_not_used_on_another_day_nor_for_other_weeks(ci
     assert selectors.aggregated_completions(longer, weeks=selectors.trend_weeks(longer)) is None
     trend = selectors.citywide_trend(user=city["oei"], filters=longer)
     assert [(week.start, week.completions) for week in trend] == live_completions(longer)
+
+
+# --- The certificate counts beside the figures -------------------------------------------------
+
+
+def test_the_certificate_counts_are_read_from_the_aggregates(
+    city, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificates_issue_bulk(completions=Completion.objects.all())
+    assert live_certificates() == (3, 3)
+    refresh()
+    certificates_agree()
+    certificates_agree(ReportFilters(department=city["parks"]))
+    certificates_agree(ReportFilters(requirement=city["requirement"]))
+    # What the page shows comes from the aggregates (a row changed by hand shows).
+    CertificateAggregate.objects.filter(department=city["parks"]).update(issued=40)
+    figures = selectors.citywide_figures(user=city["oei"])
+    assert (figures.certificates_issued, figures.certificates_valid) == (41, 3)
+    refresh()
+    # A revocation recomputes its pair when it commits.
+    certificate = Certificate.objects.filter(employee__department=city["transit"]).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_revoke(certificate=certificate, user=city["oei"], reason="Issued in error")
+    certificates_agree()
+    assert selectors.certificate_counts(ReportFilters(department=city["transit"])) == (1, 0)
+
+
+def test_a_certificate_expiring_this_afternoon_is_counted_live(
+    city, django_capture_on_commit_callbacks
+):
+    morning = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=1), time(9))
+    )
+    lapses = morning.replace(hour=15)
+    course = city["course"]
+    holder = EmployeeFactory(department=city["transit"])
+    with time_machine.travel(morning, tick=False) as clock:
+        # A completion (and so its certificate) that expires at 15:00 today.
+        enrollment = Enrollment.objects.create(
+            employee=holder, course=course, course_edition=course.edition, started_at=morning
+        )
+        completion = Completion.objects.create(
+            employee=holder,
+            course=course,
+            enrollment=enrollment,
+            course_title=course.title,
+            course_edition=course.edition,
+            completed_at=morning,
+            expires_at=lapses,
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            certificates_issue_bulk(completions=Completion.objects.all())
+        refresh()
+        row = CertificateAggregate.objects.get(department=city["transit"])
+        assert row.volatile == [Certificate.objects.get(completion=completion).pk]
+        assert selectors.certificate_counts() == (4, 4) == live_certificates()
+        clock.move_to(lapses + timedelta(minutes=1))
+        assert selectors.certificate_counts() == (4, 3) == live_certificates()

@@ -20,6 +20,7 @@ read ``selectors.citywide_figures`` whichever module holds it.
 
 from .aggregated import (
     aggregated_cells,
+    aggregated_certificates,
     aggregated_completions,
     aggregated_weeks,
 )
@@ -38,6 +39,8 @@ from .figures import (
     cells_add_rows,
     cells_of_aggregates,
     certificate_counts,
+    certificate_valid,
+    certificates_of,
     citywide_figures,
     figures_from_cells,
     figures_from_rows,
@@ -99,8 +102,11 @@ __all__ = [
     "aggregated_cells",
     "aggregated_weeks",
     "aggregated_completions",
+    "aggregated_certificates",
     "citywide_figures",
     "certificate_counts",
+    "certificates_of",
+    "certificate_valid",
     "Week",
     "trend_weeks",
     "completed_in",

@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from lms.compliance.models import TrainingRequirement
 from lms.organisation.models import Department
-from lms.reports.models import CompletionAggregate, StandingAggregate, StandingRefresh
+from lms.reports.models import (
+    CertificateAggregate,
+    CompletionAggregate,
+    StandingAggregate,
+    StandingRefresh,
+)
 from lms.reports.selectors.scope import ReportFilters
 
 
@@ -122,3 +127,39 @@ def aggregated_completions(
     if found != len(department_ids) * len(courses):
         return None  # some pair was never computed: live
     return list(zip(weeks, totals, strict=True))
+
+
+@dataclass
+class AggregatedCertificates:
+    issued: int
+    #: Valid until the end of the day.
+    valid: int
+    #: The certificates that expire today: to count live.
+    volatile: list[int]
+
+
+def aggregated_certificates(
+    filters: ReportFilters, *, now: datetime | None = None
+) -> AggregatedCertificates | None:
+    """The certificates issued and valid of the filters' department and course (every
+    department and course has its row once it has a certificate; the dates do not apply), or
+    None when the aggregates cannot say at ``now``."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if not _refreshed(today, now):
+        return None
+    rows = CertificateAggregate.objects.all()
+    if filters.department is not None:
+        rows = rows.filter(department=filters.department)
+    if filters.requirement is not None:
+        rows = rows.filter(course_id=filters.requirement.course_id)
+    total = AggregatedCertificates(issued=0, valid=0, volatile=[])
+    for valid_on, computed_at, issued, valid, volatile in rows.values_list(
+        "valid_on", "computed_at", "issued", "valid", "volatile"
+    ):
+        if valid_on != today or computed_at > now:
+            return None
+        total.issued += issued
+        total.valid += valid
+        total.volatile += volatile
+    return total
