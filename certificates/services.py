@@ -22,6 +22,7 @@ from django_q.brokers.orm import ORM
 from django_q.conf import Conf
 from django_q.tasks import async_task
 
+from certificates.events import certificates_changed_send
 from certificates.models import (
     Certificate,
     CertificateArchive,
@@ -36,6 +37,7 @@ from lms.builds import build_start
 from lms.errors import ApplicationError
 from lms.models import OrganisationSettings
 from lms.organisation import dates
+from lms.organisation.models import Employee
 from lms.storage import private_storage
 
 #: How many certificates the ZIP task adds between two progress writes.
@@ -198,6 +200,10 @@ def certificate_issue(
         validate_constraints=False,
     )
     certificate.save()
+    # The holder is the completion's employee, loaded by the service that recorded it.
+    certificates_changed_send(
+        department_ids=[completion.employee.department_id], course_ids=[completion.course_id]
+    )
     if render:
         _render_later([certificate.pk])
     return certificate
@@ -230,6 +236,9 @@ def certificates_issue_bulk(*, completions: Iterable[Completion]) -> list[Certif
             )
             for completion, serial in zip(wanted, serials, strict=True)
         ]
+    certificates_changed_send(
+        department_ids=None, course_ids={completion.course_id for completion in completions}
+    )
     return Certificate.objects.bulk_create(certificates, batch_size=1000)
 
 
@@ -270,6 +279,12 @@ def certificate_revoke(
     locked.revocation_reason = reason
     locked.full_clean(exclude=["completion", "employee", "course", "reissue_of", "revoked_by"])
     locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    certificates_changed_send(
+        department_ids=Employee.objects.filter(pk=locked.employee_id).values_list(
+            "department_id", flat=True
+        ),
+        course_ids=[locked.course_id],
+    )
     voids = not Certificate.objects.filter(reissue_of=locked).exists()
     if voids:
         course_services.completion_revoke(
@@ -325,6 +340,12 @@ def certificate_reissue(*, certificate: Certificate, user, reason: str = "") -> 
     )
     new.full_clean(exclude=["completion", "employee", "course", "reissue_of"])
     new.save()
+    certificates_changed_send(
+        department_ids=Employee.objects.filter(pk=new.employee_id).values_list(
+            "department_id", flat=True
+        ),
+        course_ids=[new.course_id],
+    )
     audit_record(
         instance=new,
         action="lms.certificate.reissue",

@@ -5,8 +5,13 @@ size (docs/aggregates.md).
 - :func:`standing_recompute` recomputes the pairs it is given from ``with_status`` (the one
   rule of what an assignment's status is: nothing here repeats it) and the dashboard's
   completion column, as the live figures would count them now;
+- with them, the trend's completions per week by (department, course)
+  (``CompletionAggregate``, counted by ``trends.completed_in``) and the certificates issued
+  and valid by (department, course) (``CertificateAggregate``, counted by
+  ``figures.certificates_of``): the same query code as the live figures;
 - compliance's services send ``lms.compliance.events.standing_changed`` when they change an
-  assignment's facts; :func:`standing_changed_later` (connected in ``receivers.py``)
+  assignment's facts, courses ``completion_recorded`` for every completion and certificates
+  ``certificates_changed``; :func:`standing_changed_later` (connected in ``receivers.py``)
   recomputes those pairs when the transaction commits;
 - the daily schedule (``tasks.standing_refresh_daily``) and ``manage.py recompute_aggregates``
   recompute everything, for the date-driven transitions (due soon, overdue, expired, an
@@ -25,14 +30,33 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import with_status
-from lms.reports.models import StandingAggregate, StandingRefresh
-from lms.reports.selectors.figures import Counts, with_completion
+from lms.organisation.models import Department
+from lms.reports.models import (
+    CertificateAggregate,
+    CompletionAggregate,
+    StandingAggregate,
+    StandingRefresh,
+)
+from lms.reports.selectors.figures import (
+    Counts,
+    certificate_valid,
+    certificates_of,
+    with_completion,
+)
 from lms.reports.selectors.scope import ReportFilters, requirements_with_cycles
-from lms.reports.selectors.trends import history_query, trend_weeks, weeks_from_rows
+from lms.reports.selectors.trends import (
+    completed_in,
+    history_query,
+    per_day,
+    trend_weeks,
+    week_of,
+    weeks_from_rows,
+)
 
 
 def day_end(today: date) -> datetime:
@@ -58,11 +82,13 @@ def standing_recompute(
     *,
     department_ids: Iterable[int] | None = None,
     requirement_ids: Iterable[int] | None = None,
+    course_ids: Iterable[int] = (),
     now: datetime | None = None,
     refresh: bool = False,
 ) -> int:
     """Recompute the aggregates of the pairs ``department_ids`` x ``requirement_ids`` (None:
-    every one) as they stand at ``now``; return how many pairs hold assignments.
+    every one) as they stand at ``now``, and the trend's completions of those departments in
+    the requirements' courses and ``course_ids``; return how many pairs hold assignments.
 
     ``refresh`` (every pair: the daily schedule, ``recompute_aggregates``) records the refresh
     that lets readers use the aggregates until the end of the day."""
@@ -76,6 +102,7 @@ def standing_recompute(
         department_ids = list(department_ids)
         scope = scope.filter(employee__department_id__in=department_ids)
         old = old.filter(department_id__in=department_ids)
+    requirement_ids_given = requirement_ids
     if requirement_ids is None:
         requirement_ids = list(TrainingRequirement.objects.values_list("pk", flat=True))
     else:
@@ -125,6 +152,34 @@ def standing_recompute(
             )
     old.delete()
     StandingAggregate.objects.bulk_create(aggregates, batch_size=500)
+    # The courses whose completions the trend counts: the requirements', and those of
+    # ``course_ids`` that some requirement uses.
+    courses = set(
+        TrainingRequirement.objects.filter(pk__in=requirement_ids).values_list(
+            "course_id", flat=True
+        )
+    )
+    course_ids = set(course_ids) - courses
+    if course_ids:
+        courses |= set(
+            TrainingRequirement.objects.filter(course_id__in=course_ids).values_list(
+                "course_id", flat=True
+            )
+        )
+    _completions_recompute(
+        department_ids=department_ids,
+        course_ids=courses,
+        everything=department_ids is None and requirement_ids_given is None,
+        weeks=weeks,
+        now=now,
+    )
+    # Certificates count in every course; every department's when they may have moved (a
+    # transfer is only known as every department of the requirements synced).
+    _certificates_recompute(
+        department_ids=department_ids,
+        course_ids=None if department_ids is None else courses | course_ids,
+        now=now,
+    )
     if refresh:
         every = TrainingRequirement.objects.count()
         if department_ids is not None or len(requirement_ids) != every:
@@ -135,20 +190,123 @@ def standing_recompute(
     return len(aggregates)
 
 
+def _completions_recompute(
+    *,
+    department_ids: list[int] | None,
+    course_ids: Iterable[int],
+    everything: bool,
+    weeks: list[date],
+    now: datetime,
+) -> None:
+    """The trend's completions per week of ``department_ids`` (None: every one) in the
+    required courses among ``course_ids``, counted by ``trends.completed_in`` and ``per_day``
+    as the live trend counts them. Every (department, course) gets its row, zeros included;
+    every department, active or not (the readers leave out the inactive ones, as the live
+    trend does, so a department reactivated needs no recomputation)."""
+    course_ids = sorted(set(course_ids))
+    departments = Department.objects.all()
+    old = CompletionAggregate.objects.all()
+    completions = completed_in(weeks).filter(course_id__in=course_ids)
+    if department_ids is not None:
+        departments = departments.filter(pk__in=department_ids)
+        old = old.filter(department_id__in=department_ids)
+        completions = completions.filter(employee__department_id__in=department_ids)
+    if not everything:  # a refresh also clears the courses no longer required
+        old = old.filter(course_id__in=course_ids)
+    department_ids = list(departments.values_list("pk", flat=True))
+    today = timezone.localdate(now)
+    keys = {monday: monday.isoformat() for monday in weeks}
+    counts = {
+        (department_id, course_id): dict.fromkeys(keys.values(), 0)
+        for department_id in department_ids
+        for course_id in course_ids
+    }
+    for row in per_day(completions, by=("employee__department_id", "course_id")):
+        key = keys.get(week_of(row["day"]))
+        if key is not None:
+            counts[(row["employee__department_id"], row["course_id"])][key] += row["count"]
+    old.delete()
+    CompletionAggregate.objects.bulk_create(
+        [
+            CompletionAggregate(
+                department_id=department_id,
+                course_id=course_id,
+                computed_at=now,
+                valid_on=today,
+                weeks=kept,
+            )
+            for (department_id, course_id), kept in counts.items()
+        ],
+        batch_size=500,
+    )
+
+
+def _certificates_recompute(
+    *, department_ids: list[int] | None, course_ids: set[int] | None, now: datetime
+) -> None:
+    """The certificates issued and valid of ``department_ids`` x ``course_ids`` (None: every
+    one), counted from ``figures.certificates_of`` and ``certificate_valid`` as the live
+    figures count them; those that expire before the day ends are left for the readers to
+    count live (``volatile``)."""
+    certificates = certificates_of()
+    if certificates is None:
+        return
+    later = day_end(timezone.localdate(now))
+    old = CertificateAggregate.objects.all()
+    if department_ids is not None:
+        certificates = certificates.filter(employee__department_id__in=department_ids)
+        old = old.filter(department_id__in=department_ids)
+    if course_ids is not None:
+        certificates = certificates.filter(completion__course_id__in=course_ids)
+        old = old.filter(course_id__in=course_ids)
+    pair = ("employee__department_id", "completion__course_id")
+    volatile: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for pk, *key in (
+        certificates.filter(certificate_valid(now))
+        .exclude(certificate_valid(later))
+        .order_by("pk")
+        .values_list("pk", *pair)
+    ):
+        volatile[tuple(key)].append(pk)
+    rows = (
+        certificates.order_by()
+        .values(*pair)
+        .annotate(issued=Count("pk"), valid=Count("pk", filter=certificate_valid(later)))
+    )
+    aggregates = [
+        CertificateAggregate(
+            department_id=row["employee__department_id"],
+            course_id=row["completion__course_id"],
+            computed_at=now,
+            valid_on=timezone.localdate(now),
+            issued=row["issued"],
+            valid=row["valid"],
+            volatile=volatile[(row["employee__department_id"], row["completion__course_id"])],
+        )
+        for row in rows
+    ]
+    old.delete()
+    CertificateAggregate.objects.bulk_create(aggregates, batch_size=500)
+
+
 # --- Recomputing what the services changed, when their transaction commits -------------------
 
 _pending = threading.local()
 
 
 def standing_changed_later(
-    *, department_ids: frozenset | None, requirement_ids: frozenset | None
+    *,
+    department_ids: frozenset | None,
+    requirement_ids: frozenset | None,
+    course_ids: frozenset = frozenset(),
 ) -> None:
-    """Recompute these pairs once the current transaction commits (at once outside one).
-    The scopes of one transaction are merged, so a roster import recomputes once."""
+    """Recompute these pairs, and the trend's completions of those departments in
+    ``course_ids``, once the current transaction commits (at once outside one). The scopes of
+    one transaction are merged, so a roster import recomputes once."""
     scopes = getattr(_pending, "scopes", None)
     if scopes is None:
         scopes = _pending.scopes = []
-    scopes.append((department_ids, requirement_ids))
+    scopes.append((department_ids, requirement_ids, course_ids))
     transaction.on_commit(_pending_recompute)
 
 
@@ -159,7 +317,8 @@ def _pending_recompute() -> None:
         return
     departments: set | None = set()
     requirements: set | None = set()
-    for department_ids, requirement_ids in scopes:
+    courses: set = set()
+    for department_ids, requirement_ids, course_ids in scopes:
         if department_ids is None or departments is None:
             departments = None
         else:
@@ -168,6 +327,9 @@ def _pending_recompute() -> None:
             requirements = None
         else:
             requirements |= requirement_ids
-    if departments is not None and not departments or requirements is not None and not requirements:
+        courses |= course_ids
+    if departments is not None and not departments:
         return
-    standing_recompute(department_ids=departments, requirement_ids=requirements)
+    if departments is not None and requirements is not None and not requirements | courses:
+        return  # (every department: certificates may have moved, a sync of no requirement)
+    standing_recompute(department_ids=departments, requirement_ids=requirements, course_ids=courses)

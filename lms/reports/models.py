@@ -368,3 +368,62 @@ class StandingRefresh(models.Model):
 
     def __str__(self):
         return f"{self.valid_on}"
+
+
+class CompletionAggregate(models.Model):
+    """The trend's completions per week of one course in one department: what
+    ``selectors.completions_query`` counts over the weeks the aggregates keep, so the trend's
+    bars do not grow with the city either (docs/aggregates.md).
+
+    Written only by ``lms.reports.aggregates``, with the standing aggregates; one row for every
+    (department, required course) recomputed, zeros included, so that a missing row means "not
+    computed" (the readers then count live), never "none".
+    """
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
+    computed_at = models.DateTimeField()
+    #: The local day the weeks are those of (until its end).
+    valid_on = models.DateField()
+    #: ``{"YYYY-MM-DD" (a Monday): completions that week}``.
+    weeks = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "course"], name="one_completion_aggregate_per_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department_id}/{self.course_id} on {self.valid_on}"
+
+
+class CertificateAggregate(models.Model):
+    """The certificates issued, and valid, of one course's holders in one department: what
+    ``selectors.certificate_counts`` counts, kept current so the dashboard's certificate
+    figures do not grow with the city (docs/aggregates.md).
+
+    Written only by ``lms.reports.aggregates``. ``valid`` counts the certificates still valid
+    at the end of ``valid_on``; those whose expiry falls before then are left out and listed
+    in ``volatile``, to be counted live by the readers, as for the standing aggregates.
+    """
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
+    computed_at = models.DateTimeField()
+    valid_on = models.DateField()
+    issued = models.PositiveIntegerField(default=0)
+    valid = models.PositiveIntegerField(default=0)
+    #: Ids of the certificates that expire before ``valid_on`` ends.
+    volatile = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "course"], name="one_certificate_aggregate_per_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department_id}/{self.course_id} on {self.valid_on}"

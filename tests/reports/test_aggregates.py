@@ -8,6 +8,11 @@ extensions, exemptions, the roster import, editions, the clock), lets the transa
 ``on_commit`` callbacks run as a commit would, and after every event compares the aggregates
 with the live computation from ``with_status``. The clock also moves within a day, without the
 daily schedule, so completions that lapse at an instant of the afternoon are checked too.
+
+The trend's completions per week are aggregated too (per department and course,
+``reports.CompletionAggregate``): after every event they must equal what
+``completions_query`` counts live, citywide, per department, per requirement (the machine's
+requirements all use one course) and over a period within the weeks kept.
 """
 
 import os
@@ -16,6 +21,7 @@ from datetime import datetime, time, timedelta
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.test import TestCase
 from django.utils import timezone
 from django_q.models import Schedule
@@ -23,13 +29,25 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
-from lms.compliance.models import Assignment
-from lms.compliance.services import exemption_grant
+from certificates.models import Certificate
+from certificates.services import certificate_revoke, certificates_issue_bulk
+from courses import services as course_services
+from courses.models import Completion, Enrollment
+from lms.compliance.models import Assignment, TrainingRequirement
+from lms.compliance.services import assignments_sync, exemption_grant
+from lms.organisation.models import Department
 from lms.reports import aggregates, selectors, services, tasks
-from lms.reports.models import ProgressReportFigure, StandingAggregate, StandingRefresh
+from lms.reports.models import (
+    CertificateAggregate,
+    CompletionAggregate,
+    ProgressReportFigure,
+    StandingAggregate,
+    StandingRefresh,
+)
 from lms.reports.selectors import ReportFilters
 from tests.compliance import test_rules_model as rules
 from tests.compliance.reference_model import CITY_TZ
+from tests.factories import DepartmentFactory, EmployeeFactory, TrainingRequirementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +83,44 @@ def aggregated_weeks(filters=None):
     weeks = selectors.aggregated_weeks(filters, weeks=selectors.trend_weeks(filters))
     assert weeks is not None, "the aggregates keep the default weeks"
     return weeks
+
+
+def live_completions(filters=None):
+    """(Monday, completions that week) as the trend counted them live before."""
+    filters = filters or ReportFilters()
+    weeks = selectors.trend_weeks(filters)
+    return [
+        (week.start, week.completions)
+        for week in selectors.weeks_from_rows(
+            weeks,
+            completion_rows=selectors.completions_query(filters, weeks=weeks),
+            history_rows=[],
+        )
+    ]
+
+
+def aggregated_completions(filters=None):
+    filters = filters or ReportFilters()
+    completed = selectors.aggregated_completions(filters, weeks=selectors.trend_weeks(filters))
+    assert completed is not None, "the aggregates keep the trend's completions"
+    return completed
+
+
+def completions_agree(filters=None):
+    assert aggregated_completions(filters) == live_completions(filters)
+
+
+def live_certificates(filters=None):
+    """(issued, valid now) counted live, as the dashboard did before."""
+    counts = selectors.certificates_of(filters).aggregate(
+        issued=Count("pk"), valid=Count("pk", filter=selectors.certificate_valid(timezone.now()))
+    )
+    return counts["issued"], counts["valid"]
+
+
+def certificates_agree(filters=None):
+    assert selectors.aggregated_certificates(filters or ReportFilters()) is not None
+    assert selectors.certificate_counts(filters) == live_certificates(filters)
 
 
 class AggregateMachine(rules.ComplianceMachine):
@@ -128,6 +184,15 @@ class AggregateMachine(rules.ComplianceMachine):
         self._clock.move_to(moment)
         self.city.now = moment.astimezone(rules.UTC)
 
+    @rule(code=st.sampled_from(rules.DEPARTMENTS))
+    def department_deactivated(self, code):
+        """A department deactivated in the admin (no service, no event) leaves the figures and
+        the trend; reactivated, it is back. Undone within the rule: the rules' model knows no
+        inactive department."""
+        Department.objects.filter(code=code).update(is_active=False)
+        self._aggregates_agree()
+        Department.objects.filter(code=code).update(is_active=True)
+
     @invariant()
     def agrees_with_the_rules(self):
         self._commit()
@@ -139,10 +204,19 @@ class AggregateMachine(rules.ComplianceMachine):
         assert cells is not None, "refreshed today: the aggregates answer"
         assert cells == live_cells()
         assert aggregated_weeks() == live_weeks()
-        for department in self.departments.values():
+        completions_agree()
+        certificates_agree()
+        # A period within the weeks kept: the trend shows those weeks.
+        completions_agree(ReportFilters(date_from=timezone.localdate() - timedelta(weeks=3)))
+        for department in Department.objects.all():
             filters = ReportFilters(department=department)
             assert selectors.cells_of_aggregates(filters) == live_cells(filters)
             assert aggregated_weeks(filters) == live_weeks(filters)
+            completions_agree(filters)
+            certificates_agree(filters)
+        for requirement in TrainingRequirement.objects.all():
+            completions_agree(ReportFilters(requirement=requirement))
+            certificates_agree(ReportFilters(requirement=requirement))
 
 
 BUDGET = settings(rules.BUDGET, max_examples=int(os.environ.get("AGGREGATES_EXAMPLES", 10)))
@@ -251,3 +325,159 @@ def test_the_daily_schedule_recomputes_them_after_midnight(db):
     schedule = Schedule.objects.get(func="lms.reports.tasks.standing_refresh_daily")
     assert schedule.schedule_type == Schedule.DAILY
     assert timezone.localtime(schedule.next_run).time() == time(0, 5)
+
+
+# --- The trend's completions per week (issue 21: the page does not grow with the city) --------
+
+
+def test_the_trend_reads_its_completions_from_the_aggregates(city):
+    live = live_completions()
+    assert sum(count for _monday, count in live) == 3
+    assert selectors.aggregated_completions(ReportFilters(), weeks=[m for m, _c in live]) is None
+    refresh()
+    assert aggregated_completions() == live
+    # What the page shows comes from the aggregates (a row changed by hand shows).
+    monday = live[-1][0].isoformat()
+    row = CompletionAggregate.objects.get(department=city["parks"], course=city["course"])
+    CompletionAggregate.objects.filter(pk=row.pk).update(weeks={**row.weeks, monday: 40})
+    trend = selectors.citywide_trend(user=city["oei"])
+    transit = live[-1][1] - row.weeks[monday]
+    assert trend[-1].completions == 40 + transit
+
+
+def test_the_aggregated_completions_follow_every_recomputation(city):
+    """One row per (department, required course), zeros included, recomputed with the
+    standing aggregates' pairs."""
+    refresh()
+    rows = CompletionAggregate.objects.all()
+    assert {(row.department_id, row.course_id) for row in rows} == {
+        (city["parks"].pk, city["course"].pk),
+        (city["transit"].pk, city["course"].pk),
+    }
+    assert all(len(row.weeks) == selectors.DEFAULT_WEEKS for row in rows)
+    for department in (city["parks"], city["transit"]):
+        completions_agree(ReportFilters(department=department))
+    completions_agree(ReportFilters(requirement=city["requirement"]))
+
+
+def complete_lessons(employee, course):
+    """The course completed by reading its lessons, through the learner's service."""
+    for lesson in course.get_children().live().specific():
+        course_services.lesson_complete(employee=employee, lesson=lesson)
+
+
+def test_a_completion_outside_any_assignment_counts_after_its_commit(
+    city, django_capture_on_commit_callbacks
+):
+    """Someone the requirement does not cover (not yet synced) completes its course: no
+    assignment changes, yet the live trend counts the completion; so do the aggregates."""
+    refresh()
+    newcomer = EmployeeFactory(department=city["transit"])
+    assert not Assignment.objects.filter(employee=newcomer).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_lessons(newcomer, city["course"])
+    assert sum(count for _m, count in aggregated_completions()) == 4
+    completions_agree()
+    completions_agree(ReportFilters(department=city["transit"]))
+
+
+def test_two_requirements_of_one_course_count_a_completion_once(
+    city, django_capture_on_commit_callbacks
+):
+    second = TrainingRequirementFactory(
+        course=city["course"], name="Parks again", active_from=timezone.localdate()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assignments_sync(requirements=[second])
+    refresh()
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_lessons(city["people"]["parks"][4], city["course"])
+    assert sum(count for _m, count in aggregated_completions()) == 4
+    completions_agree()
+    completions_agree(ReportFilters(requirement=second))
+    completions_agree(ReportFilters(requirement=city["requirement"]))
+
+
+def test_an_inactive_department_is_left_out_and_a_new_one_is_counted_live(city):
+    refresh()
+    Department.objects.filter(pk=city["parks"].pk).update(is_active=False)
+    completions_agree()
+    assert sum(count for _m, count in aggregated_completions()) == 1  # Transit's
+    Department.objects.filter(pk=city["parks"].pk).update(is_active=True)
+    completions_agree()
+    # A department made since the refresh has no row yet: the trend counts live.
+    DepartmentFactory(code="LIBRARY")
+    weeks = selectors.trend_weeks(ReportFilters())
+    assert selectors.aggregated_completions(ReportFilters(), weeks=weeks) is None
+    trend = selectors.citywide_trend(user=city["oei"])
+    assert [(week.start, week.completions) for week in trend] == live_completions()
+
+
+def test_the_completions_kept_are_not_used_on_another_day_nor_for_other_weeks(city):
+    refresh(now=timezone.now() - timedelta(days=1))
+    weeks = selectors.trend_weeks(ReportFilters())
+    assert selectors.aggregated_completions(ReportFilters(), weeks=weeks) is None
+    refresh()
+    longer = ReportFilters(date_from=timezone.localdate() - timedelta(weeks=30))
+    assert selectors.aggregated_completions(longer, weeks=selectors.trend_weeks(longer)) is None
+    trend = selectors.citywide_trend(user=city["oei"], filters=longer)
+    assert [(week.start, week.completions) for week in trend] == live_completions(longer)
+
+
+# --- The certificate counts beside the figures -------------------------------------------------
+
+
+def test_the_certificate_counts_are_read_from_the_aggregates(
+    city, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificates_issue_bulk(completions=Completion.objects.all())
+    assert live_certificates() == (3, 3)
+    refresh()
+    certificates_agree()
+    certificates_agree(ReportFilters(department=city["parks"]))
+    certificates_agree(ReportFilters(requirement=city["requirement"]))
+    # What the page shows comes from the aggregates (a row changed by hand shows).
+    CertificateAggregate.objects.filter(department=city["parks"]).update(issued=40)
+    figures = selectors.citywide_figures(user=city["oei"])
+    assert (figures.certificates_issued, figures.certificates_valid) == (41, 3)
+    refresh()
+    # A revocation recomputes its pair when it commits.
+    certificate = Certificate.objects.filter(employee__department=city["transit"]).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_revoke(certificate=certificate, user=city["oei"], reason="Issued in error")
+    certificates_agree()
+    assert selectors.certificate_counts(ReportFilters(department=city["transit"])) == (1, 0)
+
+
+def test_a_certificate_expiring_this_afternoon_is_counted_live(
+    city, django_capture_on_commit_callbacks
+):
+    morning = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=1), time(9))
+    )
+    lapses = morning.replace(hour=15)
+    course = city["course"]
+    holder = EmployeeFactory(department=city["transit"])
+    with time_machine.travel(morning, tick=False) as clock:
+        # A completion (and so its certificate) that expires at 15:00 today.
+        enrollment = Enrollment.objects.create(
+            employee=holder, course=course, course_edition=course.edition, started_at=morning
+        )
+        completion = Completion.objects.create(
+            employee=holder,
+            course=course,
+            enrollment=enrollment,
+            course_title=course.title,
+            course_edition=course.edition,
+            completed_at=morning,
+            expires_at=lapses,
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            certificates_issue_bulk(completions=Completion.objects.all())
+        refresh()
+        row = CertificateAggregate.objects.get(department=city["transit"])
+        assert row.volatile == [Certificate.objects.get(completion=completion).pk]
+        assert selectors.certificate_counts() == (4, 4) == live_certificates()
+        clock.move_to(lapses + timedelta(minutes=1))
+        assert selectors.certificate_counts() == (4, 3) == live_certificates()

@@ -20,6 +20,8 @@ read ``selectors.citywide_figures`` whichever module holds it.
 
 from .aggregated import (
     aggregated_cells,
+    aggregated_certificates,
+    aggregated_completions,
     aggregated_weeks,
 )
 from .export_rows import (
@@ -37,6 +39,8 @@ from .figures import (
     cells_add_rows,
     cells_of_aggregates,
     certificate_counts,
+    certificate_valid,
+    certificates_of,
     citywide_figures,
     figures_from_cells,
     figures_from_rows,
@@ -62,8 +66,10 @@ from .scope import (
 from .trends import (
     Week,
     citywide_trend,
+    completed_in,
     completions_query,
     history_query,
+    per_day,
     trend_of,
     trend_weeks,
     weekly_summary,
@@ -95,10 +101,16 @@ __all__ = [
     "cells_add_rows",
     "aggregated_cells",
     "aggregated_weeks",
+    "aggregated_completions",
+    "aggregated_certificates",
     "citywide_figures",
     "certificate_counts",
+    "certificates_of",
+    "certificate_valid",
     "Week",
     "trend_weeks",
+    "completed_in",
+    "per_day",
     "completions_query",
     "history_query",
     "weeks_from_rows",

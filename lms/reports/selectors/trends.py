@@ -19,7 +19,7 @@ from courses.models import Completion
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.figures import percent
 from lms.organisation.dates import add_months
-from lms.reports.selectors.aggregated import aggregated_weeks
+from lms.reports.selectors.aggregated import aggregated_completions, aggregated_weeks
 from lms.reports.selectors.scope import (
     DEFAULT_WEEKS,
     MAX_WEEKS,
@@ -59,32 +59,46 @@ def trend_weeks(filters: ReportFilters, *, today: date | None = None) -> list[da
     return weeks
 
 
-def completions_query(filters: ReportFilters, *, weeks: list[date]) -> QuerySet:
-    """Completions per local day over the weeks, of the filters' department and course."""
+def completed_in(weeks: list[date]) -> QuerySet:
+    """The completions the trend counts over ``weeks``, of any department: of active employees,
+    of a course some requirement uses, completed within the weeks. The live trend narrows them
+    to active departments (:func:`completions_query`); the aggregates keep every department and
+    their readers narrow them the same way."""
     # The weeks as a range of instants, in the zone TruncDate uses: compared as stored, without
     # converting every completion's time to a local date first (a Python function per row on
     # SQLite).
     zone = timezone.get_current_timezone()
-    completions = Completion.objects.filter(
+    return Completion.objects.filter(
         completed_at__gte=datetime.combine(weeks[0], time.min, tzinfo=zone),
         completed_at__lt=datetime.combine(weeks[-1] + timedelta(weeks=1), time.min, tzinfo=zone),
         employee__is_active=True,
-        employee__department__is_active=True,
+        course_id__in=TrainingRequirement.objects.values("course_id"),
     )
+
+
+def per_day(completions: QuerySet, *, by: tuple[str, ...] = ()) -> QuerySet:
+    """Completions counted per local day (also ``by`` these fields)."""
+    return (
+        completions.order_by()
+        .annotate(day=TruncDate("completed_at"))
+        .values(*by, "day")
+        .annotate(count=Count("pk"))
+    )
+
+
+def completions_query(filters: ReportFilters, *, weeks: list[date]) -> QuerySet:
+    """Completions per local day over the weeks, of the filters' department and course."""
+    completions = completed_in(weeks).filter(employee__department__is_active=True)
     if filters.department is not None:
         completions = completions.filter(employee__department=filters.department)
     if filters.requirement is not None:
         completions = completions.filter(course_id=filters.requirement.course_id)
-    else:
-        completions = completions.filter(
-            course_id__in=TrainingRequirement.objects.values("course_id")
-        )
-    return (
-        completions.order_by()
-        .annotate(day=TruncDate("completed_at"))
-        .values("day")
-        .annotate(count=Count("pk"))
-    )
+    return per_day(completions)
+
+
+def week_of(day: date) -> date:
+    """The Monday of ``day``'s week: the key of the week it is counted in."""
+    return day - timedelta(days=day.weekday())
 
 
 def history_query(assignments: QuerySet[Assignment], *, by: tuple[str, ...] = ()) -> QuerySet:
@@ -122,7 +136,7 @@ def weeks_from_rows(
     result = [Week(start=monday) for monday in weeks]
     index = {monday: n for n, monday in enumerate(weeks)}
     for row in completion_rows:
-        monday = row["day"] - timedelta(days=row["day"].weekday())
+        monday = week_of(row["day"])
         if monday in index:
             result[index[monday]].completions += row["count"]
     cycles = dict(
@@ -161,15 +175,20 @@ def citywide_trend(
 
 def trend_of(assignments, filters: ReportFilters, *, today: date | None = None) -> list[Week]:
     """The trend of ``assignments`` (those of the filters' department and requirement): the
-    replay from the aggregates when they keep the weeks shown (today), else live."""
+    replay and the completions per week from the aggregates when they keep the weeks shown
+    (today), else live."""
     weeks = trend_weeks(filters, today=today)
     kept = None
     if today is None or today == timezone.localdate():
         kept = aggregated_weeks(filters, weeks=weeks)
     if kept is not None:
-        result = weeks_from_rows(
-            weeks, completion_rows=completions_query(filters, weeks=weeks), history_rows=[]
-        )
+        completed = aggregated_completions(filters, weeks=weeks)
+        if completed is None:
+            result = weeks_from_rows(
+                weeks, completion_rows=completions_query(filters, weeks=weeks), history_rows=[]
+            )
+        else:
+            result = [Week(start=monday, completions=count) for monday, count in completed]
         for week, (assigned, compliant) in zip(result, kept, strict=True):
             week.assigned, week.compliant = assigned, compliant
         return result

@@ -1,0 +1,26 @@
+"""What certificates tell the layers above them (reports): explicit domain events, sent by
+their services when certificates are issued, re-issued or revoked.
+
+Certificates never import reports (docs/architecture.md). The reports layer connects its
+aggregates (``lms/reports/receivers.py``) and recomputes, when the transaction commits, the
+certificate counts of the (department, course) pairs that changed.
+"""
+
+from collections.abc import Iterable
+
+from django.dispatch import Signal
+
+#: Certificates of the employees of ``department_ids`` (None: any department) in the courses
+#: ``course_ids`` were issued, re-issued or revoked.
+certificates_changed = Signal()
+
+
+def certificates_changed_send(
+    *, department_ids: Iterable[int] | None, course_ids: Iterable[int]
+) -> None:
+    """Send :data:`certificates_changed` for the pairs ``department_ids`` x ``course_ids``."""
+    certificates_changed.send(
+        sender=None,
+        department_ids=None if department_ids is None else frozenset(department_ids),
+        course_ids=frozenset(course_ids),
+    )
