@@ -16,9 +16,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 from wagtail.signals import page_unpublished
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import admin_views, selectors
+from lms.choosers import SnippetViewSet
 from courses.models import CoursePage, GuidanceDocument, LessonPage
 
 
