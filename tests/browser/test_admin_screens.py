@@ -109,8 +109,13 @@ CUT = """
     const rect = element.getBoundingClientRect();
     if (rect.width <= 1 || rect.height <= 1 || !shown(element)) continue;
     if (rect.right <= 0 && element.closest("aside, .sidebar, [data-side-panel]")) continue;
+    // inside a labelled region a keyboard scrolls sideways: reached by scrolling it
+    const region = element.closest("[role='region'][tabindex='0']");
+    if (region && ["auto", "scroll"].includes(getComputedStyle(region).overflowX) &&
+        (region.getAttribute("aria-label") || region.getAttribute("aria-labelledby"))) continue;
+    const [left, right] = [Math.round(rect.left), Math.round(rect.right)];
     if (rect.left < -1 || rect.right > width + 1) {
-      found.push(`${name(element)}: ${Math.round(rect.left)} to ${Math.round(rect.right)} px, outside the ${width} px window`);
+      found.push(`${name(element)}: ${left} to ${right} px, outside the ${width} px window`);
       continue;
     }
     for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
@@ -119,7 +124,8 @@ CUT = """
       if (style.textOverflow === "ellipsis") break;
       const outer = box.getBoundingClientRect();
       if (rect.left < outer.left - 1 || rect.right > outer.right + 1) {
-        found.push(`${name(element)}: cut by ${name(box)} (${Math.round(rect.left)} to ${Math.round(rect.right)} px in ${Math.round(outer.left)} to ${Math.round(outer.right)})`);
+        const [from, to] = [Math.round(outer.left), Math.round(outer.right)];
+        found.push(`${name(element)}: ${left} to ${right} px, cut by ${name(box)} (${from} to ${to})`);
         break;
       }
     }
