@@ -18,8 +18,8 @@ from wagtail.signals import page_unpublished
 from wagtail.snippets.models import register_snippet
 
 from courses import admin_views, selectors
-from lms.choosers import SnippetViewSet
 from courses.models import CoursePage, GuidanceDocument, LessonPage
+from lms.choosers import SnippetViewSet
 
 
 class GuidanceDocumentViewSet(SnippetViewSet):

@@ -125,7 +125,7 @@ CUT = """
       const outer = box.getBoundingClientRect();
       if (rect.left < outer.left - 1 || rect.right > outer.right + 1) {
         const [from, to] = [Math.round(outer.left), Math.round(outer.right)];
-        found.push(`${name(element)}: ${left} to ${right} px, cut by ${name(box)} (${from} to ${to})`);
+        found.push(`${name(element)}: ${left} to ${right} px, cut by ${name(box)} (${from}-${to})`);
         break;
       }
     }
