@@ -3,11 +3,10 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.forms.models import register_form_field_override
-from wagtail.images import get_image_model
 from wagtail.models import AbstractPage
 
 from lms.audit import ACTIONS
-from lms.widgets import ImageChooser, PageChooser
+from lms.widgets import PageChooser
 
 
 @hooks.register("register_log_actions")
@@ -31,15 +30,16 @@ def help_menu_without_outside_links(request, menu_items):
 
 # --- The admin under the Content-Security-Policy and WCAG 2.2 AA (issue 20) -----------------
 
-# Every foreign key to a page or an image, in every admin form, gets Wagtail's chooser with its
-# starting script given the request's nonce (lms.widgets). This module is read after every
-# app's ready(), so after wagtail.images registered its own chooser, which these replace.
+# Every foreign key to a page, in every admin form, gets Wagtail's page chooser with its
+# starting script given the request's nonce (lms.widgets); this replaces Wagtail's own
+# registration (wagtail.admin.forms.models). Images are registered by Wagtail's image chooser
+# viewset when the admin's URLs load, after this module: an image field names
+# lms.widgets.ImageChooser in its FieldPanel (the organisation and certificate settings).
 register_form_field_override(
     ForeignKey,
     to=AbstractPage,
     override=lambda db_field: {"widget": PageChooser(target_models=[db_field.remote_field.model])},
 )
-register_form_field_override(ForeignKey, to=get_image_model(), override={"widget": ImageChooser})
 
 
 @hooks.register("insert_global_admin_css")

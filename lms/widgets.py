@@ -6,10 +6,12 @@ Wagtail 8's choosers (``BaseChooser.render``) write the widget's HTML followed b
 script, which is Wagtail's own text (never what a user typed: their values are in the widget's
 escaped HTML before it), the request's CSP nonce.
 
-Every project form gets them without naming them: ``lms/wagtail_hooks.py`` registers
-:class:`PageChooser` and :class:`ImageChooser` as the widgets of every foreign key to a page or
-an image (``register_form_field_override``), and the project's snippet viewsets use
-``lms.choosers.SnippetChooserViewSet``, whose widget is :class:`SnippetChooser`. Wagtail's date,
+Every project form gets the page and snippet choosers without naming them:
+``lms/wagtail_hooks.py`` registers :class:`PageChooser` for every foreign key to a page
+(``register_form_field_override``), and the project's snippet viewsets use
+``lms.choosers.SnippetChooserViewSet``, whose widget is :class:`SnippetChooser`. Wagtail's image
+chooser viewset registers its own widget when the admin's URLs load, after any hook module, so
+an image field names :class:`ImageChooser` in its ``FieldPanel``. Wagtail's date,
 time and date-time inputs and its inline panels write their scripts from templates: our copies
 in ``lms/templates/wagtailadmin/`` carry the nonce.
 """
