@@ -18,10 +18,10 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import admin_views, selectors
 from courses.models import CoursePage, GuidanceDocument, LessonPage
+from lms.choosers import SnippetViewSet
 
 
 class GuidanceDocumentViewSet(SnippetViewSet):

@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from lms.choosers import SnippetViewSet
 from lms.compliance import services
 from lms.compliance.models import TrainingRequirement
 

@@ -9,8 +9,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from lms.choosers import SnippetViewSet
 from lms.organisation import access, admin_users, feed_urls, feed_views
 from lms.organisation import urls as roster_urls
 from lms.organisation import views as roster_views
