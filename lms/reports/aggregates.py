@@ -91,7 +91,38 @@ def standing_recompute(
     the requirements' courses and ``course_ids``; return how many pairs hold assignments.
 
     ``refresh`` (every pair: the daily schedule, ``recompute_aggregates``) records the refresh
-    that lets readers use the aggregates until the end of the day."""
+    that lets readers use the aggregates until the end of the day.
+
+    One transaction, holding the departments' rows: two recomputations of the same department
+    (two completions committed at once, a completion during the daily refresh) run one after
+    the other, the second reading what the first wrote. (The transaction alone did not do it:
+    under PostgreSQL's read committed the second one's delete waited for the first, then missed
+    the rows the first had just inserted.) Run side by side, each deleted the
+    old rows and inserted its own: the second insert broke the one-row-per-pair constraint (a
+    500 for a learner whose completion was recorded) or left the first one's older counts."""
+    # In the order of their ids: two recomputations wait for each other, never deadlock.
+    locked = Department.objects.select_for_update().order_by("pk")
+    if department_ids is not None:
+        department_ids = list(department_ids)
+        locked = locked.filter(pk__in=department_ids)
+    list(locked.values_list("pk", flat=True))
+    return _standing_recompute(
+        department_ids=department_ids,
+        requirement_ids=requirement_ids,
+        course_ids=course_ids,
+        now=now,
+        refresh=refresh,
+    )
+
+
+def _standing_recompute(
+    *,
+    department_ids: list[int] | None,
+    requirement_ids: Iterable[int] | None,
+    course_ids: Iterable[int],
+    now: datetime | None,
+    refresh: bool,
+) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     later = day_end(today)
