@@ -135,6 +135,9 @@ def build(datafile: Path, *, employees: int, slots: list[int]) -> None:
     courses, requirements = _courses_build(today)
     assign_over_five_weeks(today)
     completions = complete_some(requirements, now)
+    # The standing aggregates OEI's dashboard reads, as a deploy's recompute_aggregates or the
+    # 00:05 schedule leaves them (docs/aggregates.md); without them every dashboard counts live.
+    call_command("recompute_aggregates", verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
