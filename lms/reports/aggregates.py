@@ -24,18 +24,20 @@ kept in ``volatile``, to be counted live by the readers (``selectors.aggregated`
 cannot change before midnight, because a standing only moves forward with time.
 """
 
+import json
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.selectors import with_status
 from lms.organisation.models import Department
+from lms.queries import PreparedRead
 from lms.reports.models import (
     CertificateAggregate,
     CompletionAggregate,
@@ -83,12 +85,14 @@ def standing_recompute(
     department_ids: Iterable[int] | None = None,
     requirement_ids: Iterable[int] | None = None,
     course_ids: Iterable[int] = (),
+    counts: bool = True,
     now: datetime | None = None,
     refresh: bool = False,
 ) -> int:
     """Recompute the aggregates of the pairs ``department_ids`` x ``requirement_ids`` (None:
-    every one) as they stand at ``now``, and the trend's completions of those departments in
-    the requirements' courses and ``course_ids``; return how many pairs hold assignments.
+    every one) as they stand at ``now``, and the trend's completions and the certificate counts
+    of those departments in the requirements' courses (``counts``; False when only standings
+    moved) and in ``course_ids``; return how many pairs hold assignments.
 
     ``refresh`` (every pair: the daily schedule, ``recompute_aggregates``) records the refresh
     that lets readers use the aggregates until the end of the day.
@@ -100,19 +104,28 @@ def standing_recompute(
     the rows the first had just inserted.) Run side by side, each deleted the
     old rows and inserted its own: the second insert broke the one-row-per-pair constraint (a
     500 for a learner whose completion was recorded) or left the first one's older counts."""
-    # In the order of their ids: two recomputations wait for each other, never deadlock.
-    locked = Department.objects.select_for_update().order_by("pk")
     if department_ids is not None:
         department_ids = list(department_ids)
-        locked = locked.filter(pk__in=department_ids)
-    list(locked.values_list("pk", flat=True))
+    _departments_lock(department_ids)
     return _standing_recompute(
         department_ids=department_ids,
         requirement_ids=requirement_ids,
         course_ids=course_ids,
+        counts=counts,
         now=now,
         refresh=refresh,
     )
+
+
+def _departments_lock(department_ids: list[int] | None) -> None:
+    """Hold the rows of ``department_ids`` (None: every department) until the transaction
+    ends, in the order of their ids: two writers of one department's aggregates wait for each
+    other and never deadlock. ``FOR NO KEY UPDATE`` on PostgreSQL: an employee added to the
+    department meanwhile (a foreign key's ``KEY SHARE``) does not wait."""
+    locked = Department.objects.select_for_update(no_key=True).order_by("pk")
+    if department_ids is not None:
+        locked = locked.filter(pk__in=department_ids)
+    list(locked.values_list("pk", flat=True))
 
 
 def _standing_recompute(
@@ -120,6 +133,7 @@ def _standing_recompute(
     department_ids: list[int] | None,
     requirement_ids: Iterable[int] | None,
     course_ids: Iterable[int],
+    counts: bool,
     now: datetime | None,
     refresh: bool,
 ) -> int:
@@ -183,13 +197,15 @@ def _standing_recompute(
             )
     old.delete()
     StandingAggregate.objects.bulk_create(aggregates, batch_size=500)
-    # The courses whose completions the trend counts: the requirements', and those of
-    # ``course_ids`` that some requirement uses.
-    courses = set(
-        TrainingRequirement.objects.filter(pk__in=requirement_ids).values_list(
-            "course_id", flat=True
+    # The courses whose completions the trend counts: the requirements' (when their counts may
+    # have moved), and those of ``course_ids`` that some requirement uses.
+    courses = set()
+    if counts:
+        courses = set(
+            TrainingRequirement.objects.filter(pk__in=requirement_ids).values_list(
+                "course_id", flat=True
+            )
         )
-    )
     course_ids = set(course_ids) - courses
     if course_ids:
         courses |= set(
@@ -197,20 +213,23 @@ def _standing_recompute(
                 "course_id", flat=True
             )
         )
-    _completions_recompute(
-        department_ids=department_ids,
-        course_ids=courses,
-        everything=department_ids is None and requirement_ids_given is None,
-        weeks=weeks,
-        now=now,
-    )
+    everything = department_ids is None and requirement_ids_given is None and counts
+    if courses or everything:
+        _completions_recompute(
+            department_ids=department_ids,
+            course_ids=courses,
+            everything=everything,
+            weeks=weeks,
+            now=now,
+        )
     # Certificates count in every course; every department's when they may have moved (a
     # transfer is only known as every department of the requirements synced).
-    _certificates_recompute(
-        department_ids=department_ids,
-        course_ids=None if department_ids is None else courses | course_ids,
-        now=now,
-    )
+    if counts or course_ids:
+        _certificates_recompute(
+            department_ids=department_ids,
+            course_ids=None if department_ids is None and counts else courses | course_ids,
+            now=now,
+        )
     if refresh:
         every = TrainingRequirement.objects.count()
         if department_ids is not None or len(requirement_ids) != every:
@@ -320,6 +339,142 @@ def _certificates_recompute(
     CertificateAggregate.objects.bulk_create(aggregates, batch_size=500)
 
 
+# --- Counting one completion or one certificate in the transaction that records it ---------
+#
+# The commonest events, a learner's completion and its certificate, add one to the counts they
+# fall in rather than recounting the department's (issue 15: a quiz submission recounted its
+# department's completions and certificates on commit). In the same transaction as the record,
+# after the department's row is held: a recomputation of that department (which holds it too)
+# runs wholly before or wholly after, and reads what was added or adds it itself.
+#
+# They run in every quiz submission, so their statements are built once per process: the reads
+# by ``PreparedRead``, the two increments as plain SQL (an ORM update is built anew each time,
+# about ten times the cost of running it).
+
+_department_held = PreparedRead(
+    Department,
+    lambda department_id: (
+        Department.objects.select_for_update(no_key=True).filter(pk=department_id).values_list("pk")
+    ),
+    department_id=-987_654_321,
+)
+
+_completion_weeks = PreparedRead(
+    CompletionAggregate,
+    lambda department_id, course_id: CompletionAggregate.objects.filter(
+        department_id=department_id, course_id=course_id
+    ).values_list("pk", "valid_on", "weeks"),
+    department_id=-987_654_321,
+    course_id=-987_654_322,
+)
+
+#: The increments, in plain SQL: the columns are those of the models (a test runs them on SQLite
+#: and PostgreSQL).
+_COMPLETION_WEEKS_SET = (
+    "UPDATE reports_completionaggregate SET weeks = %s, "
+    "computed_at = CASE WHEN computed_at > %s THEN computed_at ELSE %s END WHERE id = %s"
+)
+_CERTIFICATE_COUNTED = (
+    "UPDATE reports_certificateaggregate SET issued = issued + 1, valid = valid + %s, "
+    "computed_at = CASE WHEN computed_at > %s THEN computed_at ELSE %s END "
+    "WHERE department_id = %s AND course_id = %s AND valid_on = %s"
+)
+
+
+def _department_hold(department_id: int) -> None:
+    """Hold one department's row, as :func:`_departments_lock` does (on a database without row
+    locks, SQLite, the writing transaction already excludes every other writer)."""
+    if connection.features.has_select_for_update:
+        _department_held.rows(department_id=department_id)
+
+
+def completion_counted(*, completion, now: datetime | None = None) -> None:
+    """Count one new completion in the trend's completions kept for its holder's department
+    and course (``CompletionAggregate``): one more in the week of its local day, as
+    ``trends.completed_in`` and ``per_day`` count it (completions of active employees, of a
+    course some requirement uses). A pair without a row of today (a course no requirement
+    uses, a department never computed, a row of an earlier day) is left as it is: the readers
+    count it live until a recomputation covers it."""
+    employee = completion.employee
+    if not employee.is_active:
+        return
+    now = now or timezone.now()
+    _department_hold(employee.department_id)
+    rows = _completion_weeks.rows(
+        department_id=employee.department_id, course_id=completion.course_id
+    )
+    if not rows:
+        return
+    ((pk, valid_on, weeks),) = rows
+    if str(valid_on) != timezone.localdate(now).isoformat():  # (a date, or its text on SQLite)
+        return
+    weeks = json.loads(weeks) if isinstance(weeks, str) else weeks
+    key = week_of(timezone.localdate(completion.completed_at)).isoformat()
+    if key not in weeks:
+        return
+    weeks[key] += 1
+    moment = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COMPLETION_WEEKS_SET,
+            [
+                CompletionAggregate._meta.get_field("weeks").get_db_prep_save(weeks, connection),
+                moment,
+                moment,
+                pk,
+            ],
+        )
+
+
+def certificate_counted(
+    *, certificate, department_id: int, course_id: int, now: datetime | None = None
+) -> None:
+    """Count one certificate just issued in its holder's department's counts of its course
+    (``CertificateAggregate``): issued, and valid until the day ends or, when it expires before,
+    volatile, as :func:`_certificates_recompute` counts them. A pair without a row had none (a
+    recomputation writes a row for every pair holding a certificate): it gets its row. A row
+    of an earlier day is left for the next recomputation (the readers count live until then)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    _department_hold(department_id)
+    valid = certificate.revoked_at is None and (
+        certificate.expires_at is None or certificate.expires_at > day_end(today)
+    )
+    volatile = certificate.revoked_at is None and not valid and certificate.expires_at > now
+    if not volatile:  # the usual case: one statement
+        ops = connection.ops
+        moment = ops.adapt_datetimefield_value(now)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _CERTIFICATE_COUNTED,
+                [
+                    int(valid),
+                    moment,
+                    moment,
+                    department_id,
+                    course_id,
+                    ops.adapt_datefield_value(today),
+                ],
+            )
+            if cursor.rowcount:
+                return
+    row = CertificateAggregate.objects.filter(
+        department_id=department_id, course_id=course_id
+    ).first()
+    if row is None:
+        row = CertificateAggregate(
+            department_id=department_id, course_id=course_id, computed_at=now, valid_on=today
+        )
+    elif row.valid_on != today:
+        return
+    row.issued += 1
+    row.valid += valid
+    if volatile:
+        row.volatile = [*row.volatile, certificate.pk]
+    row.computed_at = max(row.computed_at, now)
+    row.save()
+
+
 # --- Recomputing what the services changed, when their transaction commits -------------------
 
 _pending = threading.local()
@@ -330,14 +485,16 @@ def standing_changed_later(
     department_ids: frozenset | None,
     requirement_ids: frozenset | None,
     course_ids: frozenset = frozenset(),
+    counts: bool = False,
 ) -> None:
-    """Recompute these pairs, and the trend's completions of those departments in
-    ``course_ids``, once the current transaction commits (at once outside one). The scopes of
-    one transaction are merged, so a roster import recomputes once."""
+    """Recompute these pairs, and the trend's completions and certificate counts of those
+    departments in ``course_ids`` (and in the requirements' courses with ``counts``), once the
+    current transaction commits (at once outside one). The scopes of one transaction are
+    merged, so a roster import recomputes once."""
     scopes = getattr(_pending, "scopes", None)
     if scopes is None:
         scopes = _pending.scopes = []
-    scopes.append((department_ids, requirement_ids, course_ids))
+    scopes.append((department_ids, requirement_ids, course_ids, counts))
     transaction.on_commit(_pending_recompute)
 
 
@@ -349,7 +506,9 @@ def _pending_recompute() -> None:
     departments: set | None = set()
     requirements: set | None = set()
     courses: set = set()
-    for department_ids, requirement_ids, course_ids in scopes:
+    counts = False
+    for department_ids, requirement_ids, course_ids, counted in scopes:
+        counts = counts or counted
         if department_ids is None or departments is None:
             departments = None
         else:
@@ -363,4 +522,6 @@ def _pending_recompute() -> None:
         return
     if departments is not None and requirements is not None and not requirements | courses:
         return  # (every department: certificates may have moved, a sync of no requirement)
-    standing_recompute(department_ids=departments, requirement_ids=requirements, course_ids=courses)
+    standing_recompute(
+        department_ids=departments, requirement_ids=requirements, course_ids=courses, counts=counts
+    )

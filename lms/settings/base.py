@@ -29,9 +29,11 @@ INSTALLED_APPS = [
     "lms.organisation",
     "lms.compliance",
     "lms.reminders",
-    "lms.reports",
     "courses",
     "certificates",
+    # After certificates: on a completion, the certificate (and its serial's lock) comes before
+    # the reports' counts (and their department's lock), in every transaction (receivers.py).
+    "lms.reports",
     "lms",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lms.organisation.models import Department
+from lms.organisation.models import Department, Employee
 from lms.queries import PreparedRead
 from tests.factories import DepartmentFactory
 
@@ -42,3 +42,11 @@ def test_a_read_whose_values_are_not_parameters_is_refused():
 
     with pytest.raises(ImproperlyConfigured, match="count"):
         PreparedRead(Department, sliced, count=987_654).rows(count=3)
+
+
+def test_prepared_instances_refuse_related_rows(db):
+    def with_department(*, number):
+        return Employee.objects.select_related("department").filter(employee_number=number)
+
+    with pytest.raises(ImproperlyConfigured, match="select_related"):
+        PreparedRead(Employee, with_department, number="\x00n").instances(number="E1")

@@ -32,7 +32,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
 from certificates.models import Certificate
-from certificates.services import certificate_revoke, certificates_issue_bulk
+from certificates.services import (
+    certificate_issue,
+    certificate_revoke,
+    certificates_issue_bulk,
+)
 from courses import services as course_services
 from courses.models import Completion, Enrollment
 from lms.compliance.models import Assignment, TrainingRequirement
@@ -368,19 +372,22 @@ def complete_lessons(employee, course):
         course_services.lesson_complete(employee=employee, lesson=lesson)
 
 
-def test_a_completion_outside_any_assignment_counts_after_its_commit(
-    city, django_capture_on_commit_callbacks
-):
+def test_a_completion_outside_any_assignment_counts_in_its_own_transaction(city):
     """Someone the requirement does not cover (not yet synced) completes its course: no
-    assignment changes, yet the live trend counts the completion; so do the aggregates."""
+    assignment changes, yet the live trend counts the completion; so do the aggregates, as soon
+    as it is recorded: one more in its week's row, written in place (issue 15: the department's
+    completions were recounted when the transaction committed)."""
     refresh()
+    row = CompletionAggregate.objects.get(department=city["transit"], course=city["course"])
     newcomer = EmployeeFactory(department=city["transit"])
     assert not Assignment.objects.filter(employee=newcomer).exists()
-    with django_capture_on_commit_callbacks(execute=True):
-        complete_lessons(newcomer, city["course"])
+    complete_lessons(newcomer, city["course"])  # no commit callback runs in this test
     assert sum(count for _m, count in aggregated_completions()) == 4
     completions_agree()
     completions_agree(ReportFilters(department=city["transit"]))
+    today = timezone.localdate()
+    week = (today - timedelta(days=today.weekday())).isoformat()
+    assert CompletionAggregate.objects.get(pk=row.pk).weeks[week] == row.weeks[week] + 1
 
 
 def test_two_requirements_of_one_course_count_a_completion_once(
@@ -483,6 +490,70 @@ def test_a_certificate_expiring_this_afternoon_is_counted_live(
         assert selectors.certificate_counts() == (4, 4) == live_certificates()
         clock.move_to(lapses + timedelta(minutes=1))
         assert selectors.certificate_counts() == (4, 3) == live_certificates()
+
+
+def completion_made(employee, course, *, at, expires_at=None):
+    """A completion recorded as of ``at`` (written around the services, as history is)."""
+    enrollment = Enrollment.objects.create(
+        employee=employee, course=course, course_edition=course.edition, started_at=at
+    )
+    return Completion.objects.create(
+        employee=employee,
+        course=course,
+        enrollment=enrollment,
+        course_title=course.title,
+        course_edition=course.edition,
+        completed_at=at,
+        expires_at=expires_at,
+    )
+
+
+def test_a_certificate_issued_for_a_completion_counts_in_its_own_transaction(city):
+    """A completion's certificate adds itself to its pair's counts when it is issued, in
+    place, without a recount on commit (issue 15): valid, expiring this afternoon (counted
+    live until then), already expired, and in a department that had none (its pair gets its
+    row). The counts stay those of the live figures, now and after the afternoon's expiry."""
+    morning = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=1), time(9))
+    )
+    lapses = morning.replace(hour=15)
+    course = city["course"]
+    library = DepartmentFactory(code="LIBRARY")
+    with time_machine.travel(morning, tick=False) as clock:
+        certificates_issue_bulk(completions=Completion.objects.all())
+        refresh()
+        kept = dict(CertificateAggregate.objects.values_list("pk", "issued"))
+        transit = city["transit"]
+        issued = [
+            certificate_issue(completion=completion)
+            for completion in (
+                completion_made(EmployeeFactory(department=transit), course, at=morning),
+                completion_made(
+                    EmployeeFactory(department=transit),
+                    course,
+                    at=morning - timedelta(days=365),
+                    expires_at=lapses,
+                ),
+                completion_made(
+                    EmployeeFactory(department=transit),
+                    course,
+                    at=morning - timedelta(days=400),
+                    expires_at=morning - timedelta(days=1),
+                ),
+                completion_made(EmployeeFactory(department=library), course, at=morning),
+            )
+        ]
+        rows = {row.department_id: row for row in CertificateAggregate.objects.all()}
+        assert set(kept) <= {row.pk for row in rows.values()}, "written in place"
+        assert rows[transit.pk].volatile == [issued[1].pk]
+        assert (rows[library.pk].issued, rows[library.pk].valid) == (1, 1)
+        certificates_agree()
+        for department in (transit, library, city["parks"]):
+            certificates_agree(ReportFilters(department=department))
+        assert selectors.certificate_counts(ReportFilters(department=transit)) == (4, 3)
+        clock.move_to(lapses + timedelta(minutes=1))
+        assert selectors.certificate_counts(ReportFilters(department=transit)) == (4, 2)
+        certificates_agree()
 
 
 @pytest.mark.django_db(transaction=True)
