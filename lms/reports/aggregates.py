@@ -85,13 +85,13 @@ def standing_recompute(
     department_ids: Iterable[int] | None = None,
     requirement_ids: Iterable[int] | None = None,
     course_ids: Iterable[int] = (),
-    counts: bool = True,
+    recount: bool = True,
     now: datetime | None = None,
     refresh: bool = False,
 ) -> int:
     """Recompute the aggregates of the pairs ``department_ids`` x ``requirement_ids`` (None:
     every one) as they stand at ``now``, and the trend's completions and the certificate counts
-    of those departments in the requirements' courses (``counts``; False when only standings
+    of those departments in the requirements' courses (``recount``; False when only standings
     moved) and in ``course_ids``; return how many pairs hold assignments.
 
     ``refresh`` (every pair: the daily schedule, ``recompute_aggregates``) records the refresh
@@ -111,7 +111,7 @@ def standing_recompute(
         department_ids=department_ids,
         requirement_ids=requirement_ids,
         course_ids=course_ids,
-        counts=counts,
+        recount=recount,
         now=now,
         refresh=refresh,
     )
@@ -133,7 +133,7 @@ def _standing_recompute(
     department_ids: list[int] | None,
     requirement_ids: Iterable[int] | None,
     course_ids: Iterable[int],
-    counts: bool,
+    recount: bool,
     now: datetime | None,
     refresh: bool,
 ) -> int:
@@ -200,7 +200,7 @@ def _standing_recompute(
     # The courses whose completions the trend counts: the requirements' (when their counts may
     # have moved), and those of ``course_ids`` that some requirement uses.
     courses = set()
-    if counts:
+    if recount:
         courses = set(
             TrainingRequirement.objects.filter(pk__in=requirement_ids).values_list(
                 "course_id", flat=True
@@ -213,7 +213,7 @@ def _standing_recompute(
                 "course_id", flat=True
             )
         )
-    everything = department_ids is None and requirement_ids_given is None and counts
+    everything = department_ids is None and requirement_ids_given is None and recount
     if courses or everything:
         _completions_recompute(
             department_ids=department_ids,
@@ -224,10 +224,10 @@ def _standing_recompute(
         )
     # Certificates count in every course; every department's when they may have moved (a
     # transfer is only known as every department of the requirements synced).
-    if counts or course_ids:
+    if recount or course_ids:
         _certificates_recompute(
             department_ids=department_ids,
-            course_ids=None if department_ids is None and counts else courses | course_ids,
+            course_ids=None if department_ids is None and recount else courses | course_ids,
             now=now,
         )
     if refresh:
@@ -485,16 +485,16 @@ def standing_changed_later(
     department_ids: frozenset | None,
     requirement_ids: frozenset | None,
     course_ids: frozenset = frozenset(),
-    counts: bool = False,
+    recount: bool = False,
 ) -> None:
     """Recompute these pairs, and the trend's completions and certificate counts of those
-    departments in ``course_ids`` (and in the requirements' courses with ``counts``), once the
+    departments in ``course_ids`` (and in the requirements' courses with ``recount``), once the
     current transaction commits (at once outside one). The scopes of one transaction are
     merged, so a roster import recomputes once."""
     scopes = getattr(_pending, "scopes", None)
     if scopes is None:
         scopes = _pending.scopes = []
-    scopes.append((department_ids, requirement_ids, course_ids, counts))
+    scopes.append((department_ids, requirement_ids, course_ids, recount))
     transaction.on_commit(_pending_recompute)
 
 
@@ -506,9 +506,9 @@ def _pending_recompute() -> None:
     departments: set | None = set()
     requirements: set | None = set()
     courses: set = set()
-    counts = False
-    for department_ids, requirement_ids, course_ids, counted in scopes:
-        counts = counts or counted
+    recount = False
+    for department_ids, requirement_ids, course_ids, asked in scopes:
+        recount = recount or asked
         if department_ids is None or departments is None:
             departments = None
         else:
@@ -523,5 +523,8 @@ def _pending_recompute() -> None:
     if departments is not None and requirements is not None and not requirements | courses:
         return  # (every department: certificates may have moved, a sync of no requirement)
     standing_recompute(
-        department_ids=departments, requirement_ids=requirements, course_ids=courses, counts=counts
+        department_ids=departments,
+        requirement_ids=requirements,
+        course_ids=courses,
+        recount=recount,
     )

@@ -19,7 +19,7 @@ def aggregates_on_standing(sender, department_ids, requirement_ids, audience_cha
     """Recompute the aggregates of the pairs whose standing may have changed, on commit; when
     people or requirements changed, their departments' completions and certificates too."""
     aggregates.standing_changed_later(
-        department_ids=department_ids, requirement_ids=requirement_ids, counts=audience_changed
+        department_ids=department_ids, requirement_ids=requirement_ids, recount=audience_changed
     )
 
 

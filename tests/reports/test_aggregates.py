@@ -42,6 +42,7 @@ from courses.models import Completion, Enrollment
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.services import assignments_sync, exemption_grant
 from lms.organisation.models import Department
+from lms.organisation.services.employees import employee_save
 from lms.reports import aggregates, selectors, services, tasks
 from lms.reports.models import (
     CertificateAggregate,
@@ -587,3 +588,45 @@ def test_recomputations_of_one_department_at_the_same_moment_follow_each_other(c
     assert errors == []
     pairs = StandingAggregate.objects.filter(department=parks).values("requirement_id")
     assert pairs.count() == len({row["requirement_id"] for row in pairs}) > 0
+
+
+def test_a_transfer_and_a_leaver_move_their_completions_and_certificates(
+    city, django_capture_on_commit_callbacks
+):
+    """Completions and certificates are counted by the holder's department now, of active
+    employees: a transfer or a leaver (an assignment sync, ``audience_changed``) recounts them
+    on commit; nothing else does."""
+    with django_capture_on_commit_callbacks(execute=True):
+        certificates_issue_bulk(completions=Completion.objects.all())
+    refresh()
+    done = city["people"]["parks"][0]
+    assert Completion.objects.filter(employee=done).exists()
+    leaver = city["people"]["parks"][1]
+    assert Completion.objects.filter(employee=leaver).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        employee_save(
+            employee=_moved(done, department=city["transit"]),
+            first_name=done.user.first_name,
+            last_name=done.user.last_name,
+            email=done.user.email,
+        )
+    for department in (city["parks"], city["transit"]):
+        completions_agree(ReportFilters(department=department))
+        certificates_agree(ReportFilters(department=department))
+    with django_capture_on_commit_callbacks(execute=True):
+        employee_save(
+            employee=_moved(leaver, is_active=False),
+            first_name=leaver.user.first_name,
+            last_name=leaver.user.last_name,
+            email=leaver.user.email,
+        )
+    completions_agree()
+    completions_agree(ReportFilters(department=city["parks"]))
+    certificates_agree()
+
+
+def _moved(employee, **changes):
+    employee.refresh_from_db()
+    for name, value in changes.items():
+        setattr(employee, name, value)
+    return employee
