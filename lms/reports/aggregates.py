@@ -25,12 +25,13 @@ cannot change before midnight, because a standing only moves forward with time.
 """
 
 import json
+import logging
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -478,6 +479,7 @@ def certificate_counted(
 # --- Recomputing what the services changed, when their transaction commits -------------------
 
 _pending = threading.local()
+logger = logging.getLogger(__name__)
 
 
 def standing_changed_later(
@@ -522,9 +524,20 @@ def _pending_recompute() -> None:
         return
     if departments is not None and requirements is not None and not requirements | courses:
         return  # (every department: certificates may have moved, a sync of no requirement)
-    standing_recompute(
-        department_ids=departments,
-        requirement_ids=requirements,
-        course_ids=courses,
-        recount=recount,
-    )
+    try:
+        standing_recompute(
+            department_ids=departments,
+            requirement_ids=requirements,
+            course_ids=courses,
+            recount=recount,
+        )
+    except DatabaseError:
+        # The service's own transaction has committed: what the learner did is recorded. Rather
+        # than a 500 (which would also drop the commit callbacks after this one, e.g. a
+        # certificate's render) or counts that no longer agree, the aggregates are set aside:
+        # every reader counts live until the next refresh (00:05, or recompute_aggregates).
+        logger.exception(
+            "The standing aggregates could not be recomputed; the dashboard counts live until "
+            "the next refresh"
+        )
+        StandingRefresh.objects.all().delete()

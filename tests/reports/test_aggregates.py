@@ -22,7 +22,7 @@ from datetime import datetime, time, timedelta
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count
 from django.test import TestCase
 from django.utils import timezone
@@ -630,3 +630,39 @@ def _moved(employee, **changes):
     for name, value in changes.items():
         setattr(employee, name, value)
     return employee
+
+
+def test_a_recomputation_that_fails_sets_the_aggregates_aside(
+    city, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """The service's transaction has committed when its recomputation runs: if that fails (the
+    database refuses it: a fault injected here), the learner gets no 500, the commit callbacks
+    after it still run (a certificate's render), and the aggregates are set aside, so every
+    reader counts live (never a stale figure) until the next refresh."""
+    refresh()
+    assert selectors.cells_of_aggregates() is not None
+
+    def refused(**kwargs):
+        raise OperationalError("database or disk is full")
+
+    monkeypatch.setattr(aggregates, "_standing_recompute", refused)
+    overdue = city["people"]["parks"][2]
+    later = []
+    with django_capture_on_commit_callbacks(execute=True):
+        exemption_grant(
+            assignment=Assignment.objects.get(employee=overdue),
+            reason="Medical leave",
+            until=None,
+            granted_by=city["oei"],
+        )
+        transaction.on_commit(lambda: later.append("rendered"))
+    assert later == ["rendered"]
+    assert "could not be recomputed" in caplog.text
+    assert selectors.cells_of_aggregates() is None
+    figures = selectors.citywide_figures(user=city["oei"])
+    parks = live_cells()[(city["parks"].pk, city["requirement"].pk)]
+    assert parks.exempt == 1
+    assert figures.total.exempt == sum(cell.exempt for cell in live_cells().values())
+    monkeypatch.undo()
+    refresh()
+    assert selectors.cells_of_aggregates() == live_cells()
