@@ -35,18 +35,24 @@ class PreparedRead:
     runs it with values.
 
     ``marks`` names each argument of ``build`` with the stand-in value used to compile it: a
-    value no real call passes (e.g. a negative id, a string with a NUL character)."""
+    value no real call passes (e.g. a negative id, a string with a NUL character).
+
+    It runs on the model's database for reading, or for writing when the query locks rows
+    (``select_for_update()``), as the ORM routes a queryset."""
 
     def __init__(self, model: type[Model], build: Callable[..., QuerySet], **marks):
         self.model = model
         self.build = build
         self.marks = marks
+        self._locks: bool | None = None
+        self._first: QuerySet | None = None
         self._compiled: dict[str, tuple[str, list, dict[str, list[int]]]] = {}
         self._compilers: dict[str, object] = {}
         self._converters: dict[str, list] = {}
 
     def _compile(self, alias: str) -> tuple[str, list, dict[str, list[int]]]:
-        queryset = self.build(**self.marks)
+        queryset = self.build(**self.marks) if self._first is None else self._first
+        self._first = None
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         self._compilers[alias] = compiler
@@ -67,8 +73,16 @@ class PreparedRead:
             )
         return sql, list(params), positions
 
+    def _alias(self) -> str:
+        if self._locks is None:
+            self._first = self.build(**self.marks)  # compiled next: built once
+            self._locks = bool(self._first.query.select_for_update)
+        if self._locks:
+            return router.db_for_write(self.model)
+        return router.db_for_read(self.model)
+
     def _run(self, values: dict) -> tuple[str, list[tuple]]:
-        alias = router.db_for_read(self.model)
+        alias = self._alias()
         if alias not in self._compiled:
             self._compiled[alias] = self._compile(alias)
         sql, template, positions = self._compiled[alias]

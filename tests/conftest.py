@@ -98,9 +98,12 @@ def oei_client(client, oei):
     return client
 
 
-def complete(employee, course, *, days_ago=0, expires_in_days=None):
-    """A completion ``days_ago``, recorded as the course services record one."""
+def complete(employee, course, *, days_ago=0, expires_in_days=None, expires_at=None):
+    """A completion ``days_ago``, recorded as the course services record one; it expires
+    ``expires_in_days`` after it, or at the instant ``expires_at``."""
     when = timezone.now() - timedelta(days=days_ago)
+    if expires_in_days is not None:
+        expires_at = when + timedelta(days=expires_in_days)
     enrollment = Enrollment.objects.create(
         employee=employee, course=course, course_edition=course.edition, started_at=when
     )
@@ -111,7 +114,7 @@ def complete(employee, course, *, days_ago=0, expires_in_days=None):
         course_title=course.title,
         course_edition=course.edition,
         completed_at=when,
-        expires_at=None if expires_in_days is None else when + timedelta(days=expires_in_days),
+        expires_at=expires_at,
     )
     assignment_completion_record(completion=completion)
     return completion

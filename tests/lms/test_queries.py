@@ -2,7 +2,8 @@
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from lms.organisation.models import Department, Employee
@@ -50,3 +51,35 @@ def test_prepared_instances_refuse_related_rows(db):
 
     with pytest.raises(ImproperlyConfigured, match="select_related"):
         PreparedRead(Employee, with_department, number="\x00n").instances(number="E1")
+
+
+class _RecordingRouter:
+    """Routes nothing (the default database answers), records which way each read asked."""
+
+    asked: list[str] = []
+
+    def db_for_read(self, model, **hints):
+        self.asked.append("read")
+
+    def db_for_write(self, model, **hints):
+        self.asked.append("write")
+
+
+def test_a_prepared_read_that_locks_rows_goes_where_writes_go(db):
+    """As the ORM routes a queryset: a read that locks rows (``select_for_update()``) asks the
+    router for the database of writes, a plain read for the database of reads (with a
+    replica behind a router, a lock taken on the replica would hold nothing)."""
+    parks = DepartmentFactory(code="PARKS")
+
+    def held(*, pk):
+        return Department.objects.select_for_update().filter(pk=pk).values_list("pk")
+
+    def plain(*, pk):
+        return Department.objects.filter(pk=pk).values_list("pk")
+
+    with override_settings(DATABASE_ROUTERS=[f"{__name__}._RecordingRouter"]):
+        for build, way in [(held, "write"), (plain, "read")]:
+            _RecordingRouter.asked.clear()
+            with transaction.atomic():
+                assert PreparedRead(Department, build, pk=-1).rows(pk=parks.pk) == [(parks.pk,)]
+            assert _RecordingRouter.asked == [way]

@@ -38,7 +38,7 @@ from certificates.services import (
     certificates_issue_bulk,
 )
 from courses import services as course_services
-from courses.models import Completion, Enrollment
+from courses.models import Completion
 from lms.compliance.models import Assignment, TrainingRequirement
 from lms.compliance.services import assignments_sync, exemption_grant
 from lms.organisation.models import Department
@@ -54,6 +54,7 @@ from lms.reports.models import (
 from lms.reports.selectors import ReportFilters
 from tests.compliance import test_rules_model as rules
 from tests.compliance.reference_model import CITY_TZ
+from tests.conftest import complete
 from tests.factories import DepartmentFactory, EmployeeFactory, TrainingRequirementFactory
 
 pytestmark = pytest.mark.django_db
@@ -471,18 +472,7 @@ def test_a_certificate_expiring_this_afternoon_is_counted_live(
     holder = EmployeeFactory(department=city["transit"])
     with time_machine.travel(morning, tick=False) as clock:
         # A completion (and so its certificate) that expires at 15:00 today.
-        enrollment = Enrollment.objects.create(
-            employee=holder, course=course, course_edition=course.edition, started_at=morning
-        )
-        completion = Completion.objects.create(
-            employee=holder,
-            course=course,
-            enrollment=enrollment,
-            course_title=course.title,
-            course_edition=course.edition,
-            completed_at=morning,
-            expires_at=lapses,
-        )
+        completion = complete(holder, course, expires_at=lapses)
         with django_capture_on_commit_callbacks(execute=True):
             certificates_issue_bulk(completions=Completion.objects.all())
         refresh()
@@ -491,22 +481,6 @@ def test_a_certificate_expiring_this_afternoon_is_counted_live(
         assert selectors.certificate_counts() == (4, 4) == live_certificates()
         clock.move_to(lapses + timedelta(minutes=1))
         assert selectors.certificate_counts() == (4, 3) == live_certificates()
-
-
-def completion_made(employee, course, *, at, expires_at=None):
-    """A completion recorded as of ``at`` (written around the services, as history is)."""
-    enrollment = Enrollment.objects.create(
-        employee=employee, course=course, course_edition=course.edition, started_at=at
-    )
-    return Completion.objects.create(
-        employee=employee,
-        course=course,
-        enrollment=enrollment,
-        course_title=course.title,
-        course_edition=course.edition,
-        completed_at=at,
-        expires_at=expires_at,
-    )
 
 
 def test_a_certificate_issued_for_a_completion_counts_in_its_own_transaction(city):
@@ -528,20 +502,17 @@ def test_a_certificate_issued_for_a_completion_counts_in_its_own_transaction(cit
         issued = [
             certificate_issue(completion=completion)
             for completion in (
-                completion_made(EmployeeFactory(department=transit), course, at=morning),
-                completion_made(
-                    EmployeeFactory(department=transit),
-                    course,
-                    at=morning - timedelta(days=365),
-                    expires_at=lapses,
+                complete(EmployeeFactory(department=transit), course),
+                complete(
+                    EmployeeFactory(department=transit), course, days_ago=365, expires_at=lapses
                 ),
-                completion_made(
+                complete(
                     EmployeeFactory(department=transit),
                     course,
-                    at=morning - timedelta(days=400),
+                    days_ago=400,
                     expires_at=morning - timedelta(days=1),
                 ),
-                completion_made(EmployeeFactory(department=library), course, at=morning),
+                complete(EmployeeFactory(department=library), course),
             )
         ]
         rows = {row.department_id: row for row in CertificateAggregate.objects.all()}
