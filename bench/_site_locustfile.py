@@ -13,8 +13,8 @@ quizzes. ``BENCH_SITE_SLOT`` says which stage's people to use, so no two stages 
 - ``Oei`` (5%): the citywide reports dashboard, the compliance index, a department's roster.
 - ``Bare``: the bare-stack view ``/bench/bare/`` with no think time (the stack's ceiling).
 
-Think time is 1 to 3 s between page views; a form's POST and the page it redirects to count as
-one view, as in a browser.
+Think time is 1 to 3 s between page views (none with ``BENCH_SITE_THINK=0``, the saturation
+stage); a form's POST and the page it redirects to count as one view, as in a browser.
 """
 
 import itertools
@@ -36,9 +36,13 @@ POOLS = {kind: itertools.cycle(SLOT[kind]) for kind in ("learners", "liaisons", 
 QUESTION = re.compile(r'name="q-([0-9a-f-]{36})"')
 
 
+#: ``BENCH_SITE_THINK=0``: no think time (site_load's saturation stage); else 1 to 3 s.
+THINKS = os.environ.get("BENCH_SITE_THINK", "1") != "0"
+
+
 class SignedIn(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(1, 3) if THINKS else constant(0)
     pool = "learners"
 
     def on_start(self):
