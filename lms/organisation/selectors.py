@@ -7,7 +7,7 @@ reports all ask here, so the rule has one home.
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from lms.organisation import sso
@@ -146,10 +146,30 @@ def team_for(*, user, everyone: bool = False) -> QuerySet[Employee]:
 
 
 def is_supervisor(*, user) -> bool:
-    """Whether the user, an active employee, has at least one active direct report (one
-    query: the navigation asks on every page)."""
+    """Whether the user, an active employee, has at least one active direct report. The
+    navigation asks on every page: a user signed in through the session was loaded with the
+    answer (``supervises_someone``, see ``lms.organisation.backends``); any other costs a query."""
     if not user.is_authenticated:
         return False
+    known = getattr(user, SUPERVISES, None)
+    if known is not None:
+        return known
     return Employee.objects.filter(
         supervisor__user=user, supervisor__is_active=True, is_active=True
     ).exists()
+
+
+#: The annotation :func:`supervises_annotation` puts on a user.
+SUPERVISES = "supervises_someone"
+
+
+def supervises_annotation() -> dict[str, Exists]:
+    """Annotations of a user query telling :func:`is_supervisor`'s answer with the user's own
+    row, as of the query."""
+    return {
+        SUPERVISES: Exists(
+            Employee.objects.filter(
+                supervisor__user=OuterRef("pk"), supervisor__is_active=True, is_active=True
+            )
+        )
+    }
