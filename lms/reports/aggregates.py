@@ -492,12 +492,24 @@ def standing_changed_later(
     """Recompute these pairs, and the trend's completions and certificate counts of those
     departments in ``course_ids`` (and in the requirements' courses with ``recount``), once the
     current transaction commits (at once outside one). The scopes of one transaction are
-    merged, so a roster import recomputes once."""
+    merged, so a roster import recomputes once.
+
+    Scopes left by a transaction (or savepoint) that was rolled back, whose commit callback
+    Django dropped, are dropped too: they would otherwise join the next commit's
+    recomputation."""
     scopes = getattr(_pending, "scopes", None)
-    if scopes is None:
+    if scopes is None or not _recompute_registered():
         scopes = _pending.scopes = []
     scopes.append((department_ids, requirement_ids, course_ids, recount))
     transaction.on_commit(_pending_recompute)
+
+
+def _recompute_registered() -> bool:
+    """Whether the current transaction will run :func:`_pending_recompute` on commit."""
+    connection = transaction.get_connection()
+    return any(
+        function is _pending_recompute for _ids, function, _robust in connection.run_on_commit
+    )
 
 
 def _pending_recompute() -> None:

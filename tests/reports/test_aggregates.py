@@ -637,3 +637,36 @@ def test_a_recomputation_that_fails_sets_the_aggregates_aside(
     monkeypatch.undo()
     refresh()
     assert selectors.cells_of_aggregates() == live_cells()
+
+
+def test_a_rolled_back_change_is_not_recomputed_with_the_next_commit(
+    city, django_capture_on_commit_callbacks
+):
+    """A transaction that changed a pair and was rolled back leaves nothing pending: the next
+    commit recomputes its own pairs only."""
+    # What building the city left pending runs, as its commit would have run it.
+    built = [function for _ids, function, _robust in connection.run_on_commit]
+    connection.run_on_commit.clear()
+    for function in built:
+        function()
+    refresh()
+    parks_before = StandingAggregate.objects.get(department=city["parks"]).computed_at
+    transit_before = StandingAggregate.objects.get(department=city["transit"]).computed_at
+    with pytest.raises(RuntimeError), transaction.atomic():
+        exemption_grant(
+            assignment=Assignment.objects.get(employee=city["people"]["parks"][2]),
+            reason="Medical leave",
+            until=None,
+            granted_by=city["oei"],
+        )
+        raise RuntimeError("rolled back")
+    with django_capture_on_commit_callbacks(execute=True):
+        exemption_grant(
+            assignment=Assignment.objects.get(employee=city["people"]["transit"][0]),
+            reason="Medical leave",
+            until=None,
+            granted_by=city["oei"],
+        )
+    assert StandingAggregate.objects.get(department=city["transit"]).computed_at > transit_before
+    assert StandingAggregate.objects.get(department=city["parks"]).computed_at == parks_before
+    assert selectors.cells_of_aggregates() == live_cells()
