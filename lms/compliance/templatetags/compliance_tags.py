@@ -1,6 +1,7 @@
 """The cells a roster repeats on every row (fifty a page): an assignment's status and its last
-completion, written in Python once instead of an included template per cell, which cost the
-liaison's department page about a third of its rendering (docs/capacity.md)."""
+completion, written in Python instead of an included template per cell (with the column names
+translated once per page, the liaison's department page renders in 17.1 ms instead of 20.5 ms;
+docs/capacity.md)."""
 
 from django import template
 from django.template.defaultfilters import date as date_filter
