@@ -145,6 +145,10 @@ def team_for(*, user, everyone: bool = False) -> QuerySet[Employee]:
     return team_of(supervisor=employee, everyone=everyone)
 
 
+#: The annotation :func:`supervises_annotation` puts on a user.
+SUPERVISES = "supervises_someone"
+
+
 def is_supervisor(*, user) -> bool:
     """Whether the user, an active employee, has at least one active direct report. The
     navigation asks on every page: a user signed in through the session was loaded with the
@@ -157,10 +161,6 @@ def is_supervisor(*, user) -> bool:
     return Employee.objects.filter(
         supervisor__user=user, supervisor__is_active=True, is_active=True
     ).exists()
-
-
-#: The annotation :func:`supervises_annotation` puts on a user.
-SUPERVISES = "supervises_someone"
 
 
 def supervises_annotation() -> dict[str, Exists]:
